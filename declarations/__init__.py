@@ -1,0 +1,1 @@
+"""Electronic and paper health declarations (khai báo y tế)."""

@@ -1,0 +1,9 @@
+"""Reports to the provincial chairman: weekly PDF, ad-hoc reports, archive and delivery."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = _("Báo cáo")

@@ -1,0 +1,1 @@
+"""Task force workplace: members, meetings, assignments, proposals and agency adoption."""

@@ -1,0 +1,1 @@
+"""Testing: sample collection, pooled samples, lab results and online result return."""

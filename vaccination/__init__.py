@@ -1,0 +1,1 @@
+"""Vaccination: vaccines, lots, sites, appointments, doses, adverse events, certificates."""
