@@ -1,8 +1,12 @@
 """Celery tasks of the shared app."""
 
+import smtplib
+
 from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
+
+from core.notifications import TransientSendError
 
 HEARTBEAT_CACHE_KEY = "celery:heartbeat"
 
@@ -21,3 +25,19 @@ def echo(key: str, value: str) -> None:
     """Writes a value to the shared cache: used by tests and the benchmark to prove a real
     worker consumed a message."""
     cache.set(key, value, timeout=600)
+
+
+@shared_task(
+    name="core.tasks.deliver_message",
+    # Only transient failures (network, SMTP, provider hiccups) are retried.
+    autoretry_for=(OSError, smtplib.SMTPException, TransientSendError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=6,
+)
+def deliver_message(message_id: int) -> None:
+    """Sends one outbound message; failures are recorded and retried with backoff."""
+    from core.services import message_deliver
+
+    message_deliver(message_id=message_id)

@@ -30,6 +30,15 @@ PORTAL_SHORT_NAME = env.str("PORTAL_SHORT_NAME", default="Tổ công nghệ COVI
 ADMIN_UNIT_SCHEME = env.str("PORTAL_ADMIN_UNIT_SCHEME", default="2021")
 PROVINCE_CODE = env.str("PORTAL_PROVINCE_CODE", default="38")
 
+# --- Personal data ------------------------------------------------------------------------
+# Fernet keys, comma-separated: the first encrypts, all decrypt (rotation). HMAC key for look-ups.
+FIELD_ENCRYPTION_KEYS = env.list("PORTAL_FIELD_ENCRYPTION_KEYS", default=[])
+LOOKUP_HASH_KEY = env.str("PORTAL_LOOKUP_HASH_KEY", default="")
+# Which level plays the district's part in tables and scoping: district (2021) or ward (2025).
+REPORTING_LEVEL = env.str(
+    "PORTAL_REPORTING_LEVEL", default="district" if ADMIN_UNIT_SCHEME == "2021" else "ward"
+)
+
 # --- Applications -------------------------------------------------------------------------
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -97,7 +106,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions and a busy timeout make writers queue instead of failing.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
+            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+            "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -134,7 +144,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
     # redis-py 8 defaults socket_timeout to 5 s. Kombu's BRPOP waits `brpop_timeout` (1 s)
     # so the timeout must stay well above it; keepalive and health checks notice dead peers.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "socket_timeout": 30,
         "socket_connect_timeout": 10,
         "socket_keepalive": True,
@@ -205,6 +215,7 @@ EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="to-cong-nghe@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SMS_BACKEND = env.str("PORTAL_SMS_BACKEND", default="core.notifications.ConsoleSmsBackend")
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,6 +1,6 @@
 """Test settings: the same services as the environment says (SQLite by default)."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import VAR_DIR, env
 
 SECRET_KEY = "test-key-not-for-production-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
@@ -15,3 +15,5 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "test-media"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
+FIELD_ENCRYPTION_KEYS = ["dGVzdC1rZXktb25lLW5vdC1mb3ItcHJvZHVjdGlvbiE="]
+LOOKUP_HASH_KEY = "test-lookup-key"

@@ -1,0 +1,96 @@
+"""The real roles of the task force's work, as auth groups, and what each may do.
+
+Groups are created by a migration (``core/migrations/0002_roles_and_audit_guard.py``). Capabilities are
+checked in one place (``user_can``) by views, APIs and the admin alike.
+"""
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    TASKFORCE_LEADER = "taskforce_leader", _("Tổ trưởng Tổ công nghệ")
+    TASKFORCE_DEPUTY = "taskforce_deputy", _("Tổ phó Tổ công nghệ")
+    TASKFORCE_MEMBER = "taskforce_member", _("Thành viên Tổ công nghệ")
+    SECRETARIAT = "secretariat", _("Bộ phận thường trực (Sở TT&TT)")
+    CHAIRMAN = "chairman", _("Chủ tịch UBND tỉnh")
+    DISTRICT_OFFICIAL = "district_official", _("Cán bộ UBND huyện/xã")
+    AGENCY_OFFICER = "agency_officer", _("Cán bộ cơ quan, đơn vị")
+    EPIDEMIOLOGIST = "epidemiologist", _("Cán bộ dịch tễ (truy vết)")
+    CHECKPOINT_OPERATOR = "checkpoint_operator", _("Nhân viên điểm kiểm dịch")
+    LAB_STAFF = "lab_staff", _("Nhân viên xét nghiệm")
+    VACCINATION_STAFF = "vaccination_staff", _("Nhân viên tiêm chủng")
+
+
+class Cap(models.TextChoices):
+    """Capabilities. A role grants a set of them; superusers have all."""
+
+    VIEW_UNITS = "units.view", _("Xem đơn vị hành chính")
+    EDIT_POPULATION = "units.edit_population", _("Sửa dân số")
+    VIEW_ORGANIZATIONS = "organizations.view", _("Xem cơ quan")
+    EDIT_ORGANIZATIONS = "organizations.edit", _("Sửa cơ quan")
+    VIEW_PEOPLE = "people.view", _("Xem thông tin cá nhân")
+    EDIT_PEOPLE = "people.edit", _("Sửa thông tin cá nhân")
+    MERGE_PEOPLE = "people.merge", _("Hợp nhất hồ sơ trùng")
+    VIEW_AUDIT = "audit.view", _("Xem nhật ký")
+    VIEW_MESSAGES = "messages.view", _("Xem tin đã gửi")
+    MANAGE_SCOPES = "scopes.manage", _("Phân quyền phạm vi")
+    TRACE_CONTACTS = "contacts.trace", _("Truy vết")
+
+
+_ALL_READ = {Cap.VIEW_UNITS, Cap.VIEW_ORGANIZATIONS}
+
+ROLE_CAPABILITIES: dict[str, set[str]] = {
+    Role.TASKFORCE_LEADER: _ALL_READ
+    | {Cap.EDIT_POPULATION, Cap.EDIT_ORGANIZATIONS, Cap.VIEW_AUDIT, Cap.VIEW_MESSAGES},
+    Role.TASKFORCE_DEPUTY: _ALL_READ | {Cap.EDIT_POPULATION, Cap.EDIT_ORGANIZATIONS, Cap.VIEW_AUDIT},
+    Role.TASKFORCE_MEMBER: set(_ALL_READ),
+    Role.SECRETARIAT: _ALL_READ
+    | {Cap.EDIT_POPULATION, Cap.EDIT_ORGANIZATIONS, Cap.VIEW_AUDIT, Cap.VIEW_MESSAGES, Cap.MANAGE_SCOPES},
+    # The chairman reads reports and writes nothing.
+    Role.CHAIRMAN: set(_ALL_READ),
+    Role.DISTRICT_OFFICIAL: _ALL_READ | {Cap.VIEW_PEOPLE, Cap.EDIT_POPULATION},
+    Role.AGENCY_OFFICER: set(_ALL_READ),
+    Role.EPIDEMIOLOGIST: _ALL_READ | {Cap.VIEW_PEOPLE, Cap.EDIT_PEOPLE, Cap.MERGE_PEOPLE, Cap.TRACE_CONTACTS},
+    Role.CHECKPOINT_OPERATOR: set(),
+    Role.LAB_STAFF: {Cap.VIEW_UNITS, Cap.VIEW_PEOPLE, Cap.EDIT_PEOPLE},
+    Role.VACCINATION_STAFF: {Cap.VIEW_UNITS, Cap.VIEW_PEOPLE, Cap.EDIT_PEOPLE},
+}
+
+# Roles whose holders use the Django admin (is_staff is set by the demo data and scope service).
+STAFF_ROLES = {
+    Role.TASKFORCE_LEADER,
+    Role.TASKFORCE_DEPUTY,
+    Role.TASKFORCE_MEMBER,
+    Role.SECRETARIAT,
+    Role.CHAIRMAN,
+    Role.DISTRICT_OFFICIAL,
+    Role.AGENCY_OFFICER,
+    Role.EPIDEMIOLOGIST,
+    Role.LAB_STAFF,
+    Role.VACCINATION_STAFF,
+}
+
+
+def user_roles(user: Any) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._portal_roles = cached
+    return cached
+
+
+def user_has_role(user: Any, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def user_can(user: Any, capability: str) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(capability in ROLE_CAPABILITIES.get(role, set()) for role in user_roles(user))

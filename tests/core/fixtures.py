@@ -1,0 +1,105 @@
+"""Fixtures for the shared app: units of Thanh Hóa in both lists, organizations, users per role."""
+
+import datetime
+from collections.abc import Callable
+
+import factory
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from core import services
+from core.models import AdministrativeUnit, Organization, Person
+from core.roles import Role
+
+
+@pytest.fixture
+def units_2021(db: None) -> AdministrativeUnit:
+    call_command("load_admin_units", scheme="2021", province="38", verbosity=0)
+    return AdministrativeUnit.objects.get(scheme="2021", level="province", code="38")
+
+
+@pytest.fixture
+def units_2025(db: None) -> AdministrativeUnit:
+    call_command("load_admin_units", scheme="2025", province="38", verbosity=0)
+    return AdministrativeUnit.objects.get(scheme="2025", level="province", code="38")
+
+
+@pytest.fixture
+def province(units_2021: AdministrativeUnit) -> AdministrativeUnit:
+    return units_2021
+
+
+def district(code: str) -> AdministrativeUnit:
+    return AdministrativeUnit.objects.get(scheme="2021", level="district", code=code)
+
+
+def first_ward(district_code: str) -> AdministrativeUnit:
+    return AdministrativeUnit.objects.filter(scheme="2021", parent__code=district_code, level="ward")[0]
+
+
+@pytest.fixture
+def dong_son(province: AdministrativeUnit) -> AdministrativeUnit:
+    return district("405")
+
+
+@pytest.fixture
+def sam_son(province: AdministrativeUnit) -> AdministrativeUnit:
+    return district("382")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Cơ quan {n}")
+    kind = Organization.Kind.DEPARTMENT
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., object]:
+    """Creates an account with a role and a scope through the services (as officials would)."""
+    User = get_user_model()
+    counter = iter(range(10_000))
+
+    def make(
+        role: str | None = None,
+        *,
+        province_wide: bool = False,
+        units: list[AdministrativeUnit] | None = None,
+        organizations: list[Organization] | None = None,
+        superuser: bool = False,
+    ) -> object:
+        user = User(username=f"u{next(counter)}-{role or 'none'}", is_superuser=superuser, is_staff=superuser)
+        user.set_password("pw")
+        services.user_save(actor=None, user=user, created=True)
+        if role:
+            services.user_roles_set(actor=None, user=user, roles=[role])
+        if role or units or organizations or province_wide:
+            services.user_scope_set(
+                actor=None,
+                user=user,
+                province_wide=province_wide,
+                units=units or [],
+                organizations=organizations or [],
+            )
+        return User.objects.get(pk=user.pk)
+
+    return make
+
+
+@pytest.fixture
+def epidemiologist(make_user: Callable[..., object], province: AdministrativeUnit) -> object:
+    return make_user(Role.EPIDEMIOLOGIST, province_wide=True)
+
+
+def person_data(**overrides: object) -> services.PersonData:
+    values: dict[str, object] = {
+        "full_name": "Nguyễn Văn An",
+        "date_of_birth": datetime.date(1985, 3, 12),
+        "sex": Person.Sex.MALE,
+        "id_number": "038085000001",
+        "phone": "0912345678",
+    }
+    values.update(overrides)
+    return services.PersonData(**values)  # type: ignore[arg-type]

@@ -1,0 +1,234 @@
+"""The audit rule: every service writes exactly one audit row; the log is append-only."""
+
+import datetime
+import importlib
+import inspect
+
+import pytest
+from django.conf import settings
+from django.db import IntegrityError, InternalError, OperationalError, connection, transaction
+
+from core import services
+from core.audit import audit
+from core.models import AuditLog, DuplicateCandidate, Organization, OutboundMessage, Person
+from core.roles import Role
+from tests.core.fixtures import person_data
+
+# Public functions of services modules that are not writes.
+NOT_SERVICES = {
+    "core.services.name_key",  # pure function
+    "core.services.person_find_match",  # read used by services and imports
+}
+
+
+def _person(ctx, **kw):
+    return services.person_create(actor=None, data=person_data(**kw))
+
+
+def _case_units_load(ctx):
+    services.units_load(
+        actor=None,
+        scheme="2021",
+        rows=[
+            services.UnitRow(
+                "38", "Tỉnh Thanh Hóa", "tỉnh", "99999", "Xã Mới", "xã", "405", "Huyện Đông Sơn", "huyện"
+            )
+        ],
+    )
+
+
+def _case_message_deliver(ctx):
+    message = OutboundMessage.objects.create(
+        channel="email", recipient="a@example.invalid", body="x", purpose="t"
+    )
+    return lambda: services.message_deliver(message_id=message.pk)
+
+
+def _prepare_merge(ctx):
+    a = _person(ctx)
+    b = _person(ctx, id_number="", phone="0900000009")
+    return lambda: services.person_merge(actor=ctx["epi"], keep=a, duplicate=b, reason="test")
+
+
+def _prepare_dismiss(ctx):
+    a = _person(ctx)
+    b = _person(ctx, id_number="", phone="0900000009")
+    candidate = DuplicateCandidate.objects.create(person=a, other=b, reason="t")
+    return lambda: services.duplicate_dismiss(actor=ctx["epi"], candidate=candidate, reason="x")
+
+
+def _prepare_org_update(ctx):
+    org = services.organization_create(actor=None, name="A", kind="department", unit=ctx["province"])
+    return lambda: services.organization_update(actor=None, organization=org, short_name="B")
+
+
+def _prepare_person_update(ctx):
+    person = _person(ctx)
+    return lambda: services.person_update(actor=None, person=person, data=person_data(address_line="Mới"))
+
+
+def _prepare_user(ctx):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create(username="target")
+    return user
+
+
+# Each case does its setup and returns a callable that runs the service once.
+SERVICE_CASES = {
+    "core.services.units_load": lambda ctx: lambda: _case_units_load(ctx),
+    "core.services.unit_population_set": lambda ctx: (
+        lambda: services.unit_population_set(
+            actor=None, unit=ctx["province"], total=10, age_18_plus=8, age_50_plus=3, age_65_plus=1
+        )
+    ),
+    "core.services.organization_create": lambda ctx: (
+        lambda: services.organization_create(actor=None, name="Sở X", kind="department", unit=ctx["province"])
+    ),
+    "core.services.organization_update": _prepare_org_update,
+    "core.services.person_create": lambda ctx: lambda: _person(ctx),
+    "core.services.person_resolve_for_visitor": lambda ctx: (
+        lambda: services.person_resolve_for_visitor(data=person_data())
+    ),
+    "core.services.person_update": _prepare_person_update,
+    "core.services.person_merge": _prepare_merge,
+    "core.services.duplicate_dismiss": _prepare_dismiss,
+    "core.services.user_scope_set": lambda ctx: (
+        lambda user: lambda: services.user_scope_set(actor=None, user=user, province_wide=True)
+    )(_prepare_user(ctx)),
+    "core.services.user_save": lambda ctx: (
+        lambda user: lambda: services.user_save(actor=None, user=user, created=False)
+    )(_prepare_user(ctx)),
+    "core.services.user_roles_set": lambda ctx: (
+        lambda user: lambda: services.user_roles_set(actor=None, user=user, roles=[Role.CHAIRMAN])
+    )(_prepare_user(ctx)),
+    "core.services.message_send": lambda ctx: (
+        lambda: services.message_send(
+            actor=None, channel="email", recipient="a@example.invalid", body="x", purpose="test"
+        )
+    ),
+    "core.services.message_deliver": _case_message_deliver,
+}
+
+
+def discover_services() -> set[str]:
+    found = set()
+    for app in [
+        "core",
+        *[
+            a
+            for a in settings.INSTALLED_APPS
+            if a in {"taskforce", "checkpoints", "declarations", "testing", "vaccination", "reports"}
+        ],
+    ]:
+        try:
+            module = importlib.import_module(f"{app}.services")
+        except ModuleNotFoundError:
+            continue
+        for name, func in inspect.getmembers(module, inspect.isfunction):
+            if func.__module__ == module.__name__ and not name.startswith("_"):
+                found.add(f"{module.__name__}.{name}")
+    return found - NOT_SERVICES
+
+
+def test_every_service_has_an_audit_case():
+    missing = discover_services() - set(SERVICE_CASES)
+    assert not missing, f"add these services to SERVICE_CASES: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", sorted(SERVICE_CASES))
+def test_service_writes_exactly_one_audit_row(name, province, make_user):
+    ctx = {"province": province, "epi": make_user(Role.EPIDEMIOLOGIST, province_wide=True)}
+    run = SERVICE_CASES[name](ctx)
+    before = AuditLog.objects.count()
+    run()
+    assert AuditLog.objects.count() - before == 1, f"{name} must write exactly one audit row"
+
+
+@pytest.mark.django_db
+def test_audit_rows_hold_ids_not_personal_values():
+    person = services.person_create(actor=None, data=person_data())
+    row = AuditLog.objects.get(action="person.create")
+    assert row.target_id == str(person.pk)
+    text = f"{row.details} {row.reason} {row.target_ids}"
+    for value in ("Nguyễn", "038085000001", "0912345678"):
+        assert value not in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_outside_a_transaction_is_refused():
+    with pytest.raises(RuntimeError):
+        audit(actor=None, action="x", target="core.person")
+
+
+@pytest.mark.django_db
+def test_audit_log_is_append_only():
+    with transaction.atomic():
+        row = audit(actor=None, action="x.test", target="core.person", target_ids=[1])
+    with pytest.raises(PermissionError):
+        AuditLog.objects.filter(pk=row.pk).update(action="changed")
+    with pytest.raises(PermissionError):
+        AuditLog.objects.filter(pk=row.pk).delete()
+    with pytest.raises(PermissionError):
+        row.delete()
+    # Below the ORM, the database itself refuses an update.
+    with (
+        pytest.raises((IntegrityError, InternalError, OperationalError)),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE core_auditlog SET action = 'changed' WHERE id = %s", [row.pk])
+    assert AuditLog.objects.get(pk=row.pk).action == "x.test"
+
+
+@pytest.mark.django_db
+def test_admin_reads_of_a_person_are_logged(client, make_user, province):
+    person = services.person_create(actor=None, data=person_data())
+    epi = make_user(Role.EPIDEMIOLOGIST, province_wide=True)
+    client.force_login(epi)
+    response = client.get(f"/admin/core/person/{person.pk}/change/")
+    assert response.status_code == 200
+    row = AuditLog.objects.filter(action="person.read", actor=epi).latest("id")
+    assert row.target_id == str(person.pk)
+
+
+@pytest.mark.django_db
+def test_person_created_through_admin_goes_through_the_service(client, make_user, province):
+    epi = make_user(Role.EPIDEMIOLOGIST, province_wide=True)
+    client.force_login(epi)
+    response = client.post(
+        "/admin/core/person/add/",
+        {
+            "full_name": "Phạm Thị Dung",
+            "date_of_birth": "1990-01-02",
+            "sex": "female",
+            "nationality": "VN",
+            "id_number": "038190000777",
+            "phone": "0911111111",
+            "address_line": "",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    person = Person.objects.get(name_key="pham thi dung")
+    assert person.birth_year == 1990 and person.source == "official"
+    assert AuditLog.objects.filter(action="person.create", actor=epi, target_id=str(person.pk)).count() == 1
+
+
+@pytest.mark.django_db
+def test_chairman_reads_but_cannot_write(client, make_user, province):
+    chairman = make_user(Role.CHAIRMAN, province_wide=True)
+    client.force_login(chairman)
+    assert client.get("/admin/core/organization/").status_code == 200
+    before = (Organization.objects.count(), AuditLog.objects.count())
+    response = client.post(
+        "/admin/core/organization/add/", {"name": "X", "kind": "department", "unit": province.pk}
+    )
+    assert response.status_code == 403
+    assert (Organization.objects.count(), AuditLog.objects.count()) == before
+
+
+def test_birth_date_in_future_is_refused():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        person_data(date_of_birth=datetime.date(2100, 1, 1) + datetime.timedelta(days=2))
