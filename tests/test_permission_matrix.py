@@ -3,9 +3,14 @@
 Generated from the URL resolver and the admin registry: a new URL or admin model without an
 entry here fails ``test_matrix_covers_every_url`` / ``test_matrix_covers_every_admin_model``.
 For each role it checks the status code, and that a denied write changed nothing.
+
+Each app adds its rows in ``tests/<app>/permissions.py``: ``URLS`` (name -> Url),
+``ADMIN`` (model label -> rights) and ``objects(world) -> {model label: sample object}``.
 """
 
+import importlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from django.contrib import admin
@@ -31,7 +36,8 @@ class Url:
     allowed: set[str] = field(default_factory=lambda: set(ALL))  # roles that get ``ok``
     ok: int = 200
     denied: int = 302  # anonymous users are sent to the login page
-    kwargs: dict = field(default_factory=dict)
+    # dict, or a callable taking the sample objects ({model label: obj}) and returning a dict
+    kwargs: Any = field(default_factory=dict)
     data: dict = field(default_factory=dict)
 
 
@@ -102,6 +108,18 @@ ADMIN_MATRIX: dict[str, dict[str, set[str]]] = {
 }
 
 
+APPS = ["taskforce", "checkpoints", "declarations", "testing", "vaccination", "reports"]
+APP_MODULES = []
+for _app in APPS:
+    try:
+        APP_MODULES.append(importlib.import_module(f"tests.{_app}.permissions"))
+    except ModuleNotFoundError:
+        continue
+for _module in APP_MODULES:
+    URL_MATRIX.update(getattr(_module, "URLS", {}))
+    ADMIN_MATRIX.update(getattr(_module, "ADMIN", {}))
+
+
 def _walk(patterns, prefix=""):
     for p in patterns:
         if isinstance(p, URLResolver):
@@ -153,6 +171,10 @@ def world(db, make_user, dong_son):
         "core.userscope": UserScope.objects.first(),
         "auth.user": get_user_model().objects.filter(is_superuser=False).first(),
     }
+    world = {"users": users, "dong_son": dong_son, "person": person, "organization": org}
+    for module in APP_MODULES:
+        if hasattr(module, "objects"):
+            objects.update(module.objects(world))
     return users, objects
 
 
@@ -178,7 +200,8 @@ def test_urls(role, client, world):
     users, _objects = world
     for name, spec in URL_MATRIX.items():
         c = _client_for(client, users[role])
-        url = reverse(name, kwargs=spec.kwargs)
+        kwargs = spec.kwargs(_objects) if callable(spec.kwargs) else spec.kwargs
+        url = reverse(name, kwargs=kwargs)
         response = getattr(c, spec.method)(url, spec.data)
         expected = spec.ok if role in spec.allowed else spec.denied
         assert response.status_code == expected, (
