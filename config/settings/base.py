@@ -93,11 +93,14 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite does not create the folder of its file.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Web, worker and scheduler share one SQLite file: WAL lets readers run beside the writer,
     # IMMEDIATE transactions and a busy timeout make writers queue instead of failing.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
+            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+            "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -134,7 +137,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
     # redis-py 8 defaults socket_timeout to 5 s. Kombu's BRPOP waits `brpop_timeout` (1 s)
     # so the timeout must stay well above it; keepalive and health checks notice dead peers.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "socket_timeout": 30,
         "socket_connect_timeout": 10,
         "socket_keepalive": True,
@@ -143,6 +146,9 @@ if REDIS_URL:
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
+    # Kombu's filesystem transport expects its folders to exist.
+    for folder in ("queue", "processed"):
+        (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),

@@ -1,6 +1,6 @@
 """Embedded default for a laptop or a small deployment: SQLite, file cache, filesystem broker."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)

@@ -1,6 +1,6 @@
 """Test settings: the same services as the environment says (SQLite by default)."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import VAR_DIR, env
 
 SECRET_KEY = "test-key-not-for-production-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
