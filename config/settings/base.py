@@ -155,6 +155,8 @@ else:
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
         "store_processed": False,
     }
+# A separate queue name lets two deployments (or parallel test runs) share one Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("PORTAL_CELERY_QUEUE", default="celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
