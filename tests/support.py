@@ -32,6 +32,8 @@ def project_env(**overrides: str | None) -> dict[str, str]:
     """The environment of a child process of the project; ``None`` removes a variable."""
     env = os.environ.copy()
     env["PYTHONUNBUFFERED"] = "1"
+    # Set by the browser fixture for this process only; children must keep Django's safety.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     for key, value in overrides.items():
         if value is None:
             env.pop(key, None)

@@ -34,13 +34,20 @@ def test_readyz_503_when_a_check_fails(client, monkeypatch, failing):
     assert body["checks"][failing] == "OperationalError"
 
 
-def test_broker_check_reports_an_unreachable_broker(settings):
+def test_broker_check_reports_an_unreachable_broker(monkeypatch):
     from config.celery_app import app
 
     # A port nobody listens on: the real check must notice, not just the monkeypatched one.
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        assert health.check_broker() is not None
-    finally:
-        app.conf.broker_url = original
+    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    assert health.check_broker() is not None
+
+
+@pytest.mark.django_db
+def test_database_check_reports_a_broken_database(monkeypatch):
+    from django.db import connection
+
+    def broken_cursor(*args, **kwargs):
+        raise OSError("database is gone")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    assert health.check_database() == "OSError"
