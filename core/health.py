@@ -10,7 +10,7 @@ def check_database() -> str | None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:
+    except Exception as exc:  # any failure means "not ready"
         return f"{type(exc).__name__}"
     return None
 

@@ -102,6 +102,8 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite does not create the folder of its file.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Web, worker and scheduler share one SQLite file: WAL lets readers run beside the writer,
     # IMMEDIATE transactions and a busy timeout make writers queue instead of failing.
     DATABASES["default"]["OPTIONS"] = {
@@ -153,12 +155,17 @@ if REDIS_URL:
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
+    # Kombu's filesystem transport expects its folders to exist.
+    for folder in ("queue", "processed"):
+        (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
         "store_processed": False,
     }
+# A separate queue name lets two deployments (or parallel test runs) share one Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("PORTAL_CELERY_QUEUE", default="celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -6,17 +6,27 @@ from .base import *
 from .base import DATABASES, env
 
 DEBUG = False
+# env.str / env.list without a default raise ImproperlyConfigured when the variable is missing.
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 random characters.")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name at least one host.")
 if not env.str("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL is required in production (PostgreSQL).")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.bool(
     "PORTAL_ALLOW_SQLITE", default=False
 ):
     raise ImproperlyConfigured("Production needs PostgreSQL; set PORTAL_ALLOW_SQLITE=1 to run embedded.")
+# Personal data is encrypted at rest (core.crypto); without real keys nothing may start.
+if not env.str("PORTAL_FIELD_ENCRYPTION_KEYS", default=""):
+    raise ImproperlyConfigured("PORTAL_FIELD_ENCRYPTION_KEYS is required in production (Fernet keys).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# The container's health check calls these over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000)

@@ -1,0 +1,50 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-pyproject
+PORT ?= 8000
+export PORT
+
+.PHONY: run test messages lint bench venv check-pango
+
+# Create the virtualenv once; reinstall only when pyproject.toml changed (stamp file).
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+check-pango: venv
+	@$(PY) -c "import weasyprint" >/dev/null 2>&1 || { \
+		echo "install with \`apt-get install libpango-1.0-0 libpangoft2-1.0-0\`"; exit 1; }
+
+run: check-pango
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	@if $(PY) manage.py help demo_data >/dev/null 2>&1; then $(PY) manage.py demo_data; fi
+	$(PY) manage.py runportal --port $(PORT)
+
+# Honours DATABASE_URL / REDIS_URL from the environment; embedded SQLite otherwise.
+PYTEST_ARGS ?= -n auto
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+messages: venv
+	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py compilemessages_py
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+bench: venv
+	$(PY) bench/http_bench.py
