@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
+from tests.support import BASE_DIR, Proc
+
 # Shared app fixtures (units, users per role, people).
 pytest_plugins = ["tests.core.fixtures"]
-
-from tests.support import BASE_DIR, Proc
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
