@@ -156,12 +156,14 @@ if REDIS_URL:
 else:
     CELERY_BROKER_URL = "filesystem://"
     # Kombu's filesystem transport expects its folders to exist.
-    for folder in ("queue", "processed"):
+    for folder in ("queue", "processed", "control"):
         (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        # Broadcast (pidbox) exchange tables; kombu's default is ./control in the working dir.
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }
 # A separate queue name lets two deployments (or parallel test runs) share one Redis.
