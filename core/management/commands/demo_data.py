@@ -5,6 +5,7 @@ with DEBUG off unless ``--allow-production`` is given (it creates accounts with 
 """
 
 import datetime
+import importlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -66,6 +67,13 @@ class Command(BaseCommand):
         organizations = self._organizations(province)
         self._users(province, organizations)
         self._people(province)
+        # Each app may add its demo data in ``<app>/demo.py`` with ``load(*, stdout)``; idempotent.
+        for app in ("taskforce", "checkpoints", "declarations", "testing", "vaccination", "reports"):
+            try:
+                module = importlib.import_module(f"{app}.demo")
+            except ModuleNotFoundError:
+                continue
+            module.load(stdout=self.stdout)
         if not options["quiet_logins"]:
             self.stdout.write("")
             self.stdout.write(f"Tài khoản minh họa (mật khẩu chung: {DEMO_PASSWORD}):")
