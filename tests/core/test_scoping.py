@@ -108,3 +108,40 @@ def test_operator_sees_no_personal_data_in_admin(client, make_user, dong_son, tw
     client.force_login(operator)
     assert client.get(reverse("admin:core_person_changelist")).status_code == 302  # not staff
     assert Person.objects.count() == 2
+
+
+def test_organization_import_runs_through_the_service_and_is_scoped(make_user, dong_son, sam_son):
+    import tablib
+
+    from core.admin import OrganizationResource
+
+    official = make_user(Role.DISTRICT_OFFICIAL, units=[dong_son])
+    leader = make_user(Role.TASKFORCE_LEADER, province_wide=True)
+    data = tablib.Dataset(headers=["name", "kind", "unit_code", "contact_email"])
+    data.append(["Trạm Y tế xã Đông Hòa", "hospital", "405", "tram@example.invalid"])
+    result = OrganizationResource().import_data(data, dry_run=False, user=leader, use_transactions=True)
+    assert not result.has_errors() and not result.has_validation_errors()
+    org = Organization.objects.get(name="Trạm Y tế xã Đông Hòa")
+    assert org.unit == dong_son
+    assert AuditLog.objects.filter(action="organization.create", actor=leader, target_id=str(org.pk)).exists()
+    # A district official (no organization-editing capability) cannot import at all.
+    data2 = tablib.Dataset(headers=["name", "kind", "unit_code"])
+    data2.append(["Chợ Sầm Sơn", "business", "382"])
+    result = OrganizationResource().import_data(data2, dry_run=False, user=official, use_transactions=True)
+    assert result.has_errors() or result.has_validation_errors()
+    assert not Organization.objects.filter(name="Chợ Sầm Sơn").exists()
+
+
+def test_admin_finds_a_person_by_exact_id_or_phone_only(client, make_user, province, two_districts):
+    in_dong_son, *_ = two_districts
+    epi = make_user(Role.EPIDEMIOLOGIST, province_wide=True)
+    client.force_login(epi)
+    url = reverse("admin:core_person_changelist")
+    assert [p.pk for p in client.get(url, {"q": "0912 345 678"}).context["cl"].result_list] == [
+        in_dong_son.pk
+    ]
+    assert [p.pk for p in client.get(url, {"q": "038085000001"}).context["cl"].result_list] == [
+        in_dong_son.pk
+    ]
+    assert list(client.get(url, {"q": "0912345"}).context["cl"].result_list) == []  # no partial matches
+    assert [p.pk for p in client.get(url, {"q": "nguyen van"}).context["cl"].result_list] == [in_dong_son.pk]
