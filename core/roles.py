@@ -38,19 +38,40 @@ class Cap(models.TextChoices):
     VIEW_MESSAGES = "messages.view", _("Xem tin đã gửi")
     MANAGE_SCOPES = "scopes.manage", _("Phân quyền phạm vi")
     TRACE_CONTACTS = "contacts.trace", _("Truy vết")
+    VIEW_REPORTS = "reports.view", _("Xem, tải báo cáo")
+    REQUEST_REPORTS = "reports.request", _("Yêu cầu tạo báo cáo")
+    MANAGE_REPORT_RECIPIENTS = "reports.recipients", _("Quản lý người nhận báo cáo")
 
 
 _ALL_READ = {Cap.VIEW_UNITS, Cap.VIEW_ORGANIZATIONS}
+_REPORTS = {Cap.VIEW_REPORTS, Cap.REQUEST_REPORTS}
 
 ROLE_CAPABILITIES: dict[str, set[str]] = {
     Role.TASKFORCE_LEADER: _ALL_READ
-    | {Cap.EDIT_POPULATION, Cap.EDIT_ORGANIZATIONS, Cap.VIEW_AUDIT, Cap.VIEW_MESSAGES},
-    Role.TASKFORCE_DEPUTY: _ALL_READ | {Cap.EDIT_POPULATION, Cap.EDIT_ORGANIZATIONS, Cap.VIEW_AUDIT},
-    Role.TASKFORCE_MEMBER: set(_ALL_READ),
+    | _REPORTS
+    | {
+        Cap.EDIT_POPULATION,
+        Cap.EDIT_ORGANIZATIONS,
+        Cap.VIEW_AUDIT,
+        Cap.VIEW_MESSAGES,
+        Cap.MANAGE_REPORT_RECIPIENTS,
+    },
+    Role.TASKFORCE_DEPUTY: _ALL_READ
+    | _REPORTS
+    | {Cap.EDIT_POPULATION, Cap.EDIT_ORGANIZATIONS, Cap.VIEW_AUDIT},
+    Role.TASKFORCE_MEMBER: _ALL_READ | {Cap.VIEW_REPORTS},
     Role.SECRETARIAT: _ALL_READ
-    | {Cap.EDIT_POPULATION, Cap.EDIT_ORGANIZATIONS, Cap.VIEW_AUDIT, Cap.VIEW_MESSAGES, Cap.MANAGE_SCOPES},
+    | _REPORTS
+    | {
+        Cap.EDIT_POPULATION,
+        Cap.EDIT_ORGANIZATIONS,
+        Cap.VIEW_AUDIT,
+        Cap.VIEW_MESSAGES,
+        Cap.MANAGE_SCOPES,
+        Cap.MANAGE_REPORT_RECIPIENTS,
+    },
     # The chairman reads reports and writes nothing.
-    Role.CHAIRMAN: set(_ALL_READ),
+    Role.CHAIRMAN: _ALL_READ | {Cap.VIEW_REPORTS},
     Role.DISTRICT_OFFICIAL: _ALL_READ | {Cap.VIEW_PEOPLE, Cap.EDIT_POPULATION},
     Role.AGENCY_OFFICER: set(_ALL_READ),
     Role.EPIDEMIOLOGIST: _ALL_READ | {Cap.VIEW_PEOPLE, Cap.EDIT_PEOPLE, Cap.MERGE_PEOPLE, Cap.TRACE_CONTACTS},

@@ -8,6 +8,7 @@ and Celery on kombu's filesystem transport, so the portal runs with no external 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -181,8 +182,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_HEARTBEAT_SECONDS = env.float("PORTAL_HEARTBEAT_SECONDS", default=60.0)
 # The periodic jobs, in code. Times are Asia/Ho_Chi_Minh (CELERY_TIMEZONE).
+# The weekly report to the chairman: Monday 07:00 by default, as a 5-field cron expression.
+WEEKLY_REPORT_CRON = env.str("PORTAL_WEEKLY_REPORT_CRON", default="0 7 * * 1")
+
+
+def _cron(expression: str) -> crontab:
+    minute, hour, day_of_month, month_of_year, day_of_week = expression.split()
+    return crontab(
+        minute=minute,
+        hour=hour,
+        day_of_month=day_of_month,
+        month_of_year=month_of_year,
+        day_of_week=day_of_week,
+    )
+
+
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "core-heartbeat": {"task": "core.tasks.heartbeat", "schedule": CELERY_HEARTBEAT_SECONDS},
+    "reports-weekly": {"task": "reports.tasks.weekly_report", "schedule": _cron(WEEKLY_REPORT_CRON)},
 }
 
 # --- Auth ---------------------------------------------------------------------------------

@@ -1,0 +1,284 @@
+"""Every write of the reports app: requesting, generating, regenerating and delivering reports.
+
+Duty (e) of the task force (Decision 3019/QĐ-UBND, art. 2.1.e): "Báo cáo định kỳ hoặc đột xuất
+về tình hình sử dụng, ứng dụng các phần mềm phục vụ phòng, chống dịch" to the chairman.
+"""
+
+import datetime
+import hashlib
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import selectors as core_selectors
+from core.audit import audit
+from core.models import OutboundMessage
+from core.roles import Cap, user_can
+from core.services import message_send
+from reports import data, render
+from reports.models import Report, ReportRecipient, Section
+
+Actor = Any
+MAX_PERIOD_DAYS = 366
+
+
+def _require(actor: Actor, capability: str) -> None:
+    if actor is not None and not user_can(actor, capability):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+
+
+def _number(kind: str, period_start: datetime.date) -> str:
+    year, week, _day = period_start.isocalendar()
+    if kind == Report.Kind.WEEKLY:
+        return f"{week:02d}/{year}/BC-TCN"
+    count = Report.objects.filter(
+        kind=Report.Kind.ADHOC, requested_at__year=timezone.localdate().year
+    ).count()
+    return f"ĐX{count + 1:02d}/{timezone.localdate().year}/BC-TCN"
+
+
+def _validate(
+    actor: Actor,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    unit_ids: list[int],
+    sections: list[str],
+) -> None:
+    if period_end < period_start:
+        raise ValidationError(_("Ngày kết thúc phải sau ngày bắt đầu."))
+    if (period_end - period_start).days >= MAX_PERIOD_DAYS:
+        raise ValidationError(_("Kỳ báo cáo dài tối đa một năm."))
+    if period_start > timezone.localdate():
+        raise ValidationError(_("Kỳ báo cáo chưa bắt đầu."))
+    unknown = set(sections) - set(Section.values)
+    if unknown or not sections:
+        raise ValidationError(_("Vui lòng chọn ít nhất một phần hợp lệ của báo cáo."))
+    valid_units = set(core_selectors.reporting_units().values_list("pk", flat=True))
+    if set(unit_ids) - valid_units:
+        raise ValidationError(_("Địa bàn không hợp lệ."))
+    if actor is not None:
+        scope = core_selectors.unit_ids_in_scope(actor)
+        if scope is not None and (not unit_ids or set(unit_ids) - scope):
+            raise PermissionDenied(_("Địa bàn nằm ngoài phạm vi của bạn."))
+
+
+def report_request(
+    *,
+    actor: Actor,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    unit_ids: list[int] | None = None,
+    sections: list[str] | None = None,
+    instruction: str = "",
+) -> Report:
+    """An official asks for an ad-hoc report; the worker produces it (``reports.tasks``)."""
+    from reports.tasks import generate_report
+
+    _require(actor, Cap.REQUEST_REPORTS)
+    unit_ids = sorted(set(unit_ids or []))
+    sections = [s for s in Section.values if s in set(sections or Section.values)]
+    _validate(actor, period_start, period_end, unit_ids, sections)
+    with transaction.atomic():
+        report = Report.objects.create(
+            kind=Report.Kind.ADHOC,
+            number=_number(Report.Kind.ADHOC, period_start),
+            period_start=period_start,
+            period_end=period_end,
+            unit_ids=unit_ids,
+            sections=sections,
+            instruction=instruction.strip(),
+            requested_by=actor,
+        )
+        audit(
+            actor=actor,
+            action="report.request",
+            target=report,
+            details={
+                "period": [str(period_start), str(period_end)],
+                "unit_ids": unit_ids,
+                "sections": sections,
+            },
+        )
+        generate_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]
+    return report
+
+
+def last_week(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """Monday to Sunday of the week before ``today`` (local date)."""
+    today = today or timezone.localdate()
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    start = this_monday - datetime.timedelta(days=7)
+    return start, start + datetime.timedelta(days=6)
+
+
+def weekly_report_ensure(*, week_start: datetime.date) -> Report:
+    """The official weekly report of a week: created once, however often the job runs."""
+    from reports.tasks import generate_report
+
+    existing = Report.objects.filter(kind=Report.Kind.WEEKLY, period_start=week_start, version=1).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                kind=Report.Kind.WEEKLY,
+                number=_number(Report.Kind.WEEKLY, week_start),
+                period_start=week_start,
+                period_end=week_start + datetime.timedelta(days=6),
+                sections=list(Section.values),
+                version=1,
+            )
+            audit(
+                actor=None, action="report.schedule", target=report, details={"week_start": str(week_start)}
+            )
+            generate_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]
+    except IntegrityError:
+        # Another run created it between our read and our insert.
+        return Report.objects.get(kind=Report.Kind.WEEKLY, period_start=week_start, version=1)
+    return report
+
+
+def report_regenerate(*, actor: Actor, report: Report) -> Report:
+    """A new version of a report with fresh figures; the old one stays as it was."""
+    from reports.tasks import generate_report
+
+    _require(actor, Cap.REQUEST_REPORTS)
+    with transaction.atomic():
+        latest = (
+            Report.objects.filter(
+                kind=report.kind, period_start=report.period_start, number=report.number
+            ).aggregate(Max("version"))["version__max"]
+            or 1
+        )
+        new = Report.objects.create(
+            kind=report.kind,
+            number=report.number,
+            period_start=report.period_start,
+            period_end=report.period_end,
+            unit_ids=report.unit_ids,
+            sections=report.sections,
+            instruction=report.instruction,
+            version=latest + 1,
+            previous=report,
+            requested_by=actor,
+        )
+        audit(actor=actor, action="report.regenerate", target=new, details={"previous_id": report.pk})
+        generate_report.delay_on_commit(new.pk)  # type: ignore[attr-defined]
+    return new
+
+
+def _progress(report_id: int, percent: int) -> None:
+    # Committed at once (outside any transaction) so the progress page sees it.
+    Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(progress=percent)
+
+
+def report_generate(*, report_id: int) -> Report:
+    """Collects the figures and writes the PDF and the Excel file. Runs in the worker.
+
+    Idempotent: a report already done is returned as it is, never rewritten.
+    """
+    from reports.tasks import deliver_report
+
+    claimed = Report.objects.filter(
+        pk=report_id, status__in=[Report.Status.QUEUED, Report.Status.FAILED]
+    ).update(status=Report.Status.RUNNING, progress=5, error="")
+    report = Report.objects.get(pk=report_id)
+    if not claimed:
+        return report  # done already, or another worker has it
+    try:
+        ctx, sections = data.collect(
+            period_start=report.period_start,
+            period_end=report.period_end,
+            unit_ids=list(report.unit_ids),
+            sections=list(report.sections),
+        )
+        _progress(report.pk, 40)
+        pdf = render.html_to_pdf(render.render_html(report=report, ctx=ctx, sections=sections))
+        _progress(report.pk, 80)
+        xlsx = render.render_xlsx(ctx=ctx, sections=sections)
+    except Exception as exc:
+        with transaction.atomic():
+            Report.objects.filter(pk=report.pk).update(
+                status=Report.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:500]
+            )
+            audit(actor=None, action="report.fail", target=report, details={"error": type(exc).__name__})
+        raise
+    stem = f"bao-cao-{report.kind}-{report.period_start:%Y%m%d}-{report.pk}-v{report.version}"
+    with transaction.atomic():
+        report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+        report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+        report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        report.xlsx_sha256 = hashlib.sha256(xlsx).hexdigest()
+        report.snapshot_at = ctx.snapshot_at
+        report.finished_at = timezone.now()
+        report.status = Report.Status.DONE
+        report.progress = 100
+        report.save()
+        audit(
+            actor=None,
+            action="report.generate",
+            target=report,
+            details={"pdf_sha256": report.pdf_sha256, "bytes": len(pdf)},
+        )
+        if report.kind == Report.Kind.WEEKLY and report.version == 1:
+            deliver_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]
+    return report
+
+
+def report_deliver(*, report_id: int) -> list[OutboundMessage]:
+    """Emails the report to every active recipient, once per recipient (a retried task does not
+    send twice). Each email is recorded and audited by ``core.services.message_send``."""
+    report = Report.objects.get(pk=report_id)
+    if report.status != Report.Status.DONE:
+        raise ValidationError(_("Báo cáo chưa tạo xong."))
+    purpose = f"report:{report.pk}"
+    already = {m.recipient for m in OutboundMessage.objects.filter(purpose=purpose)}
+    with report.pdf.open("rb") as handle:
+        pdf = handle.read()
+    sent = []
+    for recipient in ReportRecipient.objects.filter(is_active=True):
+        if recipient.email in already:
+            continue
+        sent.append(
+            message_send(
+                actor=None,
+                channel=OutboundMessage.Channel.EMAIL,
+                recipient=recipient.email,
+                subject=_("Báo cáo %(number)s của Tổ công nghệ phòng, chống dịch COVID-19")
+                % {"number": report.number},
+                body=_(
+                    "Kính gửi %(name)s,\n\n"
+                    "Tổ công nghệ gửi kèm báo cáo %(number)s (kỳ %(start)s – %(end)s).\n"
+                    "Mã kiểm tra SHA-256 của tệp: %(sha)s\n"
+                )
+                % {
+                    "name": recipient.name,
+                    "number": report.number,
+                    "start": f"{report.period_start:%d/%m/%Y}",
+                    "end": f"{report.period_end:%d/%m/%Y}",
+                    "sha": report.pdf_sha256,
+                },
+                purpose=purpose,
+                attachment=(report.pdf.name.rsplit("/", 1)[-1], pdf),
+            )
+        )
+    return sent
+
+
+def recipient_save(*, actor: Actor, recipient: ReportRecipient) -> ReportRecipient:
+    _require(actor, Cap.MANAGE_REPORT_RECIPIENTS)
+    created = recipient.pk is None
+    recipient.full_clean()
+    with transaction.atomic():
+        recipient.save()
+        audit(
+            actor=actor,
+            action="report_recipient.create" if created else "report_recipient.update",
+            target=recipient,
+        )
+    return recipient
