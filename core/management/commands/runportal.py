@@ -80,7 +80,9 @@ class Command(BaseCommand):
             Child("beat", [python, "-m", "celery", "-A", "config", "beat", "-l", "info"]),
         ]
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
+        # A plain flag, not threading.Event: the handler runs in the main thread, possibly while
+        # that thread holds the Event's internal lock inside wait(), and would deadlock on it.
+        self._stop_requested = False
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
 
@@ -92,7 +94,7 @@ class Command(BaseCommand):
                 self._start(child, env)
             url = f"http://{host}:{port}/"
             ready = self._wait_ready(f"{url}healthz", children, options["ready_timeout"])
-            if self._stopping.is_set():
+            if self._stop_requested:
                 return
             if not ready:
                 raise CommandError(_("Cổng thông tin không khởi động được (không có /healthz)."))
@@ -134,7 +136,7 @@ class Command(BaseCommand):
 
     def _wait_ready(self, url: str, children: list[Child], timeout: float) -> bool:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not self._stopping.is_set():
+        while time.monotonic() < deadline and not self._stop_requested:
             if any(c.process is None or c.process.poll() is not None for c in children):
                 return False
             try:
@@ -147,15 +149,15 @@ class Command(BaseCommand):
         return False
 
     def _watch(self, children: list[Child]) -> Child | None:
-        while not self._stopping.is_set():
+        while not self._stop_requested:
             for child in children:
                 if child.process is not None and child.process.poll() is not None:
                     return child
-            self._stopping.wait(0.5)
+            time.sleep(0.5)
         return None
 
     def _stop_all(self, children: list[Child]) -> None:
-        self._stopping.set()
+        self._stop_requested = True
         running = [c for c in children if c.process is not None and c.process.poll() is None]
         for child in running:
             assert child.process is not None
@@ -177,7 +179,7 @@ class Command(BaseCommand):
                 reader.join(timeout=2)
 
     def _on_signal(self, signum: int, frame: object) -> None:
-        self._stopping.set()
+        self._stop_requested = True
 
     def _say(self, line: str) -> None:
         with self._lock:
