@@ -22,6 +22,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.bo
 # Personal data is encrypted at rest (core.crypto); without real keys nothing may start.
 if not env.str("PORTAL_FIELD_ENCRYPTION_KEYS", default=""):
     raise ImproperlyConfigured("PORTAL_FIELD_ENCRYPTION_KEYS is required in production (Fernet keys).")
+try:
+    from cryptography.fernet import Fernet
+
+    for _key in env.list("PORTAL_FIELD_ENCRYPTION_KEYS"):
+        Fernet(_key.encode())
+except ValueError as _exc:
+    raise ImproperlyConfigured("PORTAL_FIELD_ENCRYPTION_KEYS holds a key that is not a Fernet key.") from _exc
+if len(env.str("PORTAL_LOOKUP_HASH_KEY", default="")) < 32:
+    raise ImproperlyConfigured(
+        "PORTAL_LOOKUP_HASH_KEY (at least 32 random characters) is required in production."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

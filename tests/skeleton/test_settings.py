@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "portal.example.gov.vn",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/does_not_matter_for_import",
     "PORTAL_FIELD_ENCRYPTION_KEYS": FERNET_KEY,
+    "PORTAL_LOOKUP_HASH_KEY": "lookup-key-for-tests-only-0123456789abcdef",
 }
 
 
@@ -43,13 +44,25 @@ def test_production_starts_with_everything_set():
 
 @pytest.mark.parametrize(
     "missing",
-    ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "PORTAL_FIELD_ENCRYPTION_KEYS"],
+    [
+        "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "PORTAL_FIELD_ENCRYPTION_KEYS",
+        "PORTAL_LOOKUP_HASH_KEY",
+    ],
 )
 def test_production_refuses_to_start_without(missing):
     result = django_setup(production_env(**{missing: None}))
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert missing in result.stderr
+
+
+def test_production_refuses_a_malformed_encryption_key():
+    result = django_setup(production_env(PORTAL_FIELD_ENCRYPTION_KEYS="not-a-fernet-key"))
+    assert result.returncode != 0
+    assert "not a Fernet key" in result.stderr
 
 
 def test_production_refuses_a_short_secret_key():
