@@ -59,3 +59,11 @@ def test_admin_shows_the_province_branding(admin_client):
     html = admin_client.get("/admin/").content.decode()
     assert f"Tổ công nghệ phòng, chống dịch COVID-19 — {settings.PROVINCE_NAME}" in html
     assert "Quản trị cổng thông tin" in html
+
+
+def test_browser_language_does_not_override_vietnamese(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 200
+    assert b'lang="vi"' in response.content
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert b'lang="en"' in client.get("/", HTTP_ACCEPT_LANGUAGE="vi").content
