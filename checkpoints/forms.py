@@ -77,6 +77,14 @@ class PaperForm(DeclarationForm):
         self.fields["visited_at"].initial = _local_now
         self.fields["symptoms"].choices = [(c.code, c.label) for c in codes.symptoms()]
         self.fields["full_name"].widget.attrs["autofocus"] = True
+        # One keystroke-friendly text box (dd/mm/yyyy) instead of the browser's date widget,
+        # which takes three Tab stops.
+        self.fields["birth_date"] = forms.DateField(
+            label=_("Ngày sinh (dd/mm/yyyy)"),
+            required=False,
+            input_formats=["%d/%m/%Y", "%d%m%Y", "%Y-%m-%d"],
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "dd/mm/yyyy"}),
+        )
 
     def clean_visited_at(self) -> datetime.datetime:
         value: datetime.datetime = self.cleaned_data["visited_at"]
