@@ -20,7 +20,11 @@ class CheckpointAdmin(ServiceAdmin):
     view_cap = Cap.VIEW_CHECKPOINTS
     add_cap = Cap.REGISTER_CHECKPOINTS
     change_cap = Cap.REGISTER_CHECKPOINTS
-    selector = selectors.checkpoints_visible_to
+
+    @staticmethod
+    def selector(user: Any) -> Any:
+        return selectors.checkpoints_visible_to(user)
+
     list_display = ("name", "organization", "kind", "unit", "status")
     list_filter = ("status", "kind")
     search_fields = ("name",)

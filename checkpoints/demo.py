@@ -194,7 +194,11 @@ def load(*, stdout: Any) -> None:
     people = _people(rng, 400)
     operator = get_user_model().objects.filter(username="operator").first()
     active = [p for p in points if p.name != SILENT]
-    weights = {Checkpoint.Kind.MARKET: 5, Checkpoint.Kind.HOSPITAL: 4, Checkpoint.Kind.TRANSPORT: 3}
+    weights: dict[str, int] = {
+        Checkpoint.Kind.MARKET: 5,
+        Checkpoint.Kind.HOSPITAL: 4,
+        Checkpoint.Kind.TRANSPORT: 3,
+    }
     symptoms = [c.code for c in codes.symptoms()]
     exposures = [c.code for c in codes.exposures()]
     now = timezone.now()

@@ -75,7 +75,6 @@ class PaperForm(DeclarationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["visited_at"].initial = _local_now
-        self.fields["symptoms"].choices = [(c.code, c.label) for c in codes.symptoms()]
         self.fields["full_name"].widget.attrs["autofocus"] = True
         # One keystroke-friendly text box (dd/mm/yyyy) instead of the browser's date widget,
         # which takes three Tab stops.

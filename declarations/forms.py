@@ -67,9 +67,14 @@ class IdentityForm(forms.Form):
             province_id = core_selectors.province_unit().pk
             self.initial["province"] = str(province_id)
         district_id = _int(data.get("district"))
-        self.fields["province"].choices = _unit_choices(None)
-        self.fields["district"].choices = _unit_choices(province_id) if province_id else [("", "—")]
-        self.fields["ward"].choices = _unit_choices(district_id) if district_id else [("", "—")]
+        self._choices("province", _unit_choices(None))
+        self._choices("district", _unit_choices(province_id) if province_id else [("", "—")])
+        self._choices("ward", _unit_choices(district_id) if district_id else [("", "—")])
+
+    def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
 
     def clean_birth_year(self) -> int | None:
         year = self.cleaned_data.get("birth_year")
@@ -161,14 +166,14 @@ class TravelDeclarationForm(DeclarationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         provinces = _unit_choices(None)
-        self.fields["travel_from"].choices = provinces
-        self.fields["travel_to"].choices = provinces
+        self._choices("travel_from", provinces)
+        self._choices("travel_to", provinces)
 
     def declaration_data(self) -> DeclarationData:
         data = super().declaration_data()
         units = core_selectors.unit_list()
-        data.travel_from = units.filter(pk=_int(self.cleaned_data["travel_from"])).first()
-        data.travel_to = units.filter(pk=_int(self.cleaned_data["travel_to"])).first()
+        data.travel_from = units.filter(pk=_int(self.cleaned_data["travel_from"]) or 0).first()
+        data.travel_to = units.filter(pk=_int(self.cleaned_data["travel_to"]) or 0).first()
         data.travel_date = self.cleaned_data["travel_date"]
         data.transport = self.cleaned_data["transport"]
         return data

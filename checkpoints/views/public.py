@@ -195,7 +195,7 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
 
 def _member_initial(request: HttpRequest, index: int) -> dict[str, str]:
     prefix = f"m{index}-"
-    return {k[len(prefix) :]: v for k, v in request.POST.items() if k.startswith(prefix)}
+    return {k[len(prefix) :]: str(request.POST.get(k, "")) for k in request.POST if k.startswith(prefix)}
 
 
 def done(request: HttpRequest, token: str, submission: uuid.UUID) -> HttpResponse:

@@ -142,10 +142,10 @@ def _export(rows: list[list[Any]], fmt: str, name: str) -> HttpResponse:
 
         book = Workbook()
         sheet = book.active
-        sheet.title = "Truy vet"  # type: ignore[union-attr]
-        sheet.append(HEADERS)  # type: ignore[union-attr]
+        sheet.title = "Truy vet"
+        sheet.append(HEADERS)
         for row in rows:
-            sheet.append(row)  # type: ignore[union-attr]
+            sheet.append(row)
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(

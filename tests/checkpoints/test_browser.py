@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from checkpoints import qr
 from checkpoints.models import CheckIn
+from declarations.models import Declaration
 from tests.checkpoints.conftest import at, visit
 from tests.conftest import unavailable
 
@@ -69,8 +70,9 @@ def test_visitor_scans_poster_declares_checks_in_and_out(
     assert checkpoint.name in page.locator(".ok").inner_text()
     page.screenshot(path=str(screenshot_dir / "checkin-done-phone.png"), full_page=True)
     row = CheckIn.objects.get()
-    assert row.person.full_name == "Phạm Thị Hoa" and row.declaration.address_unit == checkpoint.unit
-    assert row.declaration.symptoms == ["cough"]
+    declaration = Declaration.objects.get(checkins=row)
+    assert row.person.full_name == "Phạm Thị Hoa" and declaration.address_unit == checkpoint.unit
+    assert declaration.symptoms == ["cough"]
     with page.expect_navigation():
         page.get_by_role("button", name="Tôi ra về (check-out)").click()
     assert "Đã ghi nhận ra lúc" in page.content()
@@ -114,7 +116,7 @@ def test_operator_scans_then_keys_in_a_paper_form(browser, live_server, checkpoi
     page.screenshot(path=str(screenshot_dir / "paper-saved.png"), full_page=True)
     paper = CheckIn.objects.get(method=CheckIn.Method.PAPER)
     assert paper.person.full_name == "Đỗ Thị Giấy" and paper.person.sex == "female"
-    assert paper.entered_by == operator and paper.declaration.source == "paper"
+    assert paper.entered_by == operator and Declaration.objects.get(checkins=paper).source == "paper"
     assert CheckIn.objects.filter(method=CheckIn.Method.STAFF, entered_by=operator).count() == 1
 
 

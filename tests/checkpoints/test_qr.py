@@ -32,20 +32,18 @@ def qr_height_cm(png) -> float:
     symbol, since the poster keeps text at least 1.5 cm away from it."""
     image = Image.open(png).convert("L")
     width, height = image.size
-    pixels = image.load()
-    inked = [any(pixels[x, y] < 128 for x in range(0, width, 2)) for y in range(height)]
+    data = image.tobytes()
+    inked = [any(data[y * width + x] < 128 for x in range(0, width, 2)) for y in range(height)]
     gap_limit = int(DPI / 2.54)
-    best = start = last = None
-    best_len = 0
+    best_len, start, last = 0, -1, -(10**9)
     for y, dark in enumerate(inked):
         if not dark:
             continue
-        if last is None or y - last > gap_limit:
+        if y - last > gap_limit:
             start = y
         last = y
-        if last - start + 1 > best_len:
-            best_len, best = last - start + 1, (start, last)
-    assert best is not None
+        best_len = max(best_len, last - start + 1)
+    assert best_len > 0
     return best_len / DPI * 2.54
 
 
