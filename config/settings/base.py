@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Tổ công nghệ phòng, chống dịch COVID-19 — API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"CheckpointKindEnum": "checkpoints.models.Checkpoint.Kind"},
 }
 
 # --- Security defaults shared by all environments -----------------------------------------

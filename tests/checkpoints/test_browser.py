@@ -19,6 +19,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 PHONE = {"width": 375, "height": 740}
 
 
+@pytest.fixture(autouse=True)
+def _role_groups(db):
+    """A transactional test before this one may have flushed the groups the migration created."""
+    from django.contrib.auth.models import Group
+
+    from core.roles import Role
+
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+
+
 def _decode_poster(checkpoint, base_url, tmp_path) -> str:
     for tool in ("pdftoppm", "zbarimg"):
         if shutil.which(tool) is None:
