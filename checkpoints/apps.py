@@ -7,3 +7,26 @@ from django.utils.translation import gettext_lazy as _
 class CheckpointsConfig(AppConfig):
     name = "checkpoints"
     verbose_name = _("Điểm kiểm dịch")
+
+    def ready(self) -> None:
+        from core.navigation import Entry, register_portal
+        from core.roles import Cap, user_can
+
+        register_portal(
+            Entry(
+                "checkpoints:list",
+                _("Điểm kiểm dịch"),
+                _("Đăng ký, duyệt, in mã QR; quét mã khách và nhập tờ khai giấy."),
+                visible_to=lambda r: (
+                    user_can(r.user, Cap.VIEW_CHECKPOINTS) or user_can(r.user, Cap.OPERATE_CHECKPOINTS)
+                ),
+            )
+        )
+        register_portal(
+            Entry(
+                "checkpoints:trace",
+                _("Truy vết tiếp xúc"),
+                _("Tìm người ở cùng điểm kiểm dịch với ca bệnh; xuất CSV, Excel."),
+                visible_to=lambda r: user_can(r.user, Cap.TRACE_CONTACTS),
+            )
+        )

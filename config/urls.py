@@ -16,9 +16,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("core.api_urls")),
+    path("api/v1/", include("checkpoints.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("reports/", include("reports.urls")),
     path("", include("core.urls")),
+    path("", include("checkpoints.urls")),
+    path("", include("declarations.urls")),
 ]
 
 if settings.DEBUG:

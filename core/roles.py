@@ -41,6 +41,10 @@ class Cap(models.TextChoices):
     VIEW_REPORTS = "reports.view", _("Xem, tải báo cáo")
     REQUEST_REPORTS = "reports.request", _("Yêu cầu tạo báo cáo")
     MANAGE_REPORT_RECIPIENTS = "reports.recipients", _("Quản lý người nhận báo cáo")
+    VIEW_CHECKPOINTS = "checkpoints.view", _("Xem điểm kiểm dịch")
+    REGISTER_CHECKPOINTS = "checkpoints.register", _("Đăng ký điểm kiểm dịch")
+    APPROVE_CHECKPOINTS = "checkpoints.approve", _("Duyệt điểm kiểm dịch")
+    OPERATE_CHECKPOINTS = "checkpoints.operate", _("Quét mã, nhập tờ khai tại điểm kiểm dịch")
 
 
 _ALL_READ = {Cap.VIEW_UNITS, Cap.VIEW_ORGANIZATIONS}
@@ -79,6 +83,22 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
     Role.LAB_STAFF: {Cap.VIEW_UNITS, Cap.VIEW_PEOPLE, Cap.EDIT_PEOPLE},
     Role.VACCINATION_STAFF: {Cap.VIEW_UNITS, Cap.VIEW_PEOPLE, Cap.EDIT_PEOPLE},
 }
+
+# Checkpoints (issue 5): agencies register, district officials and the standing agency approve,
+# operators scan; everyone guiding the rollout may look.
+_CHECKPOINT_CAPS: dict[str, set[str]] = {
+    Role.TASKFORCE_LEADER: {Cap.VIEW_CHECKPOINTS},
+    Role.TASKFORCE_DEPUTY: {Cap.VIEW_CHECKPOINTS},
+    Role.TASKFORCE_MEMBER: {Cap.VIEW_CHECKPOINTS},
+    Role.CHAIRMAN: {Cap.VIEW_CHECKPOINTS},
+    Role.SECRETARIAT: {Cap.VIEW_CHECKPOINTS, Cap.REGISTER_CHECKPOINTS, Cap.APPROVE_CHECKPOINTS},
+    Role.DISTRICT_OFFICIAL: {Cap.VIEW_CHECKPOINTS, Cap.REGISTER_CHECKPOINTS, Cap.APPROVE_CHECKPOINTS},
+    Role.AGENCY_OFFICER: {Cap.VIEW_CHECKPOINTS, Cap.REGISTER_CHECKPOINTS},
+    Role.EPIDEMIOLOGIST: {Cap.VIEW_CHECKPOINTS},
+    Role.CHECKPOINT_OPERATOR: {Cap.OPERATE_CHECKPOINTS},
+}
+for _role, _caps in _CHECKPOINT_CAPS.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _caps
 
 # Roles whose holders use the Django admin (is_staff is set by the demo data and scope service).
 STAFF_ROLES = {

@@ -40,6 +40,25 @@ REPORTING_LEVEL = env.str(
     "PORTAL_REPORTING_LEVEL", default="district" if ADMIN_UNIT_SCHEME == "2021" else "ward"
 )
 
+# --- Checkpoints and declarations -----------------------------------------------------------
+# Retention per data category (DOMAIN.md §3: no Vietnamese period found; 21 days as NHS).
+CHECKIN_RETENTION_DAYS = env.int("PORTAL_CHECKIN_RETENTION_DAYS", default=21)
+DECLARATION_RETENTION_DAYS = env.int("PORTAL_DECLARATION_RETENTION_DAYS", default=21)
+# Rows deleted per transaction by the purge: small, so check-ins never wait behind it.
+RETENTION_BATCH_SIZE = env.int("PORTAL_RETENTION_BATCH_SIZE", default=2000)
+# A visit without a scanned check-out lasts this long (or until closing time / next check-in).
+CHECKIN_DEFAULT_MINUTES = env.int("PORTAL_CHECKIN_DEFAULT_MINUTES", default=60)
+# No visit is longer than this: bounds the tracing index range.
+CHECKIN_MAX_HOURS = env.int("PORTAL_CHECKIN_MAX_HOURS", default=12)
+TRACING_MIN_OVERLAP_MINUTES = env.int("PORTAL_TRACING_MIN_OVERLAP_MINUTES", default=15)
+SILENT_CHECKPOINT_DAYS = env.int("PORTAL_SILENT_CHECKPOINT_DAYS", default=7)
+# Check-in rate limits, per minute: per device (cookie) and a generous per-IP ceiling, so a
+# market's shared Wi-Fi keeps working. RATE_LIMIT_PROXY_COUNT: reverse proxies in front whose
+# X-Forwarded-For is trusted (0: use REMOTE_ADDR).
+CHECKIN_RATE_PER_DEVICE = env.int("PORTAL_CHECKIN_RATE_PER_DEVICE", default=12)
+CHECKIN_RATE_PER_IP = env.int("PORTAL_CHECKIN_RATE_PER_IP", default=1200)
+RATE_LIMIT_PROXY_COUNT = env.int("PORTAL_RATE_LIMIT_PROXY_COUNT", default=0)
+
 # --- Applications -------------------------------------------------------------------------
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -200,6 +219,16 @@ def _cron(expression: str) -> crontab:
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "core-heartbeat": {"task": "core.tasks.heartbeat", "schedule": CELERY_HEARTBEAT_SECONDS},
     "reports-weekly": {"task": "reports.tasks.weekly_report", "schedule": _cron(WEEKLY_REPORT_CRON)},
+    # Checkpoints: purge expired check-ins at night (after rolling them up), silent points daily.
+    "checkpoints-retention": {
+        "task": "checkpoints.tasks.purge_expired",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "declarations-retention": {
+        "task": "declarations.tasks.purge_expired",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "checkpoints-silent": {"task": "checkpoints.tasks.notify_silent", "schedule": crontab(hour=7, minute=0)},
 }
 
 # --- Auth ---------------------------------------------------------------------------------
@@ -255,6 +284,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Tổ công nghệ phòng, chống dịch COVID-19 — API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"CheckpointKindEnum": "checkpoints.models.Checkpoint.Kind"},
 }
 
 # --- Security defaults shared by all environments -----------------------------------------

@@ -1,0 +1,396 @@
+"""API of the checkpoints app (``/api/v1/``): registration, approval, check-in (public, idempotent
+on ``submission``, rate limited), check-out, staff check-in and tracing (authorized roles)."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from checkpoints import intake, ratelimit, selectors, services
+from checkpoints.models import CheckIn, Checkpoint
+from checkpoints.qrpayload import QrPayloadError, parse
+from core.audit import audit_read
+from core.models import AdministrativeUnit, Organization, Person
+from core.roles import Cap, user_can
+from core.selectors import unit_list
+from core.services import PersonData
+from declarations import codes
+from declarations.data import DeclarationData
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+# --- Checkpoints --------------------------------------------------------------------------
+
+
+class CheckpointOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Checkpoint
+        fields = (
+            "id",
+            "name",
+            "organization",
+            "kind",
+            "unit",
+            "address_line",
+            "latitude",
+            "longitude",
+            "opens_at",
+            "closes_at",
+            "status",
+        )
+
+
+class CheckpointInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    kind = serializers.ChoiceField(choices=Checkpoint.Kind.choices)
+    unit = serializers.PrimaryKeyRelatedField(queryset=AdministrativeUnit.objects.all())
+    address_line = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
+    )
+    opens_at = serializers.TimeField(required=False, allow_null=True, default=None)
+    closes_at = serializers.TimeField(required=False, allow_null=True, default=None)
+
+
+class CheckpointListApi(generics.ListAPIView):
+    """Checkpoints the user may see; POST registers one (agency officers, district officials)."""
+
+    serializer_class = CheckpointOutput
+
+    def get_queryset(self) -> QuerySet[Checkpoint]:
+        return selectors.checkpoints_visible_to(self.request.user).order_by("name", "id")
+
+    @extend_schema(request=CheckpointInput, responses={201: CheckpointOutput})
+    def post(self, request: Request) -> Response:
+        data = CheckpointInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            checkpoint = services.checkpoint_register(actor=request.user, **data.validated_data)
+        except ValidationError as exc:
+            raise ApiValidationError(_messages(exc)) from exc
+        return Response(CheckpointOutput(checkpoint).data, status=status.HTTP_201_CREATED)
+
+
+class DecisionInput(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+class CheckpointDecisionApi(APIView):
+    @extend_schema(request=DecisionInput, responses={200: CheckpointOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        if not user_can(request.user, Cap.APPROVE_CHECKPOINTS):
+            raise PermissionDenied
+        checkpoint = selectors.access_checkpoint(
+            request.user, pk, selectors.checkpoints_approvable_by(request.user)
+        )
+        data = DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            checkpoint = services.checkpoint_decide(
+                actor=request.user, checkpoint=checkpoint, **data.validated_data
+            )
+        except ValidationError as exc:
+            raise ApiValidationError(_messages(exc)) from exc
+        return Response(CheckpointOutput(checkpoint).data)
+
+
+# --- Check-in -----------------------------------------------------------------------------
+
+
+class PersonInput(serializers.Serializer):
+    full_name = serializers.CharField(max_length=120)
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    birth_year = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1900)
+    sex = serializers.ChoiceField(choices=Person.Sex.choices, default=Person.Sex.UNKNOWN)
+    id_number = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
+    phone = serializers.CharField(max_length=15, required=False, default="", allow_blank=True)
+    address_unit = serializers.PrimaryKeyRelatedField(
+        queryset=AdministrativeUnit.objects.all(), required=False, allow_null=True, default=None
+    )
+    address_line = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("date_of_birth") and not attrs.get("birth_year"):
+            raise serializers.ValidationError("Vui lòng nhập ngày sinh hoặc năm sinh.")
+        return attrs
+
+
+class DeclarationInput(serializers.Serializer):
+    person = PersonInput()
+    places_visited = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    symptoms = serializers.ListField(
+        child=serializers.ChoiceField(choices=[c.code for c in codes.symptoms()]),
+        required=False,
+        default=list,
+    )
+    exposures = serializers.ListField(
+        child=serializers.ChoiceField(choices=[c.code for c in codes.exposures()]),
+        required=False,
+        default=list,
+    )
+    members = PersonInput(many=True, required=False, default=list)
+
+
+class CheckinInput(DeclarationInput):
+    checkpoint_token = serializers.CharField(max_length=40)
+    # The client's idempotency key: generate once per submission and resend it on retries.
+    submission = serializers.UUIDField()
+
+
+class CheckinOutput(serializers.ModelSerializer):
+    class Meta:
+        model = CheckIn
+        fields = (
+            "id",
+            "checkpoint",
+            "submission",
+            "position",
+            "method",
+            "checked_in_at",
+            "checked_out_at",
+            "checkout_method",
+            "risk",
+        )
+
+
+def _person(data: dict[str, Any]) -> PersonData:
+    unit = data.get("address_unit")
+    if unit is not None and not unit_list().filter(pk=unit.pk).exists():
+        unit = None
+    return PersonData(**{**data, "address_unit": unit})
+
+
+def _declaration(data: dict[str, Any]) -> tuple[DeclarationData, list[PersonData]]:
+    declaration = DeclarationData(
+        person=_person(data["person"]),
+        places_visited=data["places_visited"],
+        symptoms=data["symptoms"],
+        exposures=data["exposures"],
+    )
+    return declaration, [_person(m) for m in data["members"]]
+
+
+class CheckinApi(APIView):
+    """A visitor's check-in. Replaying the same ``submission`` returns the stored check-ins (200)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=CheckinInput, responses={201: CheckinOutput(many=True), 200: CheckinOutput(many=True)}
+    )
+    def post(self, request: Request) -> Response:
+        data = CheckinInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        # Counted once the request is well-formed: only what would write is limited.
+        if not ratelimit.allow_checkin(request):
+            return Response(
+                {"detail": "Bạn gửi khai báo quá nhanh. Vui lòng đợi một phút rồi gửi lại."},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        v = data.validated_data
+        try:
+            checkpoint = selectors.checkpoint_by_token(v["checkpoint_token"])
+        except selectors.RevokedCode:
+            return Response({"detail": "Mã QR này đã bị thu hồi."}, status=status.HTTP_410_GONE)
+        except Checkpoint.DoesNotExist:
+            return Response({"detail": "Không tìm thấy điểm kiểm dịch."}, status=status.HTTP_404_NOT_FOUND)
+        existed = bool(selectors.checkins_of_submission(v["submission"]))
+        try:
+            declaration, members = _declaration(v)
+            rows = intake.submit(
+                actor=None,
+                checkpoint=checkpoint,
+                declaration=declaration,
+                members=members,
+                submission=v["submission"],
+            )
+        except ValidationError as exc:
+            raise ApiValidationError(_messages(exc)) from exc
+        return Response(
+            CheckinOutput(rows, many=True).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
+
+class CheckoutInput(serializers.Serializer):
+    checkpoint_token = serializers.CharField(max_length=40)
+    submission = serializers.UUIDField()
+
+
+class CheckoutApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=CheckoutInput, responses={200: CheckinOutput(many=True)})
+    def post(self, request: Request) -> Response:
+        data = CheckoutInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            checkpoint = selectors.checkpoint_by_token(data.validated_data["checkpoint_token"])
+        except (selectors.RevokedCode, Checkpoint.DoesNotExist):
+            return Response({"detail": "Không tìm thấy điểm kiểm dịch."}, status=status.HTTP_404_NOT_FOUND)
+        rows = services.checkin_checkout(
+            actor=None, checkpoint=checkpoint, submission=data.validated_data["submission"]
+        )
+        return Response(CheckinOutput(rows, many=True).data)
+
+
+class StaffCheckinInput(serializers.Serializer):
+    method = serializers.ChoiceField(choices=[CheckIn.Method.STAFF, CheckIn.Method.PAPER])
+    submission = serializers.UUIDField()
+    payload = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
+    person = PersonInput(required=False, allow_null=True, default=None)
+    checked_in_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    symptoms = serializers.ListField(
+        child=serializers.ChoiceField(choices=[c.code for c in codes.symptoms()]),
+        required=False,
+        default=list,
+    )
+    exposures = serializers.ListField(
+        child=serializers.ChoiceField(choices=[c.code for c in codes.exposures()]),
+        required=False,
+        default=list,
+    )
+    phone = serializers.CharField(max_length=15, required=False, default="", allow_blank=True)
+
+
+class StaffCheckinApi(APIView):
+    """An operator checks a visitor in from their scanned QR (``payload``) or keys in a paper
+    form (``person`` and ``checked_in_at``)."""
+
+    @extend_schema(request=StaffCheckinInput, responses={201: CheckinOutput(many=True)})
+    def post(self, request: Request, pk: int) -> Response:
+        if not user_can(request.user, Cap.OPERATE_CHECKPOINTS):
+            raise PermissionDenied
+        checkpoint = selectors.access_checkpoint(
+            request.user, pk, selectors.checkpoints_operated_by(request.user)
+        )
+        data = StaffCheckinInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if v["payload"]:
+            try:
+                identity = parse(v["payload"])
+            except QrPayloadError as exc:
+                raise ApiValidationError({"payload": [str(exc)]}) from exc
+            if identity.missing():
+                raise ApiValidationError(
+                    {"payload": ["Mã thiếu thông tin: " + ", ".join(identity.missing())]}
+                )
+            person = PersonData(
+                full_name=identity.full_name,
+                date_of_birth=identity.date_of_birth,
+                sex=identity.sex,
+                id_number=identity.id_number,
+                phone=v["phone"],
+            )
+        elif v["person"]:
+            person = _person(v["person"])
+        else:
+            raise ApiValidationError(
+                {"payload": ["Cần mã QR đã quét (payload) hoặc thông tin người (person)."]}
+            )
+        try:
+            rows = intake.submit(
+                actor=request.user,
+                checkpoint=checkpoint,
+                declaration=DeclarationData(person=person, symptoms=v["symptoms"], exposures=v["exposures"]),
+                method=v["method"],
+                submission=v["submission"],
+                checked_in_at=v["checked_in_at"] if v["method"] == CheckIn.Method.PAPER else None,
+            )
+        except ValidationError as exc:
+            raise ApiValidationError(_messages(exc)) from exc
+        return Response(CheckinOutput(rows, many=True).data, status=status.HTTP_201_CREATED)
+
+
+# --- Tracing ------------------------------------------------------------------------------
+
+
+class TracingQuery(serializers.Serializer):
+    person = serializers.IntegerField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    purpose = serializers.CharField(max_length=300)
+    min_overlap = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["start"] >= attrs["end"]:
+            raise serializers.ValidationError("Thời điểm kết thúc phải sau thời điểm bắt đầu.")
+        return attrs
+
+
+class TracingApi(APIView):
+    serializer_class = TracingQuery
+
+    """A confirmed case's check-ins and the co-present visitors (epidemiologists). Audited."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("person", int, required=True),
+            OpenApiParameter("start", str, required=True),
+            OpenApiParameter("end", str, required=True),
+            OpenApiParameter("purpose", str, required=True),
+            OpenApiParameter("min_overlap", int, required=False),
+        ]
+    )
+    def get(self, request: Request) -> Response:
+        if not user_can(request.user, Cap.TRACE_CONTACTS):
+            raise PermissionDenied
+        query = TracingQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        result = selectors.trace_case(
+            request.user, person_id=q["person"], start=q["start"], end=q["end"], min_overlap=q["min_overlap"]
+        )
+        identities = selectors.identities_for(result.person_ids())
+        ids = [v["id"] for v in result.visits] + [c["id"] for c in result.contacts]
+        audit_read(
+            actor=request.user,
+            target=CheckIn,
+            ids=ids or ["none"],
+            purpose=q["purpose"],
+            details={
+                "kind": "api",
+                "case_person_id": q["person"],
+                "start": q["start"].isoformat(),
+                "end": q["end"].isoformat(),
+            },
+        )
+
+        def out(row: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "checkin": row["id"],
+                "person": {"id": row["person_id"], **identities.get(row["person_id"], {})},
+                "checkpoint": {"id": row["checkpoint_id"], "name": row["checkpoint__name"]},
+                "checked_in_at": row["checked_in_at"],
+                "checked_out_at": row["checked_out_at"],
+                "checkout_method": row["checkout_method"],
+                "method": row["method"],
+                "risk": row["risk"],
+                "overlap_minutes": row.get("overlap_minutes"),
+                "case_checkin": row.get("case_checkin_id"),
+            }
+
+        return Response(
+            {
+                "min_overlap": result.min_overlap,
+                "visits": [out(v) for v in result.visits],
+                "contacts": [out(c) for c in result.contacts],
+                "truncated": result.truncated,
+            }
+        )

@@ -1,0 +1,30 @@
+"""Who hears about a flagged check-in: the checkpoint's operators and the district officials
+whose scope covers it (emails of active accounts)."""
+
+from django.contrib.auth import get_user_model
+
+from checkpoints.models import Checkpoint
+from core.models import AdministrativeUnit, UserScope
+from core.roles import Role
+
+
+def alert_recipients(checkpoint: Checkpoint) -> list[str]:
+    emails = set(
+        checkpoint.operators.filter(is_active=True).exclude(email="").values_list("email", flat=True)
+    )
+    unit: AdministrativeUnit | None = checkpoint.unit
+    ancestors = []
+    while unit is not None:
+        ancestors.append(unit.pk)
+        unit = unit.parent
+    officials = (
+        get_user_model()
+        .objects.filter(
+            groups__name=Role.DISTRICT_OFFICIAL,
+            is_active=True,
+            scope__in=UserScope.objects.filter(units__in=ancestors),
+        )
+        .exclude(email="")
+    )
+    emails |= set(officials.values_list("email", flat=True))
+    return sorted(emails)

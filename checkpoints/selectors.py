@@ -1,0 +1,443 @@
+"""Reads of checkpoints and check-ins, scoped to the user.
+
+Scope: an official sees the checkpoints of the organizations in their scope and those located
+in their units; an operator sees the checkpoints they operate. Tracing reads personal data:
+callers log what they show with ``core.audit.audit_read``.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.http import Http404
+from django.utils import timezone
+
+from checkpoints.models import CheckIn, CheckinDailyStat, Checkpoint, RevokedQrCode
+from core import selectors as core_selectors
+from core.masking import mask_name, mask_phone
+from core.models import Person
+from core.roles import Cap, Role, user_can, user_has_role
+
+User = Any
+
+
+class RevokedCode(Exception):
+    """The QR code was valid once and has been revoked."""
+
+
+# --- Checkpoints --------------------------------------------------------------------------
+
+
+def _in_scope(qs: QuerySet[Checkpoint], user: User) -> QuerySet[Checkpoint]:
+    units = core_selectors.unit_ids_in_scope(user)
+    if units is None:
+        return qs
+    organizations = core_selectors.organization_ids_in_scope(user) or set()
+    return qs.filter(
+        Q(unit_id__in=units) | Q(organization_id__in=organizations) | Q(operators=user)
+    ).distinct()
+
+
+def checkpoints_visible_to(user: User) -> QuerySet[Checkpoint]:
+    qs = Checkpoint.objects.select_related("organization", "unit")
+    if user_can(user, Cap.VIEW_CHECKPOINTS):
+        return _in_scope(qs, user)
+    if user_can(user, Cap.OPERATE_CHECKPOINTS):
+        return qs.filter(operators=user)
+    return qs.none()
+
+
+def checkpoints_manageable_by(user: User) -> QuerySet[Checkpoint]:
+    """Checkpoints whose QR code and operators the user may manage (the owner's officers)."""
+    if not user_can(user, Cap.REGISTER_CHECKPOINTS):
+        return Checkpoint.objects.none()
+    return core_selectors.filter_by_organization_scope(
+        Checkpoint.objects.select_related("organization", "unit"), user, field="organization"
+    )
+
+
+def checkpoints_approvable_by(user: User) -> QuerySet[Checkpoint]:
+    """District officials approve in their units; the standing agency (secretariat) anywhere."""
+    if not user_can(user, Cap.APPROVE_CHECKPOINTS):
+        return Checkpoint.objects.none()
+    qs = Checkpoint.objects.select_related("organization", "unit")
+    if user.is_superuser or user_has_role(user, Role.SECRETARIAT):
+        return qs
+    return core_selectors.filter_by_unit_scope(qs, user, field="unit")
+
+
+def checkpoints_operated_by(user: User) -> QuerySet[Checkpoint]:
+    if user.is_authenticated and user.is_superuser:
+        return Checkpoint.objects.filter(status=Checkpoint.Status.APPROVED)
+    if not user_can(user, Cap.OPERATE_CHECKPOINTS):
+        return Checkpoint.objects.none()
+    return Checkpoint.objects.filter(operators=user, status=Checkpoint.Status.APPROVED)
+
+
+def access_checkpoint(user: User, pk: int, queryset: QuerySet[Checkpoint] | None = None) -> Checkpoint:
+    """One checkpoint from ``queryset`` (default: visible ones), or 404 (do not confirm it exists)."""
+    qs = checkpoints_visible_to(user) if queryset is None else queryset
+    try:
+        return qs.get(pk=pk)
+    except Checkpoint.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def checkpoint_by_token(token: str) -> Checkpoint:
+    """The approved checkpoint a QR code opens. Raises RevokedCode or Checkpoint.DoesNotExist."""
+    checkpoint = Checkpoint.objects.select_related("organization").filter(qr_token=token).first()
+    if checkpoint is None:
+        if RevokedQrCode.objects.filter(token=token).exists():
+            raise RevokedCode
+        raise Checkpoint.DoesNotExist
+    if checkpoint.status != Checkpoint.Status.APPROVED:
+        raise Checkpoint.DoesNotExist
+    return checkpoint
+
+
+def checkpoint_operator_candidates(checkpoint: Checkpoint) -> QuerySet[Any]:
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(groups__name=Role.CHECKPOINT_OPERATOR, is_active=True)
+        .order_by("username")
+    )
+
+
+# --- Check-ins ----------------------------------------------------------------------------
+
+
+def checkins_of_submission(submission: Any) -> list[CheckIn]:
+    return list(
+        CheckIn.objects.filter(submission=submission)
+        .select_related("checkpoint", "person")
+        .order_by("position")
+    )
+
+
+@dataclass
+class MaskedCheckin:
+    id: int
+    checked_in_at: datetime.datetime
+    checked_out_at: datetime.datetime
+    checkout_method: str
+    method: str
+    risk: str
+    name: str
+    phone: str
+
+    def get_checkout_method_display(self) -> str:
+        return str(CheckIn.Checkout(self.checkout_method).label)
+
+    def get_method_display(self) -> str:
+        return str(CheckIn.Method(self.method).label)
+
+    @property
+    def flagged(self) -> bool:
+        return self.risk != "none"
+
+
+def checkins_masked(checkpoint: Checkpoint, *, limit: int = 50) -> list[MaskedCheckin]:
+    """The latest check-ins at a checkpoint as its operators see them: masked identities."""
+    rows = (
+        CheckIn.objects.filter(checkpoint=checkpoint)
+        .select_related("person")
+        .only(
+            "id",
+            "checked_in_at",
+            "checked_out_at",
+            "checkout_method",
+            "method",
+            "risk",
+            "person__full_name",
+            "person__phone",
+        )
+        .order_by("-checked_in_at", "-id")[:limit]
+    )
+    return [
+        MaskedCheckin(
+            id=c.pk,
+            checked_in_at=c.checked_in_at,
+            checked_out_at=c.checked_out_at,
+            checkout_method=c.checkout_method,
+            method=c.method,
+            risk=c.risk,
+            name=mask_name(c.person.full_name),
+            phone=mask_phone(c.person.phone),
+        )
+        for c in rows
+    ]
+
+
+# --- Contact tracing ----------------------------------------------------------------------
+
+
+def tracing_scope(user: User) -> QuerySet[Checkpoint]:
+    if not user_can(user, Cap.TRACE_CONTACTS):
+        return Checkpoint.objects.none()
+    return core_selectors.filter_by_unit_scope(Checkpoint.objects.all(), user, field="unit")
+
+
+def case_candidates(user: User, *, id_number: str = "", phone: str = "") -> QuerySet[Person]:
+    """People a tracer may pick as the confirmed case, by ID number or phone (hashed look-ups)."""
+    from core.crypto import lookup_hash
+
+    if not user_can(user, Cap.TRACE_CONTACTS):
+        return Person.objects.none()
+    qs = Person.objects.filter(merged_into__isnull=True)
+    if id_number.strip():
+        return qs.filter(id_number_hash=lookup_hash("id_number", id_number))
+    if phone.strip():
+        return qs.filter(phone_hash=lookup_hash("phone", phone))
+    return qs.none()
+
+
+VISIT_FIELDS = (
+    "id",
+    "person_id",
+    "person__full_name",
+    "person__birth_year",
+    "checkpoint_id",
+    "checkpoint__name",
+    "method",
+    "risk",
+    "checked_in_at",
+    "checked_out_at",
+    "checkout_method",
+)
+
+
+@dataclass
+class TraceResult:
+    visits: list[dict[str, Any]]
+    contacts: list[dict[str, Any]]
+    min_overlap: int
+    truncated: bool = False
+    identities: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def person_ids(self) -> list[int]:
+        ids = {v["person_id"] for v in self.visits} | {c["person_id"] for c in self.contacts}
+        return sorted(ids)
+
+
+def trace_visits(
+    user: User, *, person_id: int, start: datetime.datetime, end: datetime.datetime
+) -> list[dict]:
+    """The case's check-ins overlapping the infectious period, in the user's scope."""
+    return list(
+        CheckIn.objects.filter(
+            person_id=person_id,
+            checked_in_at__lt=end,
+            checked_in_at__gte=start - datetime.timedelta(hours=settings.CHECKIN_MAX_HOURS),
+            checked_out_at__gt=start,
+            checkpoint__in=tracing_scope(user),
+        )
+        .order_by("checked_in_at")
+        .values(*VISIT_FIELDS)
+    )
+
+
+def trace_contacts_queryset(
+    user: User,
+    *,
+    person_id: int,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    min_overlap: int,
+) -> QuerySet[CheckIn]:
+    """Everyone present at a checkpoint with the case for at least ``min_overlap`` minutes.
+
+    One SQL query: the case's visits (``a``, via checkpoint → check-ins) joined to the other
+    check-ins (``b``) of the same checkpoint. Overlap ≥ N ⇔ every pairwise "out − in" ≥ N, so
+    the test needs no date arithmetic on two rows: ``b.in ≤ a.out − N``, ``b.out ≥ a.in + N``,
+    ``b.out ≥ b.in + N``, ``a.out ≥ a.in + N``. ``b.in`` is bounded below by the longest visit,
+    so both sides are range scans of the (checkpoint, checked_in_at) / (person, checked_in_at)
+    indexes.
+    """
+    n = datetime.timedelta(minutes=min_overlap)
+    longest = datetime.timedelta(hours=settings.CHECKIN_MAX_HOURS)
+    a_in = F("checkpoint__checkins__checked_in_at")
+    a_out = F("checkpoint__checkins__checked_out_at")
+    qs = CheckIn.objects.filter(
+        checkpoint__checkins__person_id=person_id,
+        checkpoint__checkins__checked_in_at__lt=end,
+        checkpoint__checkins__checked_in_at__gte=start - longest,
+        checkpoint__checkins__checked_out_at__gt=start,
+        checkpoint__checkins__checked_out_at__gte=a_in + n,
+        checked_in_at__lte=a_out - n,
+        checked_in_at__gte=a_in - longest,
+        checked_out_at__gte=a_in + n,
+    ).filter(checked_out_at__gte=F("checked_in_at") + n)
+    qs = qs.exclude(person_id=person_id)
+    units = core_selectors.unit_ids_in_scope(user)
+    if not user_can(user, Cap.TRACE_CONTACTS):
+        return qs.none()
+    if units is not None:
+        qs = qs.filter(checkpoint__unit_id__in=units)
+    return qs.annotate(
+        case_checkin_id=F("checkpoint__checkins__id"),
+        case_in=a_in,
+        case_out=a_out,
+    ).order_by("checked_in_at", "id")
+
+
+def _overlap_minutes(row: dict[str, Any]) -> int:
+    lo = max(row["checked_in_at"], row["case_in"])
+    hi = min(row["checked_out_at"], row["case_out"])
+    return int((hi - lo).total_seconds() // 60)
+
+
+def trace_case(
+    user: User,
+    *,
+    person_id: int,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    min_overlap: int | None = None,
+    limit: int = 5000,
+) -> TraceResult:
+    """The case's visits and the co-present visitors (without decrypting anything)."""
+    min_overlap = settings.TRACING_MIN_OVERLAP_MINUTES if min_overlap is None else min_overlap
+    visits = trace_visits(user, person_id=person_id, start=start, end=end)
+    contacts: list[dict[str, Any]] = []
+    if visits:
+        qs = trace_contacts_queryset(user, person_id=person_id, start=start, end=end, min_overlap=min_overlap)
+        contacts = list(qs.values(*VISIT_FIELDS, "case_checkin_id", "case_in", "case_out")[: limit + 1])
+    for row in contacts:
+        row["overlap_minutes"] = _overlap_minutes(row)
+    return TraceResult(
+        visits=visits, contacts=contacts[:limit], min_overlap=min_overlap, truncated=len(contacts) > limit
+    )
+
+
+def trace_checkpoint(
+    user: User, *, checkpoint: Checkpoint, start: datetime.datetime, end: datetime.datetime, limit: int = 5000
+) -> TraceResult:
+    """Everyone at one checkpoint during a time window."""
+    if not tracing_scope(user).filter(pk=checkpoint.pk).exists():
+        raise Http404
+    rows = list(
+        CheckIn.objects.filter(
+            checkpoint=checkpoint,
+            checked_in_at__lt=end,
+            checked_in_at__gte=start - datetime.timedelta(hours=settings.CHECKIN_MAX_HOURS),
+            checked_out_at__gt=start,
+        )
+        .order_by("checked_in_at", "id")
+        .values(*VISIT_FIELDS)[: limit + 1]
+    )
+    return TraceResult(visits=[], contacts=rows[:limit], min_overlap=0, truncated=len(rows) > limit)
+
+
+def identities_for(person_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Decrypts the ID and phone numbers of the people shown, and only theirs."""
+    people = Person.objects.filter(pk__in=person_ids).only(
+        "id", "full_name", "phone", "id_number", "birth_year"
+    )
+    return {
+        p.pk: {
+            "full_name": p.full_name,
+            "phone": p.phone,
+            "id_number": p.id_number,
+            "birth_year": str(p.birth_year or ""),
+        }
+        for p in people
+    }
+
+
+# --- Statistics and adoption ----------------------------------------------------------------
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def retention_cutoff(now: datetime.datetime | None = None, days: int | None = None) -> datetime.datetime:
+    """Check-ins before this instant (a local midnight) are past retention."""
+    now = now or timezone.now()
+    days = settings.CHECKIN_RETENTION_DAYS if days is None else days
+    return local_midnight(timezone.localdate(now) - datetime.timedelta(days=days))
+
+
+def _live_stats(start: datetime.datetime, end: datetime.datetime, checkpoint_ids: Any = None) -> QuerySet:
+    qs = CheckIn.objects.filter(checked_in_at__gte=start, checked_in_at__lt=end)
+    if checkpoint_ids is not None:
+        qs = qs.filter(checkpoint_id__in=checkpoint_ids)
+    return (
+        qs.annotate(day=TruncDate("checked_in_at", tzinfo=timezone.get_current_timezone()))
+        .values("checkpoint_id", "day")
+        .annotate(
+            total=Count("id"),
+            self_scanned=Count("id", filter=Q(method=CheckIn.Method.SELF)),
+            staff_scanned=Count("id", filter=Q(method=CheckIn.Method.STAFF)),
+            paper=Count("id", filter=Q(method=CheckIn.Method.PAPER)),
+            flagged=Count("id", filter=~Q(risk="none")),
+        )
+        .order_by("day", "checkpoint_id")
+    )
+
+
+def checkin_stats(
+    *, user: User | None, date_from: datetime.date, date_to: datetime.date
+) -> list[dict[str, Any]]:
+    """Check-ins per checkpoint and local day, ``date_from``..``date_to`` inclusive.
+
+    Days past retention come from ``CheckinDailyStat`` (rolled up before the purge); later days
+    are counted live. Rows: checkpoint_id, day, total, self_scanned, staff_scanned, paper,
+    flagged. ``user=None`` means the system (the task force's adoption figures, weekly report).
+    """
+    checkpoint_ids = None if user is None else checkpoints_visible_to(user).values("id")
+    cutoff_day = timezone.localdate(retention_cutoff())
+    rows: list[dict[str, Any]] = []
+    if date_from < cutoff_day:
+        stats = CheckinDailyStat.objects.filter(
+            day__gte=date_from, day__lte=min(date_to, cutoff_day - datetime.timedelta(days=1))
+        )
+        if checkpoint_ids is not None:
+            stats = stats.filter(checkpoint_id__in=checkpoint_ids)
+        rows += [
+            dict(row)
+            for row in stats.order_by("day", "checkpoint_id").values(
+                "checkpoint_id", "day", "total", "self_scanned", "staff_scanned", "paper", "flagged"
+            )
+        ]
+    live_from = max(date_from, cutoff_day)
+    if live_from <= date_to:
+        rows += list(
+            _live_stats(
+                local_midnight(live_from),
+                local_midnight(date_to + datetime.timedelta(days=1)),
+                checkpoint_ids,
+            )
+        )
+    return rows
+
+
+def silent_checkpoints(
+    *, now: datetime.datetime | None = None, days: int | None = None
+) -> QuerySet[Checkpoint]:
+    """Approved checkpoints (approved more than N days ago) with no check-in in the last N days."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=settings.SILENT_CHECKPOINT_DAYS if days is None else days)
+    recent = CheckIn.objects.filter(checkpoint=OuterRef("pk"), checked_in_at__gte=since)
+    return (
+        Checkpoint.objects.filter(status=Checkpoint.Status.APPROVED, decided_at__lt=since)
+        .exclude(Exists(recent))
+        .select_related("organization", "unit")
+    )
+
+
+def adoption_figures(*, now: datetime.datetime | None = None, days: int | None = None) -> dict[str, int]:
+    """Numbers for the task force's adoption table (DOMAIN.md §3: registered vs. scanning)."""
+    now = now or timezone.now()
+    counts = Checkpoint.objects.aggregate(
+        registered=Count("id"),
+        approved=Count("id", filter=Q(status=Checkpoint.Status.APPROVED)),
+        pending=Count("id", filter=Q(status=Checkpoint.Status.PENDING)),
+    )
+    silent = silent_checkpoints(now=now, days=days).count()
+    return {**counts, "silent": silent, "active": counts["approved"] - silent}

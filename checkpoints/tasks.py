@@ -1,0 +1,81 @@
+"""Celery tasks of the checkpoints app: take ids, call services, idempotent."""
+
+from celery import shared_task
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from checkpoints import services
+
+
+@shared_task(name="checkpoints.tasks.alert_flagged")
+def alert_flagged(checkin_id: int) -> int:
+    """A check-in declared symptoms or exposure: tell the checkpoint's operators and the
+    district officials of its area. Marked first, so a retried task never alerts twice."""
+    from checkpoints.notify import alert_recipients
+    from core.services import message_send
+
+    rows = services.checkin_alert_mark(checkin_id=checkin_id)
+    if not rows:
+        return 0
+    checkpoint = rows[0].checkpoint
+    sent = 0
+    with override(settings.LANGUAGE_CODE):
+        body = _(
+            "Điểm kiểm dịch %(name)s: %(count)s lượt vào lúc %(time)s có khai báo triệu chứng hoặc yếu tố "
+            "dịch tễ. Xem chi tiết trên cổng cán bộ (mã lượt vào: %(ids)s)."
+        ) % {
+            "name": checkpoint.name,
+            "count": len(rows),
+            "time": rows[0].checked_in_at.strftime("%H:%M %d/%m/%Y"),
+            "ids": ", ".join(str(r.pk) for r in rows),
+        }
+        subject = _("Cảnh báo khai báo y tế tại %(name)s") % {"name": checkpoint.name}
+        for email in alert_recipients(checkpoint):
+            message_send(
+                actor=None,
+                channel="email",
+                recipient=email,
+                subject=subject,
+                body=body,
+                purpose="checkin.flagged",
+            )
+            sent += 1
+    return sent
+
+
+@shared_task(name="checkpoints.tasks.purge_expired")
+def purge_expired() -> int:
+    return services.checkins_purge_expired(actor=None)
+
+
+@shared_task(name="checkpoints.tasks.notify_silent")
+def notify_silent() -> int:
+    """Daily: remind the organizations owning checkpoints with no check-in for N days."""
+    from core.services import message_send
+
+    silent = services.checkpoints_mark_silent(actor=None)
+    by_org: dict[int, list] = {}
+    for checkpoint in silent:
+        by_org.setdefault(checkpoint.organization_id, []).append(checkpoint)
+    sent = 0
+    with override(settings.LANGUAGE_CODE):
+        for checkpoints in by_org.values():
+            org = checkpoints[0].organization
+            if not org.contact_email:
+                continue
+            names = "\n".join(f"- {c.name}" for c in checkpoints)
+            message_send(
+                actor=None,
+                channel="email",
+                recipient=org.contact_email,
+                subject=_("Điểm kiểm dịch không có lượt quét mã"),
+                body=_(
+                    "Các điểm kiểm dịch sau của %(org)s không có lượt quét mã nào trong %(days)s ngày qua:\n"
+                    "%(names)s\nĐề nghị kiểm tra việc dán mã QR và hướng dẫn người dân quét mã."
+                )
+                % {"org": org.name, "days": settings.SILENT_CHECKPOINT_DAYS, "names": names},
+                purpose="checkpoint.silent",
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,237 @@
+"""The visitor's pages: scan → declare → confirmation → check-out. No login, no JavaScript
+needed, small enough for a cheap phone on 3G."""
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from checkpoints import intake, ratelimit, selectors, services
+from checkpoints.models import Checkpoint
+from declarations.forms import DeclarationForm, MemberForm, notice_text
+
+REMEMBER_COOKIE = "cp_me"
+REMEMBER_SALT = "checkpoints.remember"
+REMEMBER_DAYS = 90
+MEMBER_SLOTS = 3
+MAX_MEMBERS = 10
+IDENTITY_FIELDS = (
+    "full_name",
+    "birth_date",
+    "birth_year",
+    "sex",
+    "id_number",
+    "phone",
+    "province",
+    "district",
+    "ward",
+    "address_line",
+)
+
+
+def _remembered(request: HttpRequest) -> dict[str, Any] | None:
+    raw = request.COOKIES.get(REMEMBER_COOKIE)
+    if not raw:
+        return None
+    try:
+        data = signing.loads(raw, salt=REMEMBER_SALT, max_age=REMEMBER_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _checkpoint_or_gone(token: str) -> Checkpoint | HttpResponse:
+    try:
+        return selectors.checkpoint_by_token(token)
+    except selectors.RevokedCode:
+        return HttpResponse(status=410)
+    except Checkpoint.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _gone(request: HttpRequest) -> HttpResponse:
+    return render(request, "checkpoints/revoked.html", status=410)
+
+
+def _member_count(request: HttpRequest) -> int:
+    try:
+        count = int(request.POST.get("member_slots", MEMBER_SLOTS))
+    except ValueError:
+        count = MEMBER_SLOTS
+    if "add_member" in request.POST:
+        count += 1
+    return max(MEMBER_SLOTS, min(count, MAX_MEMBERS))
+
+
+def _submission(request: HttpRequest) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.POST.get("submission", ""))
+    except ValueError:
+        return uuid.uuid4()
+
+
+def _render(
+    request: HttpRequest,
+    checkpoint: Checkpoint,
+    form: DeclarationForm,
+    members: list[MemberForm],
+    submission: uuid.UUID,
+    *,
+    status: int = 200,
+    quick: dict[str, Any] | None = None,
+    error: str = "",
+) -> HttpResponse:
+    response = render(
+        request,
+        "checkpoints/visit.html",
+        {
+            "checkpoint": checkpoint,
+            "form": form,
+            "members": members,
+            "member_slots": len(members),
+            "submission": submission,
+            "quick": quick,
+            "notice": notice_text(),
+            "error": error,
+            "remember_checked": request.method == "GET" or bool(request.POST.get("remember")),
+        },
+        status=status,
+    )
+    if ratelimit.DEVICE_COOKIE not in request.COOKIES:
+        response.set_cookie(
+            ratelimit.DEVICE_COOKIE,
+            ratelimit.new_device_token(),
+            max_age=365 * 86400,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def visit(request: HttpRequest, token: str) -> HttpResponse:
+    found = _checkpoint_or_gone(token)
+    if isinstance(found, HttpResponse):
+        return _gone(request)
+    checkpoint = found
+    remembered = _remembered(request)
+    if request.method == "GET":
+        form = DeclarationForm(initial=remembered or {})
+        members = [MemberForm(prefix=f"m{i}") for i in range(MEMBER_SLOTS)]
+        quick = remembered if remembered and "edit" not in request.GET else None
+        return _render(request, checkpoint, form, members, uuid.uuid4(), quick=quick)
+
+    data = request.POST.copy()
+    quick = None
+    if request.POST.get("quick") and remembered:
+        # One tap: the remembered identity plus today's health answers.
+        for name in IDENTITY_FIELDS:
+            if name in remembered:
+                data[name] = remembered[name]
+        quick = remembered
+    form = DeclarationForm(data)
+    count = _member_count(request)
+    members = [MemberForm(request.POST, prefix=f"m{i}") for i in range(count)]
+    submission = _submission(request)
+    if "refresh" in request.POST or "add_member" in request.POST:
+        # No-JS round trip: the next address level or one more member row, nothing lost.
+        form = DeclarationForm(initial=data.dict())
+        members = [MemberForm(initial=_member_initial(request, i), prefix=f"m{i}") for i in range(count)]
+        return _render(request, checkpoint, form, members, submission)
+    if not form.is_valid() or not all(m.is_valid() for m in members):
+        return _render(request, checkpoint, form, members, submission, quick=quick)
+    if not ratelimit.allow_checkin(request):
+        return _render(
+            request,
+            checkpoint,
+            form,
+            members,
+            submission,
+            status=429,
+            quick=quick,
+            error=_(
+                "Bạn gửi khai báo quá nhanh. Vui lòng đợi một phút rồi bấm gửi lại; "
+                "thông tin đã nhập vẫn còn."
+            ),
+        )
+    declarant = form.person_data()
+    household = [p for m in members if (p := m.person_data(declarant)) is not None]
+    try:
+        rows = intake.submit(
+            actor=None,
+            checkpoint=checkpoint,
+            declaration=form.declaration_data(),
+            members=household,
+            submission=submission,
+        )
+    except ValidationError as exc:
+        return _render(
+            request, checkpoint, form, members, submission, quick=quick, error=" ".join(exc.messages)
+        )
+    response = redirect("checkpoints:done", token=token, submission=rows[0].submission)
+    if request.POST.get("remember"):
+        keep = {k: v for k, v in form.cleaned_data.items() if k in IDENTITY_FIELDS and v not in (None, "")}
+        keep = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in keep.items()}
+        response.set_cookie(
+            REMEMBER_COOKIE,
+            signing.dumps(keep, salt=REMEMBER_SALT, compress=True),
+            max_age=REMEMBER_DAYS * 86400,
+            path="/c/",
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    elif remembered:
+        response.delete_cookie(REMEMBER_COOKIE, path="/c/")
+    return response
+
+
+def _member_initial(request: HttpRequest, index: int) -> dict[str, str]:
+    prefix = f"m{index}-"
+    return {k[len(prefix) :]: str(request.POST.get(k, "")) for k in request.POST if k.startswith(prefix)}
+
+
+def done(request: HttpRequest, token: str, submission: uuid.UUID) -> HttpResponse:
+    """The confirmation the guard reads at a glance: checkmark, time, checkpoint, risk colour."""
+    found = _checkpoint_or_gone(token)
+    if isinstance(found, HttpResponse):
+        return _gone(request)
+    rows = [r for r in selectors.checkins_of_submission(submission) if r.checkpoint_id == found.pk]
+    if not rows:
+        raise Http404
+    risk = max((r.risk for r in rows), key=["none", "symptoms", "exposure"].index)
+    return render(
+        request,
+        "checkpoints/done.html",
+        {
+            "checkpoint": found,
+            "rows": rows,
+            "first": rows[0],
+            "risk": risk,
+            "checked_out": all(r.checkout_method == "scanned" for r in rows),
+            "default_minutes": settings.CHECKIN_DEFAULT_MINUTES,
+        },
+    )
+
+
+@require_POST
+def checkout(request: HttpRequest, token: str, submission: uuid.UUID) -> HttpResponse:
+    found = _checkpoint_or_gone(token)
+    if isinstance(found, HttpResponse):
+        return _gone(request)
+    services.checkin_checkout(actor=None, checkpoint=found, submission=submission)
+    return redirect("checkpoints:done", token=token, submission=submission)
+
+
+@require_POST
+def forget(request: HttpRequest, token: str) -> HttpResponse:
+    response = redirect("checkpoints:visit", token=token)
+    response.delete_cookie(REMEMBER_COOKIE, path="/c/")
+    return response

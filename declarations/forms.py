@@ -1,0 +1,208 @@
+"""The health declaration form (DOMAIN.md §3), usable without JavaScript.
+
+The address is chosen level by level (province, then district or ward, then ward): without
+JavaScript the visitor presses "Cập nhật danh sách" and the page comes back with the next
+level's options and everything typed so far; with JavaScript the options load from
+``/api/v1/units/?parent=``.
+"""
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core import selectors as core_selectors
+from core.models import AdministrativeUnit, Person
+from core.services import PersonData
+from declarations import codes
+from declarations.data import DeclarationData
+
+SEX_CHOICES = [("male", _("Nam")), ("female", _("Nữ"))]
+
+
+def _unit_choices(parent_id: int | None) -> list[tuple[str, str]]:
+    units = core_selectors.unit_children(parent_id=parent_id).order_by("name").values_list("id", "name")
+    return [("", "—")] + [(str(pk), name) for pk, name in units]
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class IdentityForm(forms.Form):
+    """Who the person is and where they live."""
+
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
+    birth_date = forms.DateField(
+        label=_("Ngày sinh"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    birth_year = forms.IntegerField(label=_("hoặc năm sinh"), required=False, min_value=1900)
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=SEX_CHOICES, widget=forms.RadioSelect)
+    id_number = forms.CharField(label=_("Số CCCD/CMND/hộ chiếu"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=15,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    province = forms.ChoiceField(label=_("Tỉnh/thành phố"), required=False)
+    district = forms.ChoiceField(label=_("Quận/huyện (hoặc phường/xã)"), required=False)
+    ward = forms.ChoiceField(label=_("Phường/xã"), required=False)
+    address_line = forms.CharField(label=_("Số nhà, đường, thôn"), max_length=255, required=False)
+
+    require_contact = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        data = self.data if self.is_bound else self.initial
+        province_id = _int(data.get("province"))
+        if not self.is_bound and province_id is None:
+            province_id = core_selectors.province_unit().pk
+            self.initial["province"] = str(province_id)
+        district_id = _int(data.get("district"))
+        self._choices("province", _unit_choices(None))
+        self._choices("district", _unit_choices(province_id) if province_id else [("", "—")])
+        self._choices("ward", _unit_choices(district_id) if district_id else [("", "—")])
+
+    def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+    def clean_birth_year(self) -> int | None:
+        year = self.cleaned_data.get("birth_year")
+        if year and year > timezone.localdate().year:
+            raise ValidationError(_("Năm sinh không được ở tương lai."))
+        return year
+
+    def clean_phone(self) -> str:
+        phone = "".join(c for c in self.cleaned_data.get("phone", "") if c.isdigit() or c == "+")
+        digits = phone.lstrip("+")
+        if phone and not 9 <= len(digits) <= 12:
+            raise ValidationError(_("Số điện thoại không hợp lệ."))
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("birth_date") and not cleaned.get("birth_year"):
+            self.add_error("birth_year", _("Vui lòng nhập ngày sinh hoặc năm sinh."))
+        if self.require_contact and not cleaned.get("phone") and not cleaned.get("id_number"):
+            self.add_error(
+                "phone", _("Vui lòng nhập số điện thoại hoặc số giấy tờ để cơ quan y tế liên hệ khi cần.")
+            )
+        return cleaned
+
+    def address_unit(self) -> AdministrativeUnit | None:
+        for name in ("ward", "district", "province"):
+            pk = _int(self.cleaned_data.get(name))
+            if pk:
+                return core_selectors.unit_list().filter(pk=pk).first()
+        return None
+
+    def person_data(self) -> PersonData:
+        c = self.cleaned_data
+        birth_date: datetime.date | None = c.get("birth_date")
+        return PersonData(
+            full_name=c["full_name"],
+            date_of_birth=birth_date,
+            birth_year=birth_date.year if birth_date else c.get("birth_year"),
+            sex=c.get("sex") or Person.Sex.UNKNOWN,
+            id_number=c.get("id_number", ""),
+            phone=c.get("phone", ""),
+            address_unit=self.address_unit(),
+            address_line=c.get("address_line", ""),
+        )
+
+
+def _code_choices(items: tuple[codes.Code, ...]) -> list[tuple[str, Any]]:
+    return [(item.code, item.label) for item in items]
+
+
+class DeclarationForm(IdentityForm):
+    places_visited = forms.CharField(
+        label=_("Nơi đã đến trong 14 ngày qua (nếu có)"), max_length=500, required=False
+    )
+    symptoms = forms.MultipleChoiceField(
+        label=_("Trong 14 ngày qua, bạn có dấu hiệu nào sau đây?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=_code_choices(codes.symptoms()),
+    )
+    exposures = forms.MultipleChoiceField(
+        label=_("Trong 14 ngày qua, bạn có:"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=_code_choices(codes.exposures()),
+    )
+
+    def declaration_data(self) -> DeclarationData:
+        return DeclarationData(
+            person=self.person_data(),
+            places_visited=self.cleaned_data.get("places_visited", ""),
+            symptoms=list(self.cleaned_data.get("symptoms", [])),
+            exposures=list(self.cleaned_data.get("exposures", [])),
+        )
+
+
+def notice_text() -> str:
+    return str(codes.NOTICES[codes.CURRENT_NOTICE]) % {"days": settings.DECLARATION_RETENTION_DAYS}
+
+
+class TravelDeclarationForm(DeclarationForm):
+    travel_from = forms.ChoiceField(label=_("Đi từ (tỉnh/thành phố)"))
+    travel_to = forms.ChoiceField(label=_("Đến (tỉnh/thành phố)"))
+    travel_date = forms.DateField(label=_("Ngày đi"), widget=forms.DateInput(attrs={"type": "date"}))
+    transport = forms.CharField(
+        label=_("Phương tiện (xe khách, tàu, máy bay, xe cá nhân...)"), max_length=100
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        provinces = _unit_choices(None)
+        self._choices("travel_from", provinces)
+        self._choices("travel_to", provinces)
+
+    def declaration_data(self) -> DeclarationData:
+        data = super().declaration_data()
+        units = core_selectors.unit_list()
+        data.travel_from = units.filter(pk=_int(self.cleaned_data["travel_from"]) or 0).first()
+        data.travel_to = units.filter(pk=_int(self.cleaned_data["travel_to"]) or 0).first()
+        data.travel_date = self.cleaned_data["travel_date"]
+        data.transport = self.cleaned_data["transport"]
+        return data
+
+
+class MemberForm(forms.Form):
+    """A household member without a phone, checked in with the declarant."""
+
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=120, required=False)
+    birth_year = forms.IntegerField(label=_("Năm sinh"), required=False, min_value=1900)
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), *SEX_CHOICES], required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("full_name") and not cleaned.get("birth_year"):
+            self.add_error("birth_year", _("Vui lòng nhập năm sinh."))
+        year = cleaned.get("birth_year")
+        if year and year > timezone.localdate().year:
+            self.add_error("birth_year", _("Năm sinh không được ở tương lai."))
+        return cleaned
+
+    def person_data(self, declarant: PersonData) -> PersonData | None:
+        c = self.cleaned_data
+        if not c.get("full_name"):
+            return None
+        return PersonData(
+            full_name=c["full_name"],
+            birth_year=c.get("birth_year"),
+            sex=c.get("sex") or Person.Sex.UNKNOWN,
+            address_unit=declarant.address_unit,
+            address_line=declarant.address_line,
+        )

@@ -1,0 +1,164 @@
+"""Real-browser tests in Debian's Chromium at phone size: poster → declare → check in → check
+out; staff scanning and paper entry; tracing finds the co-present visitors."""
+
+import datetime
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from checkpoints import qr
+from checkpoints.models import CheckIn
+from declarations.models import Declaration
+from tests.checkpoints.conftest import at, visit
+from tests.conftest import unavailable
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(db):
+    """A transactional test before this one may have flushed the groups the migration created."""
+    from django.contrib.auth.models import Group
+
+    from core.roles import Role
+
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
+
+
+def _decode_poster(checkpoint, base_url, tmp_path) -> str:
+    for tool in ("pdftoppm", "zbarimg"):
+        if shutil.which(tool) is None:
+            unavailable(f"{tool} is not installed")
+    url = base_url + reverse("checkpoints:visit", kwargs={"token": checkpoint.qr_token})
+    (tmp_path / "poster.pdf").write_bytes(qr.poster_pdf(checkpoint, url))
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", str(tmp_path / "poster.pdf"), str(tmp_path / "p")], check=True
+    )
+    return subprocess.run(
+        ["zbarimg", "-q", "--raw", str(tmp_path / "p-1.png")], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def _login(page, live_server, user, next_url):
+    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "pw")
+    with page.expect_navigation():
+        page.locator("form.form button[type=submit]").click()
+
+
+def test_visitor_scans_poster_declares_checks_in_and_out(
+    browser, live_server, checkpoint, tmp_path, screenshot_dir
+):
+    scanned = _decode_poster(checkpoint, live_server.url, tmp_path)
+    assert scanned.endswith(f"/c/{checkpoint.qr_token}/")
+    page = browser.new_page()
+    page.set_viewport_size(PHONE)
+    sizes: list[int] = []
+    page.on("response", lambda r: sizes.append(len(r.body())) if r.ok and r.request.method == "GET" else None)
+    page.goto(scanned)
+    page.wait_for_load_state("networkidle")
+    assert sum(sizes) < 50_000, sizes  # everything the first screen transfers
+    assert page.get_by_role("heading", name=checkpoint.name).is_visible()
+    page.screenshot(path=str(screenshot_dir / "checkin-form-phone.png"), full_page=True)
+    page.fill("#id_full_name", "Phạm Thị Hoa")
+    page.fill("#id_birth_year", "1978")
+    page.get_by_label("Nữ", exact=True).first.check()
+    page.fill("#id_phone", "0987654321")
+    district = checkpoint.unit.parent
+    page.select_option("#id_district", str(district.pk))  # wards load through the units API
+    page.wait_for_function("document.querySelector('#id_ward').options.length > 1")
+    page.select_option("#id_ward", str(checkpoint.unit.pk))
+    page.get_by_label("Ho", exact=True).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi khai báo").click()
+    assert page.locator(".ok.risk-symptoms").is_visible()
+    assert checkpoint.name in page.locator(".ok").inner_text()
+    page.screenshot(path=str(screenshot_dir / "checkin-done-phone.png"), full_page=True)
+    row = CheckIn.objects.get()
+    declaration = Declaration.objects.get(checkins=row)
+    assert row.person.full_name == "Phạm Thị Hoa" and declaration.address_unit == checkpoint.unit
+    assert declaration.symptoms == ["cough"]
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tôi ra về (check-out)").click()
+    assert "Đã ghi nhận ra lúc" in page.content()
+    page.screenshot(path=str(screenshot_dir / "checkout-phone.png"), full_page=True)
+    assert CheckIn.objects.get().checkout_method == CheckIn.Checkout.SCANNED
+
+
+def test_operator_scans_then_keys_in_a_paper_form(browser, live_server, checkpoint, operator, screenshot_dir):
+    page = browser.new_page()
+    page.set_viewport_size(PHONE)
+    scan_url = reverse("checkpoints:scan", kwargs={"pk": checkpoint.pk})
+    _login(page, live_server, operator, scan_url)
+    # The hand-held scanner types into the focused field and presses Enter.
+    page.keyboard.type("038090001234||Lê Văn Quét|05061990|Nam|Thôn 2, Đông Sơn|01012021")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Đã ghi nhận vào: Lê Văn ***" in page.content()
+    page.screenshot(path=str(screenshot_dir / "scan-ok-phone.png"), full_page=True)
+    page.keyboard.type("not-a-code")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "không phải mã QR cá nhân" in page.content()
+    page.screenshot(path=str(screenshot_dir / "scan-error-phone.png"), full_page=True)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + reverse("checkpoints:paper", kwargs={"pk": checkpoint.pk}))
+    # Keyboard only: the name field has focus.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_full_name'")
+    page.keyboard.type("Đỗ Thị Giấy")
+    page.keyboard.press("Tab")  # birth date
+    page.keyboard.press("Tab")  # birth year
+    page.keyboard.type("1948")
+    page.keyboard.press("Tab")  # sex: first radio
+    page.keyboard.press("ArrowRight")  # Nữ
+    page.keyboard.press("Tab")  # phone
+    page.keyboard.type("0911222333")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.screenshot(path=str(screenshot_dir / "paper-saved.png"), full_page=True)
+    assert "Đã lưu tờ khai của Đỗ Thị ***" in page.content()
+    page.screenshot(path=str(screenshot_dir / "paper-saved.png"), full_page=True)
+    paper = CheckIn.objects.get(method=CheckIn.Method.PAPER)
+    assert paper.person.full_name == "Đỗ Thị Giấy" and paper.person.sex == "female"
+    assert paper.entered_by == operator and Declaration.objects.get(checkins=paper).source == "paper"
+    assert CheckIn.objects.filter(method=CheckIn.Method.STAFF, entered_by=operator).count() == 1
+
+
+def test_tracing_finds_the_co_present_visitors(
+    browser, live_server, checkpoint, epidemiologist, screenshot_dir
+):
+    base = at(6)
+    visit(checkpoint, at=base)  # the case: Nguyễn Văn An, 038085000001
+    visit(
+        checkpoint,
+        at=base + datetime.timedelta(minutes=10),
+        id_number="038090000002",
+        full_name="Lê Văn Bình",
+        phone="0912000002",
+    )
+    visit(
+        checkpoint,
+        at=base + datetime.timedelta(hours=3),
+        id_number="038090000003",
+        full_name="Trần Văn Xa",
+        phone="0912000003",
+    )
+    page = browser.new_page()
+    _login(page, live_server, epidemiologist, reverse("checkpoints:trace"))
+    page.fill("#id_id_number", "038085000001")
+    page.fill("#id_start", (timezone.localtime() - datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_end", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_purpose", "Ca F0 số 7")
+    with page.expect_navigation():
+        page.locator("form[action$='/portal/tracing/'] button[type=submit]").click()
+    table = page.locator("table.contacts").inner_text()
+    assert "Lê Văn Bình" in table and "0912000002" in table
+    assert "Trần Văn Xa" not in table
+    page.screenshot(path=str(screenshot_dir / "tracing.png"), full_page=True)
