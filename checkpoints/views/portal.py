@@ -5,7 +5,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,17 +17,11 @@ from checkpoints import intake, qr, selectors, services
 from checkpoints.forms import CheckpointForm, DecisionForm, PaperForm, ScanForm
 from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.qrpayload import QrPayloadError, ScannedIdentity, id_number_warnings, parse
+from core.decorators import capability_required
 from core.masking import mask_name
 from core.roles import Cap, user_can
 from core.services import PersonData, person_find_match
 from declarations.data import DeclarationData
-
-
-def capability_required(*caps: str) -> Any:
-    """Signed-in officials holding any of ``caps``; others go to the login page (Django's
-    permission_required behaviour), so a page never confirms what it holds."""
-    return user_passes_test(lambda u: any(user_can(u, cap) for cap in caps))
-
 
 VIEWERS = (Cap.VIEW_CHECKPOINTS, Cap.OPERATE_CHECKPOINTS)
 

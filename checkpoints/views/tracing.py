@@ -5,7 +5,6 @@ import csv
 import io
 from typing import Any
 
-from django.contrib.auth.decorators import user_passes_test
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,9 +15,10 @@ from checkpoints import selectors
 from checkpoints.forms import CheckpointTraceForm, TraceForm
 from checkpoints.models import CheckIn
 from core.audit import audit_read
-from core.roles import Cap, user_can
+from core.decorators import capability_required
+from core.roles import Cap
 
-tracer_required = user_passes_test(lambda u: user_can(u, Cap.TRACE_CONTACTS))
+tracer_required = capability_required(Cap.TRACE_CONTACTS)
 
 
 def _run_case(request: HttpRequest, form: TraceForm) -> tuple[Any, list[Any], selectors.TraceResult | None]:

@@ -48,10 +48,10 @@ URLS = {
     "checkpoints:list": Url(allowed=VIEWERS | {Role.CHECKPOINT_OPERATOR}),
     "checkpoints:register": Url(allowed=REGISTRARS),
     "checkpoints:detail": Url(allowed=VIEWERS | {Role.CHECKPOINT_OPERATOR}, kwargs=_point),
-    # Denied and allowed both redirect (to the login page / back to the checkpoint).
-    "checkpoints:decide": Url(method="post", ok=302, kwargs=_point),
-    "checkpoints:operators": Url(method="post", ok=302, allowed=set(), denied=302, kwargs=_point),
-    "checkpoints:reissue": Url(method="post", ok=302, kwargs=_point),
+    # Allowed roles are sent back to the checkpoint page (with a message about the empty form).
+    "checkpoints:decide": Url(method="post", ok=302, allowed=APPROVERS, kwargs=_point),
+    "checkpoints:operators": Url(method="post", ok=302, allowed=REGISTRARS, kwargs=_point),
+    "checkpoints:reissue": Url(method="post", ok=302, allowed=REGISTRARS, kwargs=_point),
     "checkpoints:qr-png": Url(allowed=VIEWERS | {Role.CHECKPOINT_OPERATOR}, kwargs=_point),
     "checkpoints:qr-svg": Url(allowed=VIEWERS | {Role.CHECKPOINT_OPERATOR}, kwargs=_point),
     "checkpoints:poster": Url(allowed=VIEWERS | {Role.CHECKPOINT_OPERATOR}, kwargs=_point),
@@ -60,14 +60,16 @@ URLS = {
     "checkpoints:trace": Url(allowed=TRACERS),
     "checkpoints:trace-checkpoint": Url(allowed=TRACERS),
     "checkpoints:trace-export": Url(allowed=TRACERS, ok=400),
-    "checkpoints-api:checkpoint-list": Url(allowed=SIGNED_IN, denied=403),
+    "checkpoints-api:checkpoint-list": Url(allowed=SIGNED_IN, anon_denied=403),
     "checkpoints-api:checkpoint-decision": Url(
-        method="post", allowed=APPROVERS, ok=400, denied=403, kwargs=_point
+        method="post", allowed=APPROVERS, ok=400, anon_denied=403, kwargs=_point
     ),
-    "checkpoints-api:staff-checkin": Url(method="post", allowed=OPERATORS, ok=400, denied=403, kwargs=_point),
+    "checkpoints-api:staff-checkin": Url(
+        method="post", allowed=OPERATORS, ok=400, anon_denied=403, kwargs=_point
+    ),
     "checkpoints-api:checkin": Url(method="post", ok=400),
     "checkpoints-api:checkout": Url(method="post", ok=400),
-    "checkpoints-api:tracing": Url(allowed=TRACERS, ok=400, denied=403),
+    "checkpoints-api:tracing": Url(allowed=TRACERS, ok=400, anon_denied=403),
     "declarations:declare": Url(),
 }
 
