@@ -8,6 +8,7 @@ and Celery on kombu's filesystem transport, so the portal runs with no external 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -253,4 +254,21 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+}
+
+# --- Task force (taskforce app) -----------------------------------------------------------
+# Organization kinds expected to send the weekly software-use report (Decision 3019, art. 2.1.e).
+TASKFORCE_REPORTING_KINDS = env.list(
+    "PORTAL_TASKFORCE_REPORTING_KINDS", default=["department", "committee", "office", "cdc", "hospital"]
+)
+# Daily overdue check and reminders; the interval is overridable so tests can watch it fire.
+TASKFORCE_OVERDUE_SECONDS = env.float("PORTAL_TASKFORCE_OVERDUE_SECONDS", default=0.0)
+CELERY_BEAT_SCHEDULE["taskforce-overdue-assignments"] = {
+    "task": "taskforce.tasks.mark_overdue_assignments",
+    # 07:00 every day (Asia/Ho_Chi_Minh), before the working day starts.
+    "schedule": TASKFORCE_OVERDUE_SECONDS or crontab(hour=7, minute=0),
+}
+CELERY_BEAT_SCHEDULE["taskforce-member-roles"] = {
+    "task": "taskforce.tasks.sync_member_roles",
+    "schedule": crontab(hour=0, minute=5),
 }
