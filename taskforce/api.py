@@ -285,6 +285,8 @@ class AssignmentProgressApi(APIView):
     @extend_schema(request=ProgressInput, responses={201: AssignmentOutput})
     def post(self, request: Request, pk: int) -> Response:
         assignment = selectors.assignment_detail(request.user, pk)
+        if not services.may_work_on(request.user, assignment):
+            raise PermissionDenied
         data = ProgressInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -325,6 +327,8 @@ class ProposalListApi(APIView):
 
     @extend_schema(request=ProposalInput, responses={201: ProposalOutput})
     def post(self, request: Request) -> Response:
+        if selectors.seat_of(request.user) is None or not user_can(request.user, Cap.TASKFORCE_PROPOSE):
+            raise PermissionDenied
         data = ProposalInput(data=request.data)
         data.is_valid(raise_exception=True)
         proposal = call(
@@ -350,6 +354,8 @@ class ProposalDecisionApi(APIView):
     @extend_schema(request=DecisionInput, responses=ProposalOutput)
     def post(self, request: Request, pk: int) -> Response:
         proposal = selectors.proposal_detail(request.user, pk)
+        if not services.is_leader(request.user):
+            raise PermissionDenied
         data = DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         call(

@@ -98,7 +98,7 @@ def meetings_visible_to(user: User) -> QuerySet[Meeting]:
         return Meeting.objects.none()
     return Meeting.objects.select_related("chair", "series").annotate(
         invited_count=Count("attendances", distinct=True)
-    )
+    ).order_by("-starts_at", "-id")
 
 
 def upcoming_meetings(user: User, limit: int = 5) -> list[Meeting]:
@@ -216,7 +216,7 @@ def assignments_to_remind(on: datetime.date) -> QuerySet[Assignment]:
 def proposals_visible_to(user: User) -> QuerySet[Proposal]:
     qs = Proposal.objects.select_related("submitted_by__organization", "decided_by").annotate(
         assignment_count=Count("assignments")
-    )
+    ).order_by("-submitted_at", "-id")
     if user_can(user, Cap.TASKFORCE_VIEW_ALL_WORK):
         return qs
     if not user_can(user, Cap.TASKFORCE_PROPOSE):
