@@ -96,9 +96,11 @@ def member_by_calendar_token(token: str) -> Member:
 def meetings_visible_to(user: User) -> QuerySet[Meeting]:
     if not user_can(user, Cap.TASKFORCE_VIEW):
         return Meeting.objects.none()
-    return Meeting.objects.select_related("chair", "series").annotate(
-        invited_count=Count("attendances", distinct=True)
-    ).order_by("-starts_at", "-id")
+    return (
+        Meeting.objects.select_related("chair", "series")
+        .annotate(invited_count=Count("attendances", distinct=True))
+        .order_by("-starts_at", "-id")
+    )
 
 
 def upcoming_meetings(user: User, limit: int = 5) -> list[Meeting]:
@@ -214,9 +216,11 @@ def assignments_to_remind(on: datetime.date) -> QuerySet[Assignment]:
 
 
 def proposals_visible_to(user: User) -> QuerySet[Proposal]:
-    qs = Proposal.objects.select_related("submitted_by__organization", "decided_by").annotate(
-        assignment_count=Count("assignments")
-    ).order_by("-submitted_at", "-id")
+    qs = (
+        Proposal.objects.select_related("submitted_by__organization", "decided_by")
+        .annotate(assignment_count=Count("assignments"))
+        .order_by("-submitted_at", "-id")
+    )
     if user_can(user, Cap.TASKFORCE_VIEW_ALL_WORK):
         return qs
     if not user_can(user, Cap.TASKFORCE_PROPOSE):

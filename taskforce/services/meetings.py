@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,12 @@ def _invite(meeting: Meeting, members: Iterable[Member]) -> list[int]:
     new = [Attendance(meeting=meeting, member=m) for m in members if m.pk not in existing]
     Attendance.objects.bulk_create(new)
     return [a.member_id for a in new]
+
+
+def _bump_sequence(meeting: Meeting) -> None:
+    """Calendar clients replace an event only when its SEQUENCE grows (RFC 5545 §3.8.7.4)."""
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
+    meeting.refresh_from_db(fields=["sequence"])
 
 
 def _aware(day: datetime.date, time: datetime.time) -> datetime.datetime:
@@ -132,7 +139,7 @@ def meeting_agenda_add(
         item = AgendaItem.objects.create(
             meeting=meeting, order=order, title=title.strip(), presenter=presenter
         )
-        Meeting.objects.filter(pk=meeting.pk).update(sequence=meeting.sequence + 1)
+        _bump_sequence(meeting)
         audit(actor=actor, action="meeting.agenda_add", target=meeting, details={"agenda_item_id": item.pk})
     return item
 
@@ -235,8 +242,8 @@ def meeting_minutes_record(*, actor: Actor, meeting: Meeting, minutes: str, held
         meeting.minutes = minutes.strip()
         if held:
             meeting.status = Meeting.Status.HELD
-        meeting.sequence += 1
-        meeting.save(update_fields=["minutes", "status", "sequence"])
+        meeting.save(update_fields=["minutes", "status"])
+        _bump_sequence(meeting)
         audit(actor=actor, action="meeting.minutes", target=meeting, details={"held": held})
     return meeting
 
@@ -247,8 +254,8 @@ def meeting_cancel(*, actor: Actor, meeting: Meeting, reason: str) -> Meeting:
         raise ValidationError(_("Cuộc họp đã diễn ra, không thể hủy."))
     with transaction.atomic():
         meeting.status = Meeting.Status.CANCELLED
-        meeting.sequence += 1
-        meeting.save(update_fields=["status", "sequence"])
+        meeting.save(update_fields=["status"])
+        _bump_sequence(meeting)
         audit(actor=actor, action="meeting.cancel", target=meeting, reason=reason)
     return meeting
 

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,10 +61,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def calendar_reset(request: HttpRequest) -> HttpResponse:
     seat = selectors.seat_of(request.user)
     if seat is None:
-        messages.error(request, _("Bạn không phải thành viên Tổ đang hoạt động."))
-    else:
-        services.member_calendar_token_reset(actor=request.user, member=seat)
-        messages.success(request, _("Đã cấp địa chỉ lịch mới; địa chỉ cũ không còn dùng được."))
+        raise PermissionDenied(_("Bạn không phải thành viên Tổ đang hoạt động."))
+    services.member_calendar_token_reset(actor=request.user, member=seat)
+    messages.success(request, _("Đã cấp địa chỉ lịch mới; địa chỉ cũ không còn dùng được."))
     return redirect("taskforce:home")
 
 

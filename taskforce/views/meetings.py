@@ -190,6 +190,8 @@ def _meeting_page(
 @capability_required(Cap.TASKFORCE_ASSIGN)
 def conclusion_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """One step from a conclusion to one assignment per chosen member or organization."""
+    if not services.can_assign(request.user):
+        raise PermissionDenied
     conclusion = get_object_or_404(
         Conclusion.objects.select_related("meeting"),
         pk=pk,

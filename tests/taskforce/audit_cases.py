@@ -40,14 +40,14 @@ def _overdue(ctx):
 
 
 def _reminder(ctx):
-    tf, a = _overdue(ctx)
+    _tf_, a = _overdue(ctx)
     services.assignments_mark_overdue(actor=None)
     Assignment.objects.filter(pk=a.pk).update(last_reminded_on=None)
     return lambda: services.assignment_reminder_send(assignment_id=a.pk)
 
 
 def _digest(ctx):
-    tf, a = _overdue(ctx)
+    _tf_, a = _overdue(ctx)
     Assignment.objects.filter(pk=a.pk).update(status=Assignment.Status.OVERDUE)
     return lambda: services.overdue_digest_send()
 
@@ -57,17 +57,21 @@ def _leader_user(tf):
 
 
 SERVICE_CASES = {
-    "taskforce.services.decision_record": lambda ctx: lambda: services.decision_record(actor=None, title="QĐ"),
+    "taskforce.services.decision_record": lambda ctx: (
+        lambda: services.decision_record(actor=None, title="QĐ")
+    ),
     "taskforce.services.member_appoint": lambda ctx: (
-        lambda tf, user: lambda: services.member_appoint(
-            actor=None,
-            decision=tf.decision,
-            active_from=datetime.date(2021, 8, 10),
-            full_name="Lê Xuân Lâm",
-            organization=tf.sttt,
-            position_title="Giám đốc",
-            role="member",
-            user=user,
+        lambda tf, user: (
+            lambda: services.member_appoint(
+                actor=None,
+                decision=tf.decision,
+                active_from=datetime.date(2021, 8, 10),
+                full_name="Lê Xuân Lâm",
+                organization=tf.sttt,
+                position_title="Giám đốc",
+                role="member",
+                user=user,
+            )
         )
     )(_tf(ctx, False), ctx["make_user"]()),
     "taskforce.services.member_update": lambda ctx: (
@@ -86,17 +90,25 @@ SERVICE_CASES = {
         _tf(ctx, False)
     ),
     "taskforce.services.meeting_schedule": lambda ctx: (
-        lambda tf: lambda: services.meeting_schedule(
-            actor=_leader_user(tf),
-            title="Họp",
-            starts_at=timezone.now(),
-            ends_at=timezone.now() + datetime.timedelta(hours=1),
-            agenda=["A", "B"],
+        lambda tf: (
+            lambda: services.meeting_schedule(
+                actor=_leader_user(tf),
+                title="Họp",
+                starts_at=timezone.now(),
+                ends_at=timezone.now() + datetime.timedelta(hours=1),
+                agenda=["A", "B"],
+            )
         )
     )(_tf(ctx, False)),
     "taskforce.services.meeting_series_create": lambda ctx: (
-        lambda tf: lambda: services.meeting_series_create(
-            actor=None, title="Giao ban", weekday=0, start_time=datetime.time(8), starts_on=timezone.localdate()
+        lambda tf: (
+            lambda: services.meeting_series_create(
+                actor=None,
+                title="Giao ban",
+                weekday=0,
+                start_time=datetime.time(8),
+                starts_on=timezone.localdate(),
+            )
         )
     )(_tf(ctx, False)),
     "taskforce.services.meeting_agenda_add": lambda ctx: (
@@ -106,13 +118,17 @@ SERVICE_CASES = {
         lambda tf: lambda: services.meeting_invitations_send(actor=None, meeting=tf.meeting)
     )(_tf(ctx)),
     "taskforce.services.meeting_invitation_deliver": lambda ctx: (
-        lambda tf: lambda: services.meeting_invitation_deliver(meeting_id=tf.meeting.pk, member_id=tf.member.pk)
+        lambda tf: (
+            lambda: services.meeting_invitation_deliver(meeting_id=tf.meeting.pk, member_id=tf.member.pk)
+        )
     )(_tf(ctx)),
     "taskforce.services.meeting_attendance_record": lambda ctx: (
-        lambda tf: lambda: services.meeting_attendance_record(
-            actor=None,
-            meeting=tf.meeting,
-            entries=[services.AttendanceEntry(member_id=tf.member.pk, status="present")],
+        lambda tf: (
+            lambda: services.meeting_attendance_record(
+                actor=None,
+                meeting=tf.meeting,
+                entries=[services.AttendanceEntry(member_id=tf.member.pk, status="present")],
+            )
         )
     )(_tf(ctx)),
     "taskforce.services.meeting_minutes_record": lambda ctx: (
@@ -125,48 +141,60 @@ SERVICE_CASES = {
         lambda tf: lambda: services.meeting_conclusion_add(actor=None, meeting=tf.meeting, text="x")
     )(_tf(ctx)),
     "taskforce.services.conclusion_assign": lambda ctx: (
-        lambda tf: lambda: services.conclusion_assign(
-            actor=_leader_user(tf),
-            conclusion=tf.conclusion,
-            assignee_members=[tf.member, tf.deputy],
-            due_on=timezone.localdate(),
+        lambda tf: (
+            lambda: services.conclusion_assign(
+                actor=_leader_user(tf),
+                conclusion=tf.conclusion,
+                assignee_members=[tf.member, tf.deputy],
+                due_on=timezone.localdate(),
+            )
         )
     )(_tf(ctx)),
     "taskforce.services.assignment_create": lambda ctx: (
-        lambda tf: lambda: services.assignment_create(
-            actor=_leader_user(tf), title="x", assignee_member=tf.member, due_on=timezone.localdate()
+        lambda tf: (
+            lambda: services.assignment_create(
+                actor=_leader_user(tf), title="x", assignee_member=tf.member, due_on=timezone.localdate()
+            )
         )
     )(_tf(ctx)),
     "taskforce.services.assignment_progress": lambda ctx: (
-        lambda tf: lambda: services.assignment_progress(
-            actor=None, assignment=tf.assignment, text="x", status="in_progress", progress=10
+        lambda tf: (
+            lambda: services.assignment_progress(
+                actor=None, assignment=tf.assignment, text="x", status="in_progress", progress=10
+            )
         )
     )(_tf(ctx)),
-    "taskforce.services.assignments_mark_overdue": lambda ctx: (lambda pair: services.assignments_mark_overdue)(
-        _overdue(ctx)
-    ),
+    "taskforce.services.assignments_mark_overdue": lambda ctx: (
+        lambda pair: services.assignments_mark_overdue
+    )(_overdue(ctx)),
     "taskforce.services.assignment_reminder_send": _reminder,
     "taskforce.services.overdue_digest_send": _digest,
     "taskforce.services.proposal_submit": lambda ctx: (
         lambda tf: lambda: services.proposal_submit(actor=tf.member.user, title="x", body="y")
     )(_tf(ctx)),
     "taskforce.services.proposal_decide": lambda ctx: (
-        lambda tf: lambda: services.proposal_decide(
-            actor=_leader_user(tf), proposal=tf.proposal, status="accepted", response="ok"
+        lambda tf: (
+            lambda: services.proposal_decide(
+                actor=_leader_user(tf), proposal=tf.proposal, status="accepted", response="ok"
+            )
         )
     )(_tf(ctx)),
-    "taskforce.services.platform_save": lambda ctx: lambda: services.platform_save(
-        actor=None, code="x-app", name="X", scope="provincial", purpose="other"
+    "taskforce.services.platform_save": lambda ctx: (
+        lambda: services.platform_save(
+            actor=None, code="x-app", name="X", scope="provincial", purpose="other"
+        )
     ),
-    "taskforce.services.usage_report_submit": lambda ctx: lambda: services.usage_report_submit(
-        actor=None,
-        organization=Organization.objects.create(name="Sở X", kind="department", unit=ctx["province"]),
-        period_start=timezone.localdate(),
-        staff_count=5,
-        staff_with_app=3,
-        checkpoints_registered=1,
-        scans_in_period=9,
-        platforms=Platform.objects.all()[:2],
+    "taskforce.services.usage_report_submit": lambda ctx: (
+        lambda: services.usage_report_submit(
+            actor=None,
+            organization=Organization.objects.create(name="Sở X", kind="department", unit=ctx["province"]),
+            period_start=timezone.localdate(),
+            staff_count=5,
+            staff_with_app=3,
+            checkpoints_registered=1,
+            scans_in_period=9,
+            platforms=Platform.objects.all()[:2],
+        )
     ),
 }
 
@@ -176,9 +204,15 @@ def test_every_service_of_the_package_has_an_audit_case():
     for info in pkgutil.iter_modules(services.__path__):
         module = importlib.import_module(f"taskforce.services.{info.name}")
         for name, func in inspect.getmembers(module, inspect.isfunction):
-            if func.__module__ == module.__name__ and not name.startswith("_") and not info.name.startswith("_"):
+            if (
+                func.__module__ == module.__name__
+                and not name.startswith("_")
+                and not info.name.startswith("_")
+            ):
                 found.add(f"taskforce.services.{name}")
-    exported = {f"taskforce.services.{n}" for n in services.__all__ if inspect.isfunction(getattr(services, n))}
+    exported = {
+        f"taskforce.services.{n}" for n in services.__all__ if inspect.isfunction(getattr(services, n))
+    }
     assert found <= exported, f"not exported from taskforce.services: {sorted(found - exported)}"
     missing = exported - set(SERVICE_CASES) - NOT_SERVICES
     assert not missing, f"add audit cases: {sorted(missing)}"

@@ -45,7 +45,12 @@ def build(
 ) -> TaskForce:
     """Leader, deputy and member seats linked to accounts of those roles; with ``with_work``,
     a meeting with a conclusion, an assignment to the district's committee, a proposal."""
-    sttt = org("Sở Thông tin và Truyền thông", province, is_standing_agency=True, contact_email="sttt@example.invalid")
+    sttt = org(
+        "Sở Thông tin và Truyền thông",
+        province,
+        is_standing_agency=True,
+        contact_email="sttt@example.invalid",
+    )
     syt = org("Sở Y tế", province)
     district_org = org("UBND huyện Đông Sơn", district, kind="committee", contact_email="ds@example.invalid")
     if users is None:
@@ -53,7 +58,9 @@ def build(
             role: make_user(role, province_wide=True)
             for role in (Role.TASKFORCE_LEADER, Role.TASKFORCE_DEPUTY, Role.TASKFORCE_MEMBER)
         }
-    decision = services.decision_record(actor=None, number="3019/QĐ-UBND", title="Thành lập Tổ", signed_on=FOUNDED)
+    decision = services.decision_record(
+        actor=None, number="3019/QĐ-UBND", title="Thành lập Tổ", signed_on=FOUNDED
+    )
 
     def seat(order: int, name: str, organization: Organization, role: str, user: Any) -> Member:
         return services.member_appoint(
@@ -84,7 +91,9 @@ def build(
         tf.meeting = services.meeting_schedule(
             actor=None, title="Họp giao ban", starts_at=start, ends_at=start + datetime.timedelta(hours=1)
         )
-        tf.conclusion = services.meeting_conclusion_add(actor=None, meeting=tf.meeting, text="Đăng ký điểm kiểm dịch")
+        tf.conclusion = services.meeting_conclusion_add(
+            actor=None, meeting=tf.meeting, text="Đăng ký điểm kiểm dịch"
+        )
         tf.assignment = services.assignment_create(
             actor=None,
             title="Rà soát điểm kiểm dịch",

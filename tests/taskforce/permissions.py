@@ -3,17 +3,25 @@ POST of every page and endpoint is covered role by role in test_permissions.py).
 
 import datetime
 
+from django.utils import timezone
+
 from core.roles import Role
 from taskforce.models import Platform, UsageReport
 from taskforce.services import usage_report_submit
 from tests.taskforce.factories import build
 from tests.test_permission_matrix import ALL, ANON, STAFF, SUPER, Url
 
-TF_VIEW = {SUPER, Role.TASKFORCE_LEADER, Role.TASKFORCE_DEPUTY, Role.TASKFORCE_MEMBER, Role.SECRETARIAT, Role.CHAIRMAN}
+TF_VIEW = {
+    SUPER,
+    Role.TASKFORCE_LEADER,
+    Role.TASKFORCE_DEPUTY,
+    Role.TASKFORCE_MEMBER,
+    Role.SECRETARIAT,
+    Role.CHAIRMAN,
+}
 WORK = TF_VIEW | {Role.DISTRICT_OFFICIAL, Role.AGENCY_OFFICER}
 REPORTERS = {SUPER, Role.DISTRICT_OFFICIAL, Role.AGENCY_OFFICER}
 RUN_MEETINGS = {SUPER, Role.TASKFORCE_LEADER, Role.TASKFORCE_DEPUTY, Role.SECRETARIAT}
-ASSIGN_CAP = {SUPER, Role.TASKFORCE_LEADER, Role.TASKFORCE_DEPUTY}
 ASSIGNERS = {SUPER, Role.TASKFORCE_LEADER}  # the deputy's seat is not delegated in the world
 SEATED = {Role.TASKFORCE_LEADER, Role.TASKFORCE_DEPUTY, Role.TASKFORCE_MEMBER}
 # Who may update the sample assignment (given to the district's committee).
@@ -37,15 +45,17 @@ URLS = {
     "taskforce:home": page(TF_VIEW),
     "taskforce:meeting-list": page(TF_VIEW),
     "taskforce:meeting-detail": page(TF_VIEW, kwargs=pk("taskforce.meeting")),
-    "taskforce:conclusion-assign": page(ASSIGN_CAP, method="post", ok=400, kwargs=pk("taskforce.conclusion")),
+    "taskforce:conclusion-assign": page(ASSIGNERS, method="post", ok=400, kwargs=pk("taskforce.conclusion")),
     "taskforce:assignment-list": page(WORK),
     "taskforce:assignment-detail": page(WORK, kwargs=pk("taskforce.assignment")),
     "taskforce:proposal-list": page(TF_VIEW),
     "taskforce:proposal-detail": page(TF_VIEW, kwargs=pk("taskforce.proposal")),
     "taskforce:adoption": page(TF_VIEW),
     "taskforce:report-submit": page(REPORTERS),
-    "taskforce:calendar-feed": Url(kwargs=lambda objects: {"token": objects["taskforce.member"].calendar_token}),
-    "taskforce:calendar-reset": page(TF_VIEW, method="post", ok=302),
+    "taskforce:calendar-feed": Url(
+        kwargs=lambda objects: {"token": objects["taskforce.member"].calendar_token}
+    ),
+    "taskforce:calendar-reset": page(SEATED, method="post", ok=302),
     "taskforce-api:member-list": api(TF_VIEW),
     "taskforce-api:meeting-list": api(TF_VIEW),
     "taskforce-api:meeting-detail": api(TF_VIEW, kwargs=pk("taskforce.meeting")),
@@ -62,7 +72,11 @@ URLS = {
 
 READ_ONLY = {"add": set(), "change": set()}
 ADMIN = {
-    "taskforce.decision": {"view": TF_VIEW, "add": {SUPER, Role.TASKFORCE_LEADER, Role.SECRETARIAT}, "change": set()},
+    "taskforce.decision": {
+        "view": TF_VIEW,
+        "add": {SUPER, Role.TASKFORCE_LEADER, Role.SECRETARIAT},
+        "change": set(),
+    },
     "taskforce.member": {
         "view": TF_VIEW,
         "add": {SUPER, Role.TASKFORCE_LEADER, Role.SECRETARIAT},
@@ -85,7 +99,7 @@ def objects(world: dict) -> dict:
     report = usage_report_submit(
         actor=None,
         organization=tf.syt,
-        period_start=datetime.date.today() - datetime.timedelta(days=7),
+        period_start=timezone.localdate() - datetime.timedelta(days=7),
         staff_count=10,
         staff_with_app=5,
         checkpoints_registered=1,

@@ -99,15 +99,22 @@ def test_a_conclusion_becomes_assignments_in_one_step(tf, leader):
     assert AuditLog.objects.count() - before == 1
     assert len(made) == 3
     assert {a.source for a in made} == {Assignment.Source.CONCLUSION}
-    assert all(a.conclusion == tf.conclusion and a.due_on == due and a.title == "Đăng ký điểm kiểm dịch" for a in made)
+    assert all(
+        a.conclusion == tf.conclusion and a.due_on == due and a.title == "Đăng ký điểm kiểm dịch"
+        for a in made
+    )
     assert {a.assignee for a in made} == {tf.member, tf.deputy, tf.district_org}
     with pytest.raises(ValidationError):
         services.conclusion_assign(actor=leader, conclusion=tf.conclusion, due_on=due)
 
 
 def test_members_update_their_own_assignments_only(tf, leader, member_user, deputy_user):
-    own = services.assignment_create(actor=leader, title="Của Kiên", assignee_member=tf.member, due_on=TODAY())
-    services.assignment_progress(actor=member_user, assignment=own, text="Đang làm", status="in_progress", progress=30)
+    own = services.assignment_create(
+        actor=leader, title="Của Kiên", assignee_member=tf.member, due_on=TODAY()
+    )
+    services.assignment_progress(
+        actor=member_user, assignment=own, text="Đang làm", status="in_progress", progress=30
+    )
     own.refresh_from_db()
     assert (own.status, own.progress) == ("in_progress", 30)
     with pytest.raises(ValidationError):  # the assignee does not cancel
@@ -126,12 +133,16 @@ def test_members_update_their_own_assignments_only(tf, leader, member_user, depu
 def test_agency_officers_work_on_their_organizations_assignments(tf, make_user):
     officer = make_user(Role.DISTRICT_OFFICIAL, units=[tf.district_org.unit])
     assert list(selectors.assignments_visible_to(officer)) == [tf.assignment]
-    services.assignment_progress(actor=officer, assignment=tf.assignment, text="Đã rà soát", status="in_progress")
+    services.assignment_progress(
+        actor=officer, assignment=tf.assignment, text="Đã rà soát", status="in_progress"
+    )
     other = make_user(Role.AGENCY_OFFICER, organizations=[tf.syt])
     assert list(selectors.assignments_visible_to(other)) == []
 
 
-def test_overdue_marking_reminds_assignee_and_leader_once_a_day(tf, leader, django_capture_on_commit_callbacks):
+def test_overdue_marking_reminds_assignee_and_leader_once_a_day(
+    tf, leader, django_capture_on_commit_callbacks
+):
     late = services.assignment_create(
         actor=leader, title="Trễ hạn", assignee_member=tf.member, due_on=TODAY() - datetime.timedelta(days=1)
     )
@@ -168,7 +179,11 @@ def test_invitations_go_out_by_email_with_the_agenda_and_an_ics(tf, django_captu
     message = mail.outbox[0]
     assert "Họp giao ban" in message.subject and "Điểm kiểm dịch; mã QR, quét" in message.body
     name, content, _mime = message.attachments[0]
-    assert name.startswith("moi-hop") and name.endswith(".ics") and "METHOD:REQUEST" in (content.decode() if isinstance(content, bytes) else content)
+    assert (
+        name.startswith("moi-hop")
+        and name.endswith(".ics")
+        and "METHOD:REQUEST" in (content.decode() if isinstance(content, bytes) else content)
+    )
 
 
 def test_attendance_needs_a_delegate_name_and_keeps_what_was_recorded(tf):
@@ -217,13 +232,22 @@ def test_the_chairman_reads_everything_and_writes_nothing(tf, make_user):
         lambda: services.decision_record(actor=chairman, title="x"),
         lambda: services.member_update(actor=chairman, member=tf.member, phone="1"),
         lambda: services.meeting_schedule(
-            actor=chairman, title="x", starts_at=timezone.now(), ends_at=timezone.now() + datetime.timedelta(hours=1)
+            actor=chairman,
+            title="x",
+            starts_at=timezone.now(),
+            ends_at=timezone.now() + datetime.timedelta(hours=1),
         ),
         lambda: services.meeting_minutes_record(actor=chairman, meeting=tf.meeting, minutes="x"),
-        lambda: services.assignment_create(actor=chairman, title="x", assignee_member=tf.member, due_on=TODAY()),
-        lambda: services.assignment_progress(actor=chairman, assignment=tf.assignment, text="x", status="done"),
+        lambda: services.assignment_create(
+            actor=chairman, title="x", assignee_member=tf.member, due_on=TODAY()
+        ),
+        lambda: services.assignment_progress(
+            actor=chairman, assignment=tf.assignment, text="x", status="done"
+        ),
         lambda: services.proposal_submit(actor=chairman, title="x", body="y"),
-        lambda: services.proposal_decide(actor=chairman, proposal=tf.proposal, status="accepted", response="x"),
+        lambda: services.proposal_decide(
+            actor=chairman, proposal=tf.proposal, status="accepted", response="x"
+        ),
         lambda: services.platform_save(actor=chairman, code="z", name="z", scope="national", purpose="other"),
         lambda: services.usage_report_submit(
             actor=chairman,
@@ -274,7 +298,10 @@ def test_agencies_report_for_their_own_organization_and_the_secretariat_sees_who
             checkpoints_registered=2,
             scans_in_period=140,
         )
-    assert report.period_start.weekday() == 0 and report.period_end - report.period_start == datetime.timedelta(6)
+    assert (
+        report.period_start.weekday() == 0
+        and report.period_end - report.period_start == datetime.timedelta(6)
+    )
     summary = selectors.adoption_summary(week)
     assert summary["expected"] == 3  # Sở TT&TT, Sở Y tế, UBND huyện Đông Sơn
     assert summary["reported"] == 1
@@ -308,7 +335,9 @@ def test_measured_sources_feed_the_summary(tf):
 
     register_measured_source(checkpoints)
     try:
-        row = next(r for r in selectors.adoption_summary(TODAY())["rows"] if r["organization_id"] == tf.syt.pk)
+        row = next(
+            r for r in selectors.adoption_summary(TODAY())["rows"] if r["organization_id"] == tf.syt.pk
+        )
         assert row["measured"] == {"checkpoints_with_scans": 4} and not row["reported"]
     finally:
         MEASURED_SOURCES.remove(checkpoints)
