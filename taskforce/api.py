@@ -90,7 +90,17 @@ class ConclusionOutput(serializers.ModelSerializer):
 class MeetingOutput(serializers.ModelSerializer):
     class Meta:
         model = Meeting
-        fields = ("id", "kind", "title", "starts_at", "ends_at", "location", "chair", "status", "series")
+        fields: tuple[str, ...] = (
+            "id",
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "location",
+            "chair",
+            "status",
+            "series",
+        )
 
 
 class MeetingDetailOutput(MeetingOutput):
@@ -199,7 +209,8 @@ class AssignmentInput(serializers.Serializer):
     priority = serializers.ChoiceField(
         choices=Assignment.Priority.choices, default=Assignment.Priority.NORMAL
     )
-    source = serializers.ChoiceField(
+    # "source" is also a Field attribute in the stubs; here it is the input's name.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=[Assignment.Source.LEADER, Assignment.Source.CHAIRMAN], default=Assignment.Source.LEADER
     )
     source_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

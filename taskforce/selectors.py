@@ -62,7 +62,7 @@ def members_visible_to(user: User, on: datetime.date | None = None) -> QuerySet[
     return qs.active_on(on) if on else qs
 
 
-def members_by_role(user: User, on: datetime.date) -> list[tuple[str, list[Member]]]:
+def members_by_role(user: User, on: datetime.date) -> list[tuple[Any, list[Member]]]:
     """(role label, members) in the decision's order: leader, deputies, members, support."""
     members = list(members_visible_to(user, on))
     return [

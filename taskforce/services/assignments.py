@@ -139,7 +139,8 @@ def may_work_on(actor: Actor, assignment: Assignment) -> bool:
         return True
     if not user_can(actor, Cap.ASSIGNMENT_WORK):
         return False
-    if assignment.assignee_member_id and assignment.assignee_member.user_id == actor.pk:
+    member = assignment.assignee_member
+    if member is not None and member.user_id == actor.pk:
         return True
     orgs = selectors.work_organization_ids(actor)
     return bool(assignment.assignee_organization_id) and (
@@ -228,7 +229,7 @@ def assignments_mark_overdue(*, actor: Actor = None, on: datetime.date | None = 
 
 
 def _assignee_email(assignment: Assignment) -> str:
-    if assignment.assignee_member_id:
+    if assignment.assignee_member is not None:
         return assignment.assignee_member.email
     return assignment.assignee_organization.contact_email if assignment.assignee_organization else ""
 

@@ -20,7 +20,7 @@ from taskforce.models.members import new_calendar_token
 from taskforce.services._common import Actor, is_leader, require, user_id
 
 # Seat role -> auth group ("task-force roles follow active membership").
-SEAT_GROUPS = {
+SEAT_GROUPS: dict[str, str] = {
     Member.Role.LEADER: Role.TASKFORCE_LEADER,
     Member.Role.DEPUTY: Role.TASKFORCE_DEPUTY,
     Member.Role.MEMBER: Role.TASKFORCE_MEMBER,

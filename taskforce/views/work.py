@@ -79,7 +79,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 
 
 def _statuses_for(request: HttpRequest) -> list[str]:
-    statuses = [Assignment.Status.IN_PROGRESS, Assignment.Status.DONE]
+    statuses: list[str] = [Assignment.Status.IN_PROGRESS, Assignment.Status.DONE]
     if services.can_assign(request.user):
         statuses.append(Assignment.Status.CANCELLED)
     return statuses

@@ -40,14 +40,14 @@ def _overdue(ctx):
 
 
 def _reminder(ctx):
-    _tf_, a = _overdue(ctx)
+    _unused, a = _overdue(ctx)
     services.assignments_mark_overdue(actor=None)
     Assignment.objects.filter(pk=a.pk).update(last_reminded_on=None)
     return lambda: services.assignment_reminder_send(assignment_id=a.pk)
 
 
 def _digest(ctx):
-    _tf_, a = _overdue(ctx)
+    _unused, a = _overdue(ctx)
     Assignment.objects.filter(pk=a.pk).update(status=Assignment.Status.OVERDUE)
     return lambda: services.overdue_digest_send()
 

@@ -6,6 +6,7 @@ import datetime
 from django.utils import timezone
 
 from core.roles import Role
+from core.selectors import province_unit
 from taskforce.models import Platform, UsageReport
 from taskforce.services import usage_report_submit
 from tests.taskforce.factories import build
@@ -29,11 +30,11 @@ ASSIGNMENT_WORKERS = {SUPER, Role.TASKFORCE_LEADER, Role.DISTRICT_OFFICIAL, Role
 PLATFORM_EDITORS = {SUPER, Role.TASKFORCE_LEADER, Role.SECRETARIAT}
 
 
-def page(allowed: set[str], **kw: object) -> Url:
+def page(allowed: set, **kw: object) -> Url:
     return Url(allowed=allowed, denied=403, anonymous=302, **kw)  # type: ignore[arg-type]
 
 
-def api(allowed: set[str], **kw: object) -> Url:
+def api(allowed: set, **kw: object) -> Url:
     return Url(allowed=allowed, denied=403, **kw)  # type: ignore[arg-type]
 
 
@@ -70,7 +71,7 @@ URLS = {
     ),
 }
 
-READ_ONLY = {"add": set(), "change": set()}
+READ_ONLY: dict[str, set[str]] = {"add": set(), "change": set()}
 ADMIN = {
     "taskforce.decision": {
         "view": TF_VIEW,
@@ -92,10 +93,8 @@ assert STAFF >= TF_VIEW and ALL >= WORK and ANON not in WORK
 
 
 def objects(world: dict) -> dict:
-    from tests.core.fixtures import district
-
     users = world["users"]
-    tf = build(district("405").parent, world["dong_son"], users=users)
+    tf = build(province_unit(), world["dong_son"], users=users)
     report = usage_report_submit(
         actor=None,
         organization=tf.syt,

@@ -38,14 +38,16 @@ def unescape(value: str) -> str:
 
 
 def events(text: str) -> list[dict[str, str]]:
-    found, current = [], None
+    found: list[dict[str, str]] = []
+    current: dict[str, str] | None = None
     for line in unfold(text):
         if line == "BEGIN:VEVENT":
             current = {}
         elif line == "END:VEVENT":
+            assert current is not None
             found.append(current)
             current = None
-        elif current is not None:
+        elif current is not None:  # a property of the event
             name, _, value = line.partition(":")
             current[name.split(";")[0]] = value
     return found
