@@ -45,31 +45,38 @@ class ConclusionForm(forms.Form):
 
 
 class ConclusionAssignForm(forms.Form):
+    """Rendered once per conclusion on the meeting page: the member and organization lists are
+    loaded once by the view and shared by every form (no query per conclusion)."""
+
     title = forms.CharField(
         label=_("Tiêu đề nhiệm vụ (bỏ trống: lấy từ kết luận)"), max_length=200, required=False
     )
-    members = forms.ModelMultipleChoiceField(
-        label=_("Thành viên thực hiện"),
-        queryset=Member.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+    members = forms.TypedMultipleChoiceField(
+        label=_("Thành viên thực hiện"), coerce=int, widget=forms.CheckboxSelectMultiple, required=False
     )
-    organizations = forms.ModelMultipleChoiceField(
-        label=_("Cơ quan thực hiện"), queryset=Organization.objects.none(), required=False
-    )
+    organizations = forms.TypedMultipleChoiceField(label=_("Cơ quan thực hiện"), coerce=int, required=False)
     due_on = forms.DateField(label=_("Hạn hoàn thành"), widget=DATE)
     priority = forms.ChoiceField(
         label=_("Mức độ"), choices=Assignment.Priority.choices, initial=Assignment.Priority.NORMAL
     )
 
-    def __init__(self, *args: object, members: object, organizations: object, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        members: dict[int, Member],
+        organizations: dict[int, Organization],
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["members"].queryset = members  # type: ignore[attr-defined]
-        self.fields["organizations"].queryset = organizations  # type: ignore[attr-defined]
+        self._members, self._organizations = members, organizations
+        self.fields["members"].choices = [(pk, str(m.full_name)) for pk, m in members.items()]  # type: ignore[attr-defined]
+        self.fields["organizations"].choices = [(pk, o.name) for pk, o in organizations.items()]  # type: ignore[attr-defined]
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        if not data.get("members") and not data.get("organizations"):
+        data["members"] = [self._members[pk] for pk in data.get("members") or []]
+        data["organizations"] = [self._organizations[pk] for pk in data.get("organizations") or []]
+        if not data["members"] and not data["organizations"]:
             raise forms.ValidationError(_("Chọn ít nhất một thành viên hoặc cơ quan thực hiện."))
         return data
 

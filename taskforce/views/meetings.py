@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.models import Organization
 from core.roles import Cap, user_can
 from core.selectors import organizations_visible_to
 from taskforce import selectors, services
@@ -49,14 +50,18 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _assignee_choices(request: HttpRequest) -> tuple[dict[int, Member], dict[int, Organization]]:
+    members = Member.objects.active_on(selectors.today()).select_related("organization")
+    organizations = organizations_visible_to(request.user).filter(is_active=True).order_by("name")
+    return {m.pk: m for m in members}, {o.pk: o for o in organizations}
+
+
 def _assign_form(
-    request: HttpRequest, conclusion: Conclusion | None, data: Any = None
+    choices: tuple[dict[int, Member], dict[int, Organization]], conclusion: Conclusion, data: Any = None
 ) -> ConclusionAssignForm:
+    members, organizations = choices
     return ConclusionAssignForm(
-        data,
-        prefix=f"c{conclusion.pk}" if conclusion else "c",
-        members=Member.objects.active_on(selectors.today()).select_related("organization"),
-        organizations=organizations_visible_to(request.user).filter(is_active=True).order_by("name"),
+        data, prefix=f"c{conclusion.pk}", members=members, organizations=organizations
     )
 
 
@@ -165,12 +170,13 @@ def _meeting_page(
 ) -> HttpResponse:
     can_assign = services.can_assign(request.user)
     if can_assign:
+        choices = _assignee_choices(request)
         for conclusion in meeting.conclusions.all():
             # Prefetched instances: the template reads the form from the conclusion.
             conclusion.assign_form = (  # type: ignore[attr-defined]
                 bound_assign
                 if bound_assign is not None and bound_assign.prefix == f"c{conclusion.pk}"
-                else _assign_form(request, conclusion)
+                else _assign_form(choices, conclusion)
             )
     context = {
         "meeting": meeting,
@@ -197,7 +203,7 @@ def conclusion_assign(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         meeting__in=selectors.meetings_visible_to(request.user),
     )
-    form = _assign_form(request, conclusion, request.POST)
+    form = _assign_form(_assignee_choices(request), conclusion, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         created = run_service(
