@@ -20,7 +20,8 @@ from taskforce.views.home import parse_day
 @capability_required(Cap.ADOPTION_VIEW)
 def adoption(request: HttpRequest) -> HttpResponse:
     today = selectors.today()
-    day = parse_day(request.GET.get("period"), today)
+    # By default the last complete week: agencies report a week once it is over.
+    day = parse_day(request.GET.get("period"), today - datetime.timedelta(days=7))
     summary = selectors.adoption_summary(day)
     previous = summary["period_start"] - datetime.timedelta(days=7)
     return render(
