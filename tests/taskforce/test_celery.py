@@ -46,7 +46,7 @@ def _prepare(env: dict[str, str]) -> int:
     return int(result.stdout.strip().splitlines()[-1])
 
 
-def _status(db: Path, pk: int) -> tuple[str, str | None] | None:
+def _status(db: Path, pk: int) -> tuple[str, str | None]:
     with sqlite3.connect(db, timeout=20) as conn:
         row = conn.execute(
             "SELECT status, last_reminded_on FROM taskforce_assignment WHERE id = ?", [pk]
@@ -100,4 +100,6 @@ def test_the_schedule_is_daily_by_default():
 
     entry = settings.CELERY_BEAT_SCHEDULE["taskforce-overdue-assignments"]
     assert entry["task"] == "taskforce.tasks.mark_overdue_assignments"
-    assert isinstance(entry["schedule"], crontab) and entry["schedule"].hour == {7}
+    schedule = entry["schedule"]
+    assert isinstance(schedule, crontab)
+    assert (schedule.hour, schedule.minute) == ({7}, {0})  # type: ignore[attr-defined]
