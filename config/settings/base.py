@@ -272,3 +272,15 @@ CELERY_BEAT_SCHEDULE["taskforce-member-roles"] = {
     "task": "taskforce.tasks.sync_member_roles",
     "schedule": crontab(hour=0, minute=5),
 }
+# Several taskforce models have a "status" or "kind": name their enums in the API schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
+    **{
+        "MeetingKindEnum": "taskforce.models.meetings.Meeting.Kind",
+        "MeetingStatusEnum": "taskforce.models.meetings.Meeting.Status",
+        "AttendanceStatusEnum": "taskforce.models.meetings.Attendance.Status",
+        "AssignmentStatusEnum": "taskforce.models.work.Assignment.Status",
+        "ProposalStatusEnum": "taskforce.models.work.Proposal.Status",
+        "OrganizationKindEnum": "core.models.Organization.Kind",
+    },
+}

@@ -56,7 +56,10 @@ def test_meeting_attendance_and_conclusion_to_assignments(browser, live_server, 
     assert page.get_by_text("Đã giao 2 nhiệm vụ từ kết luận.").is_visible()
 
     made = Assignment.objects.filter(conclusion__text__startswith="VNPT, Viettel")
-    assert {str(a.assignee_member and a.assignee_member.full_name) for a in made} == {"Đỗ Kiên", "Nguyễn Bá Cẩn"}
+    assert {str(a.assignee_member and a.assignee_member.full_name) for a in made} == {
+        "Đỗ Kiên",
+        "Nguyễn Bá Cẩn",
+    }
     assert all(a.due_on.isoformat() == "2030-09-30" and a.assigned_by == tf.leader for a in made)
     statuses = dict(Attendance.objects.filter(meeting=tf.meeting).values_list("member__full_name", "status"))
     assert statuses == {"Nguyễn Văn Tước": "present", "Nguyễn Bá Cẩn": "excused", "Đỗ Kiên": "delegate"}
