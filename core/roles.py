@@ -45,6 +45,18 @@ class Cap(models.TextChoices):
     REGISTER_CHECKPOINTS = "checkpoints.register", _("Đăng ký điểm kiểm dịch")
     APPROVE_CHECKPOINTS = "checkpoints.approve", _("Duyệt điểm kiểm dịch")
     OPERATE_CHECKPOINTS = "checkpoints.operate", _("Quét mã, nhập tờ khai tại điểm kiểm dịch")
+    # Task force workplace (taskforce app).
+    TASKFORCE_VIEW = "taskforce.view", _("Xem hoạt động Tổ công nghệ")
+    TASKFORCE_MANAGE_MEMBERS = "taskforce.manage_members", _("Quản lý quyết định, thành viên Tổ")
+    TASKFORCE_RUN_MEETINGS = "taskforce.run_meetings", _("Tổ chức cuộc họp, ghi biên bản")
+    TASKFORCE_ASSIGN = "taskforce.assign", _("Giao nhiệm vụ")
+    TASKFORCE_VIEW_ALL_WORK = "taskforce.view_all_work", _("Xem mọi nhiệm vụ, đề xuất")
+    TASKFORCE_PROPOSE = "taskforce.propose", _("Gửi đề xuất, kiến nghị")
+    TASKFORCE_DECIDE = "taskforce.decide", _("Xử lý đề xuất, kiến nghị")
+    ASSIGNMENT_WORK = "taskforce.work_assignments", _("Cập nhật nhiệm vụ được giao")
+    ADOPTION_VIEW = "adoption.view", _("Xem tình hình sử dụng phần mềm")
+    ADOPTION_REPORT = "adoption.report", _("Báo cáo tình hình sử dụng phần mềm")
+    PLATFORMS_EDIT = "adoption.edit_platforms", _("Quản lý danh mục nền tảng")
 
 
 _ALL_READ = {Cap.VIEW_UNITS, Cap.VIEW_ORGANIZATIONS}
@@ -99,6 +111,35 @@ _CHECKPOINT_CAPS: dict[str, set[str]] = {
 }
 for _role, _caps in _CHECKPOINT_CAPS.items():
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _caps
+# Task force workplace (taskforce app). The leader assigns (a deputy only when the leader has
+# delegated it: checked per member by the service), the standing agency keeps the records,
+# members propose and work their own assignments, agencies report their software use.
+_TF_READ = {Cap.TASKFORCE_VIEW, Cap.ADOPTION_VIEW}
+_TF_WORK = _TF_READ | {Cap.TASKFORCE_PROPOSE, Cap.ASSIGNMENT_WORK}
+ROLE_CAPABILITIES[Role.TASKFORCE_LEADER] |= _TF_WORK | {
+    Cap.TASKFORCE_MANAGE_MEMBERS,
+    Cap.TASKFORCE_RUN_MEETINGS,
+    Cap.TASKFORCE_ASSIGN,
+    Cap.TASKFORCE_VIEW_ALL_WORK,
+    Cap.TASKFORCE_DECIDE,
+    Cap.PLATFORMS_EDIT,
+}
+ROLE_CAPABILITIES[Role.TASKFORCE_DEPUTY] |= _TF_WORK | {
+    Cap.TASKFORCE_RUN_MEETINGS,
+    Cap.TASKFORCE_ASSIGN,
+    Cap.TASKFORCE_VIEW_ALL_WORK,
+}
+# Members read all the task force's work (a 16-person body); they update only their own.
+ROLE_CAPABILITIES[Role.TASKFORCE_MEMBER] |= _TF_WORK | {Cap.TASKFORCE_VIEW_ALL_WORK}
+ROLE_CAPABILITIES[Role.SECRETARIAT] |= _TF_READ | {
+    Cap.TASKFORCE_MANAGE_MEMBERS,
+    Cap.TASKFORCE_RUN_MEETINGS,
+    Cap.TASKFORCE_VIEW_ALL_WORK,
+    Cap.PLATFORMS_EDIT,
+}
+ROLE_CAPABILITIES[Role.CHAIRMAN] |= _TF_READ | {Cap.TASKFORCE_VIEW_ALL_WORK}
+ROLE_CAPABILITIES[Role.DISTRICT_OFFICIAL] |= {Cap.ASSIGNMENT_WORK, Cap.ADOPTION_REPORT}
+ROLE_CAPABILITIES[Role.AGENCY_OFFICER] |= {Cap.ASSIGNMENT_WORK, Cap.ADOPTION_REPORT}
 
 # Roles whose holders use the Django admin (is_staff is set by the demo data and scope service).
 STAFF_ROLES = {

@@ -7,3 +7,46 @@ from django.utils.translation import gettext_lazy as _
 class TaskforceConfig(AppConfig):
     name = "taskforce"
     verbose_name = _("Tổ công nghệ")
+
+    def ready(self) -> None:
+        from core.navigation import Entry, register_portal
+        from core.roles import Cap, user_can
+
+        def can(*caps: str):
+            return lambda request: any(user_can(request.user, cap) for cap in caps)
+
+        register_portal(
+            Entry(
+                "taskforce:home",
+                _("Tổ công nghệ"),
+                _("Thành viên, cuộc họp sắp tới, nhiệm vụ của tôi, nhiệm vụ quá hạn, đề xuất đang chờ."),
+                can(Cap.TASKFORCE_VIEW),
+            )
+        )
+        register_portal(
+            Entry(
+                "taskforce:assignment-list",
+                _("Nhiệm vụ được giao"),
+                _("Nhiệm vụ Tổ công nghệ giao cho cơ quan, cập nhật tiến độ."),
+                lambda request: (
+                    not user_can(request.user, Cap.TASKFORCE_VIEW)
+                    and user_can(request.user, Cap.ASSIGNMENT_WORK)
+                ),
+            )
+        )
+        register_portal(
+            Entry(
+                "taskforce:adoption",
+                _("Tình hình sử dụng phần mềm"),
+                _("Báo cáo hằng tuần của các cơ quan; cơ quan chưa báo cáo."),
+                can(Cap.ADOPTION_VIEW),
+            )
+        )
+        register_portal(
+            Entry(
+                "taskforce:report-submit",
+                _("Gửi báo cáo sử dụng phần mềm"),
+                _("Báo cáo hằng tuần của cơ quan: cài đặt ứng dụng, điểm kiểm dịch, lượt quét."),
+                can(Cap.ADOPTION_REPORT),
+            )
+        )

@@ -301,3 +301,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- Task force (taskforce app) -----------------------------------------------------------
+# Organization kinds expected to send the weekly software-use report (Decision 3019, art. 2.1.e).
+TASKFORCE_REPORTING_KINDS = env.list(
+    "PORTAL_TASKFORCE_REPORTING_KINDS", default=["department", "committee", "office", "cdc", "hospital"]
+)
+# Daily overdue check and reminders; the interval is overridable so tests can watch it fire.
+TASKFORCE_OVERDUE_SECONDS = env.float("PORTAL_TASKFORCE_OVERDUE_SECONDS", default=0.0)
+CELERY_BEAT_SCHEDULE["taskforce-overdue-assignments"] = {
+    "task": "taskforce.tasks.mark_overdue_assignments",
+    # 07:00 every day (Asia/Ho_Chi_Minh), before the working day starts.
+    "schedule": TASKFORCE_OVERDUE_SECONDS or crontab(hour=7, minute=0),
+}
+CELERY_BEAT_SCHEDULE["taskforce-member-roles"] = {
+    "task": "taskforce.tasks.sync_member_roles",
+    "schedule": crontab(hour=0, minute=5),
+}
+# Several taskforce models have a "status" or "kind": name their enums in the API schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
+    **{
+        "MeetingKindEnum": "taskforce.models.meetings.Meeting.Kind",
+        "MeetingStatusEnum": "taskforce.models.meetings.Meeting.Status",
+        "AttendanceStatusEnum": "taskforce.models.meetings.Attendance.Status",
+        "AssignmentStatusEnum": "taskforce.models.work.Assignment.Status",
+        "ProposalStatusEnum": "taskforce.models.work.Proposal.Status",
+        "OrganizationKindEnum": "core.models.Organization.Kind",
+    },
+}

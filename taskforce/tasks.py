@@ -1,0 +1,48 @@
+"""Celery tasks of the task force: the daily overdue check and the emails it fans out.
+
+Each task takes ids, calls one service and is idempotent (a reminder is sent at most once
+a day per assignment; an invitation task re-run sends the invitation again, which is what
+"send invitations" asked for).
+"""
+
+import datetime
+
+from celery import shared_task
+
+
+@shared_task(name="taskforce.tasks.mark_overdue_assignments")
+def mark_overdue_assignments() -> list[int]:
+    """Beat, daily at 07:00: marks overdue assignments; reminders follow as their own tasks."""
+    from taskforce.services import assignments_mark_overdue
+
+    return assignments_mark_overdue(actor=None)
+
+
+@shared_task(name="taskforce.tasks.sync_member_roles")
+def sync_member_roles() -> dict[str, list[str]]:
+    """Beat, daily just after midnight: seats that start or end today change their accounts'
+    task-force roles today."""
+    from taskforce.services import member_roles_sync
+
+    return member_roles_sync(actor=None)
+
+
+@shared_task(name="taskforce.tasks.remind_assignment")
+def remind_assignment(assignment_id: int, day: str) -> None:
+    from taskforce.services import assignment_reminder_send
+
+    assignment_reminder_send(assignment_id=assignment_id, on=datetime.date.fromisoformat(day))
+
+
+@shared_task(name="taskforce.tasks.send_overdue_digest")
+def send_overdue_digest(day: str) -> None:
+    from taskforce.services import overdue_digest_send
+
+    overdue_digest_send(on=datetime.date.fromisoformat(day))
+
+
+@shared_task(name="taskforce.tasks.send_meeting_invitation")
+def send_meeting_invitation(meeting_id: int, member_id: int) -> None:
+    from taskforce.services import meeting_invitation_deliver
+
+    meeting_invitation_deliver(meeting_id=meeting_id, member_id=member_id)

@@ -1,0 +1,3 @@
+from tests.taskforce.audit_cases import test_every_service_of_the_package_has_an_audit_case
+
+__all__ = ["test_every_service_of_the_package_has_an_audit_case"]
