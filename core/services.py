@@ -29,7 +29,7 @@ from core.models import (
     Person,
     UserScope,
 )
-from core.roles import STAFF_ROLES, Cap, user_can
+from core.roles import STAFF_ROLES, Cap, Role, user_can
 
 Actor = Any  # a user, or None for the system (tasks, commands)
 
@@ -486,8 +486,13 @@ def user_roles_set(*, actor: Actor, user: Any, roles: Iterable[str]) -> Any:
 
     _require(actor, Cap.MANAGE_SCOPES)
     roles = sorted(set(roles))
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise ValidationError(_("Vai trò không tồn tại: %(roles)s.") % {"roles": ", ".join(sorted(unknown))})
     with transaction.atomic():
-        user.groups.set(Group.objects.filter(name__in=roles))
+        # Roles are defined in code (core.roles.Role); their groups are created by migration,
+        # and re-created here if missing (e.g. a database flushed by a test run).
+        user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
         is_staff = user.is_superuser or bool(set(roles) & {str(r) for r in STAFF_ROLES})
         if user.is_staff != is_staff:
             user.is_staff = is_staff

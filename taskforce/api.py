@@ -350,7 +350,7 @@ class ProposalListApi(APIView):
         return Response(ProposalOutput(proposal).data, status=status.HTTP_201_CREATED)
 
 
-class DecisionInput(serializers.Serializer):
+class ProposalDecisionInput(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[Proposal.Status.ACCEPTED, Proposal.Status.REJECTED, Proposal.Status.NEEDS_INFO]
     )
@@ -362,12 +362,12 @@ class ProposalDecisionApi(APIView):
 
     permission_classes = [IsAuthenticated, has_any(Cap.TASKFORCE_DECIDE)]
 
-    @extend_schema(request=DecisionInput, responses=ProposalOutput)
+    @extend_schema(request=ProposalDecisionInput, responses=ProposalOutput)
     def post(self, request: Request, pk: int) -> Response:
         proposal = selectors.proposal_detail(request.user, pk)
         if not services.is_leader(request.user):
             raise PermissionDenied
-        data = DecisionInput(data=request.data)
+        data = ProposalDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         call(
             lambda: services.proposal_decide(
