@@ -113,7 +113,7 @@ def test_demo_population_is_labelled_as_demo(province, dong_son):
         unit_ids=[dong_son.pk],
         sections=[Section.EPIDEMIC],
     )
-    table = sections[0].tables[0]
+    table = next(t for t in sections[0].tables if t.key == "population")
     assert "MINH HỌA" in table.note
     assert table.rows[0][-1] == "minh họa"
 
