@@ -9,8 +9,13 @@ class CheckpointsConfig(AppConfig):
     verbose_name = _("Điểm kiểm dịch")
 
     def ready(self) -> None:
+        from checkpoints.selectors import measured_by_organization
         from core.navigation import Entry, register_portal
         from core.roles import Cap, user_can
+        from taskforce.selectors import register_measured_source
+
+        # The task force's adoption table shows measured figures beside the agencies' reports.
+        register_measured_source(measured_by_organization)
 
         register_portal(
             Entry(

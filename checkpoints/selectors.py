@@ -441,3 +441,24 @@ def adoption_figures(*, now: datetime.datetime | None = None, days: int | None =
     )
     silent = silent_checkpoints(now=now, days=days).count()
     return {**counts, "silent": silent, "active": counts["approved"] - silent}
+
+
+def measured_by_organization(start: datetime.date, end: datetime.date) -> dict[int, dict[str, int]]:
+    """What the portal itself measured per organization for a usage-report period: approved
+    checkpoints registered by the period's end, and check-ins during it. Fed to the task
+    force's adoption summary beside what each agency reported (taskforce.selectors)."""
+    end_dt = local_midnight(end + datetime.timedelta(days=1))
+    measured: dict[int, dict[str, int]] = {}
+    approved = (
+        Checkpoint.objects.filter(status=Checkpoint.Status.APPROVED, registered_at__lt=end_dt)
+        .values("organization_id")
+        .annotate(n=Count("id"))
+    )
+    for row in approved:
+        measured.setdefault(row["organization_id"], {"checkpoints": 0, "scans": 0})["checkpoints"] = row["n"]
+    org_of = dict(Checkpoint.objects.values_list("id", "organization_id"))
+    for row in checkin_stats(user=None, date_from=start, date_to=end):
+        org_id = org_of.get(row["checkpoint_id"])
+        if org_id is not None:
+            measured.setdefault(org_id, {"checkpoints": 0, "scans": 0})["scans"] += row["total"]
+    return measured

@@ -161,3 +161,19 @@ def test_summary_names_the_platforms_not_built(world):
     assert any("Tình hình dịch bệnh" in s for s in summary.statements)
     assert any("điểm kiểm dịch đã đăng ký" in h for h in summary.highlights)
     assert AdministrativeUnit.objects.exists()
+
+
+def test_task_force_adoption_shows_what_the_portal_measured(world):
+    from core.models import Organization
+    from taskforce import selectors as tf_selectors
+
+    agency = Organization.objects.get(name="TTYT Đông Sơn")
+    summary = tf_selectors.adoption_summary(timezone.localdate())
+    start, end = summary["period_start"], summary["period_end"]
+    row = next(r for r in summary["rows"] if r["organization_id"] == agency.pk)
+    expected_scans = CheckIn.objects.filter(
+        checkpoint__organization=agency,
+        checked_in_at__gte=_local_midnight(start),
+        checked_in_at__lt=_local_midnight(end + datetime.timedelta(days=1)),
+    ).count()
+    assert row["measured"] == {"checkpoints": 2, "scans": expected_scans}
