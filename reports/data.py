@@ -70,6 +70,8 @@ class ReportContext:
     period_end: datetime.date
     units: list[AdministrativeUnit]
     snapshot_at: datetime.datetime
+    # Figures several sections share, computed once per report (see _checkpoint_figures).
+    shared: dict[str, Any] = field(default_factory=dict)
 
     @property
     def start(self) -> datetime.datetime:
@@ -174,7 +176,13 @@ def _reporting_map(ctx: ReportContext) -> dict[int, int]:
 
 
 def _checkpoint_figures(ctx: ReportContext) -> dict[str, Any]:
-    """Checkpoints and scans of the period per reporting unit and per organization."""
+    """Checkpoints and scans of the period per reporting unit and per organization (once per report)."""
+    if "checkpoints" not in ctx.shared:
+        ctx.shared["checkpoints"] = _collect_checkpoint_figures(ctx)
+    return ctx.shared["checkpoints"]
+
+
+def _collect_checkpoint_figures(ctx: ReportContext) -> dict[str, Any]:
     from checkpoints import selectors as cp_selectors
     from checkpoints.models import Checkpoint
 
@@ -190,13 +198,8 @@ def _checkpoint_figures(ctx: ReportContext) -> dict[str, Any]:
     silent = set(
         cp_selectors.silent_checkpoints(now=ctx.end).filter(pk__in=list(points)).values_list("pk", flat=True)
     )
-    scans: dict[int, dict[str, int]] = {}
-    for row in cp_selectors.checkin_stats(user=None, date_from=ctx.period_start, date_to=ctx.period_end):
-        if row["checkpoint_id"] not in points:
-            continue
-        bucket = scans.setdefault(row["checkpoint_id"], dict.fromkeys(SCAN_KINDS, 0))
-        for kind in SCAN_KINDS:
-            bucket[kind] += row[kind]
+    totals = cp_selectors.checkin_totals(date_from=ctx.period_start, date_to=ctx.period_end)
+    scans = {pk: counts for pk, counts in totals.items() if pk in points}
     return {"unit_of": unit_of, "points": points, "silent": silent, "scans": scans}
 
 

@@ -177,3 +177,17 @@ def test_task_force_adoption_shows_what_the_portal_measured(world):
         checked_in_at__lt=_local_midnight(end + datetime.timedelta(days=1)),
     ).count()
     assert row["measured"] == {"checkpoints": 2, "scans": expected_scans}
+
+
+def test_checkin_totals_equal_the_daily_stats_summed(world):
+    from checkpoints import selectors as cp_selectors
+
+    end_day = timezone.localdate()
+    start_day = end_day - datetime.timedelta(days=20)
+    summed: dict[int, dict[str, int]] = {}
+    for row in cp_selectors.checkin_stats(user=None, date_from=start_day, date_to=end_day):
+        bucket = summed.setdefault(row["checkpoint_id"], dict.fromkeys(cp_selectors.SCAN_COUNTS, 0))
+        for key in cp_selectors.SCAN_COUNTS:
+            bucket[key] += row[key]
+    totals = cp_selectors.checkin_totals(date_from=start_day, date_to=end_day)
+    assert totals == summed and sum(t["total"] for t in totals.values()) == 9
