@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -415,6 +416,41 @@ def person_merge(*, actor: Actor, keep: Person, duplicate: Person, reason: str) 
             details={"merged_person_id": duplicate.pk, "moved": moved},
         )
     return keep
+
+
+def persons_purge_orphans(*, actor: Actor, now: datetime.datetime | None = None) -> int:
+    """Deletes people who exist only because a visitor typed them in, once nothing points at
+    them any more (their check-ins and declarations were deleted when their retention ended)
+    and they are older than the person retention. Records officials made are kept.
+
+    Every reverse relation to Person counts as a reference, so a later app's samples or doses
+    keep their person without this function knowing about them.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.PERSON_RETENTION_DAYS)
+    orphans = Person.objects.filter(source=Person.Source.VISITOR, created_at__lt=cutoff)
+    for rel in Person._meta.related_objects:
+        if rel.many_to_many:
+            continue
+        related: Any = rel.related_model
+        orphans = orphans.exclude(Exists(related._base_manager.filter(**{rel.field.name: OuterRef("pk")})))
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(orphans.order_by().values_list("pk", flat=True)[: settings.RETENTION_BATCH_SIZE])
+            if not ids:
+                break
+            DuplicateCandidate.objects.filter(Q(person_id__in=ids) | Q(other_id__in=ids)).delete()
+            Person.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+    with transaction.atomic():
+        audit(
+            actor=actor,
+            action="person.purge",
+            target=Person,
+            details={"deleted": deleted, "cutoff": cutoff.isoformat()},
+        )
+    return deleted
 
 
 def duplicate_dismiss(*, actor: Actor, candidate: DuplicateCandidate, reason: str) -> DuplicateCandidate:

@@ -41,3 +41,11 @@ def deliver_message(message_id: int) -> None:
     from core.services import message_deliver
 
     message_deliver(message_id=message_id)
+
+
+@shared_task(name="core.tasks.purge_orphan_people")
+def purge_orphan_people() -> int:
+    """Nightly, after the check-in and declaration purges: visitors nobody refers to any more."""
+    from core.services import persons_purge_orphans
+
+    return persons_purge_orphans(actor=None)

@@ -44,6 +44,9 @@ REPORTING_LEVEL = env.str(
 # Retention per data category (DOMAIN.md §3: no Vietnamese period found; 21 days as NHS).
 CHECKIN_RETENTION_DAYS = env.int("PORTAL_CHECKIN_RETENTION_DAYS", default=21)
 DECLARATION_RETENTION_DAYS = env.int("PORTAL_DECLARATION_RETENTION_DAYS", default=21)
+# People created from visitors' input are deleted once nothing refers to them and they are older
+# than this (core.services.persons_purge_orphans).
+PERSON_RETENTION_DAYS = env.int("PORTAL_PERSON_RETENTION_DAYS", default=21)
 # Rows deleted per transaction by the purge: small, so check-ins never wait behind it.
 RETENTION_BATCH_SIZE = env.int("PORTAL_RETENTION_BATCH_SIZE", default=2000)
 # A visit without a scanned check-out lasts this long (or until closing time / next check-in).
@@ -227,6 +230,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "declarations-retention": {
         "task": "declarations.tasks.purge_expired",
         "schedule": crontab(hour=3, minute=0),
+    },
+    "core-purge-orphan-people": {
+        "task": "core.tasks.purge_orphan_people",
+        "schedule": crontab(hour=3, minute=30),
     },
     "checkpoints-silent": {"task": "checkpoints.tasks.notify_silent", "schedule": crontab(hour=7, minute=0)},
 }

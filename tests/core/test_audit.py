@@ -108,6 +108,7 @@ SERVICE_CASES = {
         )
     ),
     "core.services.message_deliver": _case_message_deliver,
+    "core.services.persons_purge_orphans": lambda ctx: lambda: services.persons_purge_orphans(actor=None),
 }
 
 

@@ -116,3 +116,60 @@ def test_merge_needs_the_right_role_and_a_reason(make_user, province):
     with pytest.raises(ValidationError):
         services.person_merge(actor=None, keep=a, duplicate=b, reason=" ")
     assert Person.objects.get(pk=b.pk).merged_into is None
+
+
+@pytest.mark.django_db
+def test_orphaned_visitors_are_deleted_when_their_retention_ends(province):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.models import Person as P
+
+    old = timezone.now() - dt.timedelta(days=30)
+    orphan, _ = services.person_resolve_for_visitor(data=person_data(id_number="", phone="0900000101"))
+    recent, _ = services.person_resolve_for_visitor(data=person_data(id_number="", phone="0900000102"))
+    official = services.person_create(actor=None, data=person_data(id_number="", phone="0900000103"))
+    kept, _ = services.person_resolve_for_visitor(data=person_data(id_number="", phone="0900000104"))
+    # Something still refers to ``kept``: a person merged into it (the same goes for a check-in).
+    tomb = services.person_create(
+        actor=None, data=person_data(full_name="X", id_number="", phone="0900000105")
+    )
+    P.objects.filter(pk=tomb.pk).update(merged_into=kept)
+    P.objects.filter(pk__in=[orphan.pk, official.pk, kept.pk]).update(created_at=old)
+    assert services.persons_purge_orphans(actor=None) == 1
+    assert not P.objects.filter(pk=orphan.pk).exists()
+    assert P.objects.filter(pk__in=[recent.pk, official.pk, kept.pk, tomb.pk]).count() == 4
+    row = AuditLog.objects.get(action="person.purge")
+    assert row.details["deleted"] == 1
+
+
+@pytest.mark.django_db
+def test_a_visitor_with_a_check_in_is_kept(province, dong_son):
+    import datetime as dt
+    import uuid
+
+    from django.utils import timezone
+
+    from checkpoints import intake
+    from core.models import Organization
+    from core.models import Person as P
+    from declarations.data import DeclarationData
+    from tests.checkpoints.conftest import make_checkpoint
+
+    agency = Organization.objects.create(name="TTYT", kind="hospital", unit=dong_son)
+    checkpoint = make_checkpoint(agency)
+    rows = intake.submit(
+        actor=None,
+        checkpoint=checkpoint,
+        declaration=DeclarationData(
+            person=person_data(id_number="", phone="0900000201"), symptoms=[], exposures=[]
+        ),
+        members=[],
+        method="self",
+        submission=uuid.uuid4(),
+        checked_in_at=None,
+    )
+    P.objects.filter(pk=rows[0].person_id).update(created_at=timezone.now() - dt.timedelta(days=60))
+    assert services.persons_purge_orphans(actor=None) == 0
+    assert P.objects.filter(pk=rows[0].person_id).exists()
