@@ -31,6 +31,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -64,7 +65,7 @@ def start_server(port: int, workers: int, env: dict[str, str], log: Path) -> sub
 
 def wrk(
     port: int, path: str, *, connections: int, threads: int, seconds: float, env: dict[str, str], ids_dir: str
-) -> dict[str, float]:
+) -> dict[str, Any]:
     run_env = {
         **env,
         "BENCH_PATH": path,
@@ -223,10 +224,10 @@ def report(args: argparse.Namespace, results: dict) -> str:
         f"- Load (`uptime`) before: `{results['load_before']}`; after: `{results['load_after']}`",
         f"- Server: gunicorn sync workers: {args.workers}, `bench.settings` (production settings, DEBUG off, "
         "no TLS redirect), PostgreSQL 15 + Redis on the same machine, `PORTAL_RATE_LIMIT_PROXY_COUNT=1`",
-        f"- Client: wrk, {args.threads} threads, {args.connections} connections, {args.seconds:.0f} s per row "
-        "after a 3 s warm-up; every request a different visitor (own `cp_dev` cookie, own "
-        "X-Forwarded-For, fresh `submission`), all existing in the generated pool of "
-        f"{args.persons:,} visitors; data: `{results.get('data', '')}`",
+        f"- Client: wrk, {args.threads} threads, {args.connections} connections, "
+        f"{args.seconds:.0f} s per row after a 3 s warm-up; every request a different visitor "
+        "(own `cp_dev` cookie, own X-Forwarded-For, fresh `submission`), all existing in the "
+        f"generated pool of {args.persons:,} visitors; data: `{results.get('data', '')}`",
         "- Endpoint: `POST /api/v1/checkins/` (JSON API) vs the ceiling `POST /bench/ceiling` (same "
         "server and middleware, same JSON parsed, one raw INSERT)",
         "",

@@ -192,7 +192,8 @@ def main() -> None:
         def readable(self) -> bool:
             return True
 
-        def read(self, size: int = -1) -> str:
+        def read(self, size: int | None = -1) -> str:
+            size = -1 if size is None else size
             while size < 0 or len(self.buf) < size:
                 try:
                     self.buf += next(self.it)
@@ -242,7 +243,8 @@ def main() -> None:
     expired_day = timezone.localdate(retention_cutoff(now)) - datetime.timedelta(days=1)
     fill = (
         "INSERT INTO checkpoints_checkin (checkpoint_id, person_id, declaration_id, submission, position, "
-        "method, checked_in_at, checked_out_at, checkout_method, risk, entered_by_id, created_at, alerted_at) "
+        "method, checked_in_at, checked_out_at, checkout_method, risk, entered_by_id, created_at, "
+        "alerted_at) "
         "SELECT cp, person, NULL, gen_random_uuid(), 0, "
         "  CASE WHEN m < 0.90 THEN 'self' WHEN m < 0.98 THEN 'staff' ELSE 'paper' END, "
         "  t, t + make_interval(mins => 10 + (random() * 110)::int), 'default', "

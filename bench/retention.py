@@ -272,14 +272,15 @@ def main() -> None:
             f"{', '.join(d.isoformat() for d in days)}; cutoff {cutoff.isoformat()})",
             f"- Purge: `checkins_purge_expired(actor=None)` in its own process (roll-up, then batches of "
             f"{__import__('django.conf').conf.settings.RETENTION_BATCH_SIZE} rows per transaction)",
-            f"- Load: gunicorn sync workers: {args.workers}; open-loop client posting {args.rate:.0f} check-ins/s "
-            "(`POST /api/v1/checkins/`, each a different visitor), latency measured from when each request "
-            "was due",
+            f"- Load: gunicorn sync workers: {args.workers}; open-loop client posting {args.rate:.0f} "
+            "check-ins/s (`POST /api/v1/checkins/`, each a different visitor), latency measured "
+            "from when each request was due",
             "",
             f"**Purge: {purge['deleted']:,} rows deleted in {purge['seconds']:.1f} s** "
             f"({purge['deleted'] / purge['seconds']:,.0f} rows/s); {left} expired rows left.",
             "",
-            "| Check-ins | seconds | requests | accepted/s | p50 ms | p95 ms | p99 ms | max ms | errors/non-2xx |",
+            "| Check-ins | seconds | requests | accepted/s | p50 ms | p95 ms | p99 ms | max ms "
+            "| errors/non-2xx |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
             line("before the purge", phases["before"]),
             line("during the purge", phases["during"]),

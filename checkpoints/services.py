@@ -255,10 +255,11 @@ def checkin_create(
             _("Tờ khai cũ hơn %(days)s ngày (thời hạn lưu trữ) không được nhập.")
             % {"days": settings.CHECKIN_RETENTION_DAYS}
         )
+    # Idempotent on ``submission`` through the unique (submission, position) constraint: a
+    # replay fails its insert below and returns the stored rows. No look-up first: callers
+    # (``intake``) already looked before resolving anyone, and a look-up per check-in was a
+    # round trip on the hottest path (docs/benchmarks.md, check-in under load).
     submission = submission or uuid.uuid4()
-    existing = selectors.checkins_of_submission(submission)
-    if existing:
-        return existing
     out, out_method = estimated_checkout(checkpoint, at)
     source = {
         CheckIn.Method.SELF: Declaration.Source.SELF,
@@ -334,7 +335,7 @@ def checkin_create(
 
                 alert_flagged.delay_on_commit(checkins[0].pk)  # type: ignore[attr-defined]
     except IntegrityError:
-        # The same submission raced in from a retry: the first one won.
+        # The same submission was stored before (a retry) or raced in: the first one won.
         existing = selectors.checkins_of_submission(submission)
         if existing:
             return existing

@@ -124,11 +124,19 @@ def test_retry_with_the_same_submission_stores_one_checkin(checkpoint):
     again = intake.submit(actor=None, checkpoint=checkpoint, declaration=data, submission=token)
     assert [c.pk for c in first] == [c.pk for c in again]
     assert CheckIn.objects.count() == 1 and Declaration.objects.count() == 1
-    # Even past the early look-up (a race), the unique constraint keeps one.
+    # Even past the early look-up (a race), the unique constraint keeps one: the service
+    # returns the stored rows and leaves no declaration, audit row or alert of its own.
+    audits = AuditLog.objects.count()
     again = services.checkin_create(
         actor=None, checkpoint=checkpoint, entries=[(first[0].person, data)], method="self", submission=token
     )
     assert CheckIn.objects.count() == 1 and again[0].pk == first[0].pk
+    assert Declaration.objects.count() == 1 and AuditLog.objects.count() == audits
+    stored, created = intake.submit_once(
+        actor=None, checkpoint=checkpoint, declaration=data, submission=token
+    )
+    assert not created and [c.pk for c in stored] == [c.pk for c in first]
+    assert AuditLog.objects.count() == audits
 
 
 def test_household_members_get_their_own_person_and_checkin(checkpoint):
