@@ -5,7 +5,8 @@
 
 A province-wide epidemiologist (role ``epidemiologist``, scope province-wide) traces the planted
 case of ``bench/gen_checkins.py`` over the whole generated window with the default minimum
-overlap (15 min). Timed, interleaved so drift hits both alike:
+overlap (15 min). Timed, interleaved so drift hits both alike (ORM and raw swap order every
+run; a ``gc.collect()`` before each timed step so no step pays for another's garbage):
 
 - ORM: what the tracing page runs, ``selectors.trace_contacts_queryset(...).values(...)`` sliced
   like ``trace_case`` (``limit + 1`` rows), evaluated to a list of dicts (the case's visits,
@@ -23,6 +24,7 @@ Prints an EXPLAIN (ANALYZE, BUFFERS) of the query. Appends to docs/benchmarks.md
 
 import argparse
 import datetime
+import gc
 import json
 import statistics
 import sys
@@ -114,10 +116,10 @@ def main() -> None:
     assert not found & set(manifest["near_miss_checkin_ids"]), "a 10-minute near miss was reported"
     timings: dict[str, list[float]] = {"orm": [], "raw": [], "case": [], "visits": [], "identities": []}
     result = traced
-    for _ in range(args.runs):
+    for i in range(args.runs):
+        pair = [("orm", orm), ("raw", raw)]
         for name, fn in (
-            ("orm", orm),
-            ("raw", raw),
+            *(pair if i % 2 == 0 else pair[::-1]),
             ("visits", lambda: selectors.trace_visits(user, person_id=person_id, start=start, end=end)),
             (
                 "case",
@@ -126,12 +128,14 @@ def main() -> None:
                 ),
             ),
         ):
+            gc.collect()  # the previous step's garbage is not this step's cost
             t = time.perf_counter()
             value = fn()
             timings[name].append(time.perf_counter() - t)
             if isinstance(value, selectors.TraceResult):
                 result = value
         ids = result.person_ids()
+        gc.collect()
         t = time.perf_counter()
         identities = selectors.identities_for(ids)
         timings["identities"].append(time.perf_counter() - t)
@@ -178,7 +182,8 @@ def main() -> None:
             f"contact rows ({len(traced.contacts):,} contact–visit pairs), {people:,} people shown; "
             "planted contacts found, near misses excluded, "
             "ORM rows == raw rows (asserted)",
-            f"- {args.runs} runs, interleaved; first (cold-ish) ORM run: {first_ms:.1f} ms",
+            f"- {args.runs} runs, interleaved (ORM and raw alternate first), `gc.collect()` before each "
+            f"step; first (cold-ish) ORM run: {first_ms:.1f} ms",
             "",
             "| Step | p50 ms | p95 ms | min ms | max ms |",
             "|---|---:|---:|---:|---:|",
