@@ -239,6 +239,9 @@ def main() -> None:
         [[c[0] for c in constraints]],
     )
     indexes = cursor.fetchall()
+    if args.append:
+        # Adding to a big table: rebuilding every index would cost more than maintaining them.
+        constraints, indexes = [], []
     window_start = local_midnight(first_day)
     expired_day = timezone.localdate(retention_cutoff(now)) - datetime.timedelta(days=1)
     fill = (

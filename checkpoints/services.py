@@ -455,17 +455,21 @@ def checkins_purge_expired(
     with transaction.atomic():
         rolled_up = _rollup(cutoff)
     deleted = 0
+    # Walk the time index forward from where the last batch ended (``>=``: rows sharing the
+    # last batch's final instant may remain). Restarting from the oldest row every batch made
+    # each scan step over the index entries of every row deleted so far.
+    since: datetime.datetime | None = None
     while True:
         with transaction.atomic():
-            ids = list(
-                CheckIn.objects.filter(checked_in_at__lt=cutoff)
-                .order_by()
-                .values_list("id", flat=True)[:batch]
-            )
-            if not ids:
+            expired = CheckIn.objects.filter(checked_in_at__lt=cutoff)
+            if since is not None:
+                expired = expired.filter(checked_in_at__gte=since)
+            rows = list(expired.order_by("checked_in_at").values_list("id", "checked_in_at")[:batch])
+            if not rows:
                 break
-            CheckIn.objects.filter(id__in=ids).delete()
-        deleted += len(ids)
+            CheckIn.objects.filter(id__in=[pk for pk, _at in rows]).delete()
+        since = rows[-1][1]
+        deleted += len(rows)
     with transaction.atomic():
         audit(
             actor=actor,

@@ -279,6 +279,30 @@ def test_purge_deletes_old_rows_in_batches_and_keeps_daily_counts(checkpoint, op
     assert AuditLog.objects.filter(action="checkin.purge").count() == 2
 
 
+def test_purge_walks_batches_forward_without_skipping(checkpoint):
+    """Batches continue from the last one's final instant: rows sharing it across a batch
+    boundary, rows a microsecond before the cutoff and at it are all handled as before."""
+    template = visit(checkpoint)[0]
+    cutoff = selectors.retention_cutoff()
+    tick = datetime.timedelta(microseconds=1)
+    instants = [cutoff - datetime.timedelta(hours=h) for h in (30, 30, 30, 29, 29, 5, 5, 5, 5, 1)]
+    instants += [cutoff - tick, cutoff, cutoff + tick]
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            checkpoint=checkpoint,
+            person_id=template.person_id,
+            submission=uuid.uuid4(),
+            method=CheckIn.Method.SELF,
+            checked_in_at=t,
+            checked_out_at=t + datetime.timedelta(minutes=30),
+        )
+        for t in instants
+    )
+    assert services.checkins_purge_expired(actor=None, batch_size=2) == 11
+    assert not CheckIn.objects.filter(checked_in_at__lt=cutoff).exists()
+    assert CheckIn.objects.filter(checked_in_at__gte=cutoff).count() == 3  # two at/after + today's
+
+
 def test_declaration_purge(checkpoint):
     row = visit(checkpoint)[0]
     Declaration.objects.filter(pk=row.declaration_id).update(
