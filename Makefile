@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-pyproject
 PORT ?= 8000
 export PORT
 
-.PHONY: run test messages lint bench bench-data bench-checkins bench-tracing bench-retention venv check-pango
+.PHONY: run test messages lint bench bench-data bench-checkins bench-checkin-profile bench-tracing bench-retention venv check-pango
 
 # Create the virtualenv once; reinstall only when pyproject.toml changed (stamp file).
 $(PY):
@@ -57,6 +57,10 @@ bench-data: venv
 
 bench-checkins: venv
 	$(PY) bench/checkin_load.py
+	$(PY) bench/checkin_load.py --connections 2
+
+bench-checkin-profile: venv
+	$(PY) bench/checkin_profile.py
 
 bench-tracing: venv
 	$(PY) bench/tracing.py

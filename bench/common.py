@@ -89,5 +89,7 @@ def percentile(sorted_values: list[float], q: float) -> float:
 def append_section(text: str, output: Path | None = None) -> None:
     """Appends a results section to docs/benchmarks.md (the HTTP benchmark's part stays)."""
     path = output or BASE_DIR / "docs" / "benchmarks.md"
+    # Runs are listed under "## Runs, oldest first" of the issue-5 part.
+    text = "\n".join("#" + line if line.startswith("## ") else line for line in text.splitlines())
     with path.open("a", encoding="utf-8") as handle:
         handle.write("\n" + text.rstrip() + "\n")

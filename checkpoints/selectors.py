@@ -7,11 +7,11 @@ callers log what they show with ``core.audit.audit_read``.
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, F, Field, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.http import Http404
@@ -263,7 +263,8 @@ def _present_during(
     table = ops.quote_name(CheckIn._meta.db_table)
 
     def col(name: str) -> str:
-        return f"{table}.{ops.quote_name(CheckIn._meta.get_field(name).column)}"
+        field = cast(Field, CheckIn._meta.get_field(name))
+        return f"{table}.{ops.quote_name(cast(str, field.column))}"
 
     one = (
         f"({col('checkpoint')} = %s AND {col('checked_in_at')} >= %s AND {col('checked_in_at')} <= %s "
