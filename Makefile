@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-pyproject
 PORT ?= 8000
 export PORT
 
-.PHONY: run test messages lint bench venv check-pango
+.PHONY: run test messages lint bench bench-data bench-checkins bench-checkin-profile bench-tracing bench-retention venv check-pango
 
 # Create the virtualenv once; reinstall only when pyproject.toml changed (stamp file).
 $(PY):
@@ -48,3 +48,22 @@ lint: venv
 
 bench: venv
 	$(PY) bench/http_bench.py
+
+# PostgreSQL benchmarks of issue 5 (need PostgreSQL and Redis; BENCH_DATABASE_URL / BENCH_REDIS_URL
+# override portal_bench and Redis db 8). bench-data: 10 M check-ins + 1 M on an expired day.
+bench-data: venv
+	$(PY) bench/gen_checkins.py --reset --checkpoints 2000 --days 21 --checkins 10000000 \
+		--persons 500000 --expired-checkins 1000000
+
+bench-checkins: venv
+	$(PY) bench/checkin_load.py
+	$(PY) bench/checkin_load.py --connections 2
+
+bench-checkin-profile: venv
+	$(PY) bench/checkin_profile.py
+
+bench-tracing: venv
+	$(PY) bench/tracing.py
+
+bench-retention: venv
+	$(PY) bench/retention.py --prepare 1000000

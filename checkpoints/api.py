@@ -209,10 +209,9 @@ class CheckinApi(APIView):
             return Response({"detail": "Mã QR này đã bị thu hồi."}, status=status.HTTP_410_GONE)
         except Checkpoint.DoesNotExist:
             return Response({"detail": "Không tìm thấy điểm kiểm dịch."}, status=status.HTTP_404_NOT_FOUND)
-        existed = bool(selectors.checkins_of_submission(v["submission"]))
         try:
             declaration, members = _declaration(v)
-            rows = intake.submit(
+            rows, stored = intake.submit_once(
                 actor=None,
                 checkpoint=checkpoint,
                 declaration=declaration,
@@ -223,7 +222,7 @@ class CheckinApi(APIView):
             raise ApiValidationError(_messages(exc)) from exc
         return Response(
             CheckinOutput(rows, many=True).data,
-            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if stored else status.HTTP_200_OK,
         )
 
 

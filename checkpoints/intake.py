@@ -27,17 +27,41 @@ def submit(
     submission: uuid.UUID | None = None,
     checked_in_at: datetime.datetime | None = None,
 ) -> list[CheckIn]:
+    rows, _stored = submit_once(
+        actor=actor,
+        checkpoint=checkpoint,
+        declaration=declaration,
+        members=members,
+        method=method,
+        submission=submission,
+        checked_in_at=checked_in_at,
+    )
+    return rows
+
+
+def submit_once(
+    *,
+    actor: Any,
+    checkpoint: Checkpoint,
+    declaration: DeclarationData,
+    members: Sequence[PersonData] = (),
+    method: str = CheckIn.Method.SELF,
+    submission: uuid.UUID | None = None,
+    checked_in_at: datetime.datetime | None = None,
+) -> tuple[list[CheckIn], bool]:
+    """``submit``, also telling whether this call stored the rows (False: ``submission`` was
+    already stored, the rows are the stored ones), so callers need no look-up of their own."""
     if submission is not None:
         existing = selectors.checkins_of_submission(submission)
         if existing:
-            return existing  # a retry on a bad connection: nothing new
+            return existing, False  # a retry on a bad connection: nothing new
     with transaction.atomic():
         person, _created = person_resolve_for_visitor(data=declaration.person)
         entries = [(person, declaration)]
         for member in members:
             member_person, _created = person_resolve_for_visitor(data=member)
             entries.append((member_person, declaration.household_member(member)))
-        return services.checkin_create(
+        rows = services.checkin_create(
             actor=actor,
             checkpoint=checkpoint,
             entries=entries,
@@ -45,3 +69,4 @@ def submit(
             submission=submission,
             checked_in_at=checked_in_at,
         )
+    return rows, True

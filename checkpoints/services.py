@@ -255,10 +255,11 @@ def checkin_create(
             _("Tờ khai cũ hơn %(days)s ngày (thời hạn lưu trữ) không được nhập.")
             % {"days": settings.CHECKIN_RETENTION_DAYS}
         )
+    # Idempotent on ``submission`` through the unique (submission, position) constraint: a
+    # replay fails its insert below and returns the stored rows. No look-up first: callers
+    # (``intake``) already looked before resolving anyone, and a look-up per check-in was a
+    # round trip on the hottest path (docs/benchmarks.md, check-in under load).
     submission = submission or uuid.uuid4()
-    existing = selectors.checkins_of_submission(submission)
-    if existing:
-        return existing
     out, out_method = estimated_checkout(checkpoint, at)
     source = {
         CheckIn.Method.SELF: Declaration.Source.SELF,
@@ -334,7 +335,7 @@ def checkin_create(
 
                 alert_flagged.delay_on_commit(checkins[0].pk)  # type: ignore[attr-defined]
     except IntegrityError:
-        # The same submission raced in from a retry: the first one won.
+        # The same submission was stored before (a retry) or raced in: the first one won.
         existing = selectors.checkins_of_submission(submission)
         if existing:
             return existing
@@ -454,17 +455,21 @@ def checkins_purge_expired(
     with transaction.atomic():
         rolled_up = _rollup(cutoff)
     deleted = 0
+    # Walk the time index forward from where the last batch ended (``>=``: rows sharing the
+    # last batch's final instant may remain). Restarting from the oldest row every batch made
+    # each scan step over the index entries of every row deleted so far.
+    since: datetime.datetime | None = None
     while True:
         with transaction.atomic():
-            ids = list(
-                CheckIn.objects.filter(checked_in_at__lt=cutoff)
-                .order_by()
-                .values_list("id", flat=True)[:batch]
-            )
-            if not ids:
+            expired = CheckIn.objects.filter(checked_in_at__lt=cutoff)
+            if since is not None:
+                expired = expired.filter(checked_in_at__gte=since)
+            rows = list(expired.order_by("checked_in_at").values_list("id", "checked_in_at")[:batch])
+            if not rows:
                 break
-            CheckIn.objects.filter(id__in=ids).delete()
-        deleted += len(ids)
+            CheckIn.objects.filter(id__in=[pk for pk, _at in rows]).delete()
+        since = rows[-1][1]
+        deleted += len(rows)
     with transaction.atomic():
         audit(
             actor=actor,

@@ -124,11 +124,19 @@ def test_retry_with_the_same_submission_stores_one_checkin(checkpoint):
     again = intake.submit(actor=None, checkpoint=checkpoint, declaration=data, submission=token)
     assert [c.pk for c in first] == [c.pk for c in again]
     assert CheckIn.objects.count() == 1 and Declaration.objects.count() == 1
-    # Even past the early look-up (a race), the unique constraint keeps one.
+    # Even past the early look-up (a race), the unique constraint keeps one: the service
+    # returns the stored rows and leaves no declaration, audit row or alert of its own.
+    audits = AuditLog.objects.count()
     again = services.checkin_create(
         actor=None, checkpoint=checkpoint, entries=[(first[0].person, data)], method="self", submission=token
     )
     assert CheckIn.objects.count() == 1 and again[0].pk == first[0].pk
+    assert Declaration.objects.count() == 1 and AuditLog.objects.count() == audits
+    stored, created = intake.submit_once(
+        actor=None, checkpoint=checkpoint, declaration=data, submission=token
+    )
+    assert not created and [c.pk for c in stored] == [c.pk for c in first]
+    assert AuditLog.objects.count() == audits
 
 
 def test_household_members_get_their_own_person_and_checkin(checkpoint):
@@ -269,6 +277,30 @@ def test_purge_deletes_old_rows_in_batches_and_keeps_daily_counts(checkpoint, op
     )
     assert sum(r["total"] for r in stats) == 5
     assert AuditLog.objects.filter(action="checkin.purge").count() == 2
+
+
+def test_purge_walks_batches_forward_without_skipping(checkpoint):
+    """Batches continue from the last one's final instant: rows sharing it across a batch
+    boundary, rows a microsecond before the cutoff and at it are all handled as before."""
+    template = visit(checkpoint)[0]
+    cutoff = selectors.retention_cutoff()
+    tick = datetime.timedelta(microseconds=1)
+    instants = [cutoff - datetime.timedelta(hours=h) for h in (30, 30, 30, 29, 29, 5, 5, 5, 5, 1)]
+    instants += [cutoff - tick, cutoff, cutoff + tick]
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            checkpoint=checkpoint,
+            person_id=template.person_id,
+            submission=uuid.uuid4(),
+            method=CheckIn.Method.SELF,
+            checked_in_at=t,
+            checked_out_at=t + datetime.timedelta(minutes=30),
+        )
+        for t in instants
+    )
+    assert services.checkins_purge_expired(actor=None, batch_size=2) == 11
+    assert not CheckIn.objects.filter(checked_in_at__lt=cutoff).exists()
+    assert CheckIn.objects.filter(checked_in_at__gte=cutoff).count() == 3  # two at/after + today's
 
 
 def test_declaration_purge(checkpoint):
