@@ -224,3 +224,15 @@ def test_bad_period_keeps_the_form(client, make_user, province):
     assert "Ngày kết thúc phải sau ngày bắt đầu.".encode() in response.content
     assert "giữ lại".encode() in response.content
     assert not Report.objects.exists()
+
+
+def test_demo_queues_last_weeks_report_once(province, django_capture_on_commit_callbacks):
+    from reports import demo
+
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.load(stdout=out)
+        demo.load(stdout=out)
+    reports = Report.objects.filter(kind=Report.Kind.WEEKLY)
+    assert reports.count() == 1 and reports.get().status == Report.Status.DONE
+    assert reports.get().period_start == services.last_week()[0]
