@@ -21,7 +21,7 @@ from checkpoints import selectors
 from checkpoints.models import CheckIn, CheckinDailyStat, Checkpoint, RevokedQrCode
 from core.audit import audit
 from core.models import AdministrativeUnit, Organization, Person
-from core.roles import Cap, Role, user_can, user_has_role
+from core.roles import Cap, Role, require_capability, user_has_role
 from core.selectors import organization_ids_in_scope
 from declarations.data import DeclarationData, build_declaration
 from declarations.models import Declaration
@@ -29,9 +29,7 @@ from declarations.models import Declaration
 Actor = Any
 
 
-def _require(actor: Actor, capability: str) -> None:
-    if actor is not None and not user_can(actor, capability):
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+_require = require_capability
 
 
 def _user(actor: Actor) -> Any:

@@ -11,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from core.roles import user_can
 
 
-def capability_required(*caps: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def capability_required(*caps: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Anonymous visitors go to the login page; a signed-in official who holds none of ``caps``
     gets 403 (sending them to the login page again would only loop)."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:

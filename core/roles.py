@@ -176,3 +176,13 @@ def user_can(user: Any, capability: str) -> bool:
     if user.is_superuser:
         return True
     return any(capability in ROLE_CAPABILITIES.get(role, set()) for role in user_roles(user))
+
+
+def require_capability(actor: Any, capability: str) -> None:
+    """The check every service starts with. ``actor=None`` is the system (tasks, migrations,
+    management commands run by the operator); a human actor must hold the capability."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    if actor is not None and not user_can(actor, capability):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))

@@ -30,16 +30,12 @@ from core.models import (
     Person,
     UserScope,
 )
-from core.roles import STAFF_ROLES, Cap, Role, user_can
+from core.roles import STAFF_ROLES, Cap, Role, require_capability
 
 Actor = Any  # a user, or None for the system (tasks, commands)
 
 
-def _require(actor: Actor, capability: str) -> None:
-    """Services called with a human actor check the capability; ``actor=None`` is the system
-    (tasks, migrations, management commands run by the operator)."""
-    if actor is not None and not user_can(actor, capability):
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+_require = require_capability
 
 
 # --- Administrative units ---------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from checkpoints.selectors import SCAN_COUNTS
 from core import selectors as core_selectors
 from core.models import AdministrativeUnit
 from reports.models import Section
@@ -203,14 +204,12 @@ def _collect_checkpoint_figures(ctx: ReportContext) -> dict[str, Any]:
     return {"unit_of": unit_of, "points": points, "silent": silent, "scans": scans}
 
 
-SCAN_KINDS = ("total", "self_scanned", "staff_scanned", "paper", "flagged")
-
-
 def _district_rows(ctx: ReportContext, figures: dict[str, Any]) -> list[list[Any]]:
     from checkpoints.models import Checkpoint
 
     per_unit: dict[int, dict[str, int]] = {
-        u.pk: dict.fromkeys(("registered", "approved", "active", "silent", *SCAN_KINDS), 0) for u in ctx.units
+        u.pk: dict.fromkeys(("registered", "approved", "active", "silent", *SCAN_COUNTS), 0)
+        for u in ctx.units
     }
     for pk, point in figures["points"].items():
         bucket = per_unit[figures["unit_of"][point["unit_id"]]]
@@ -521,7 +520,3 @@ def collect(
     if Section.SUMMARY in sections:
         built.insert(0, build_summary(built))
     return ctx, built
-
-
-def province_name() -> str:
-    return str(settings.PROVINCE_NAME)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core import selectors as core_selectors
 from core.audit import audit
 from core.models import OutboundMessage
-from core.roles import Cap, user_can
+from core.roles import Cap, require_capability
 from core.services import message_send
 from reports import data, render
 from reports.models import Report, ReportRecipient, Section
@@ -27,9 +27,7 @@ Actor = Any
 MAX_PERIOD_DAYS = 366
 
 
-def _require(actor: Actor, capability: str) -> None:
-    if actor is not None and not user_can(actor, capability):
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+_require = require_capability
 
 
 def _number(kind: str, period_start: datetime.date) -> str:

@@ -1,28 +1,22 @@
 """Pages of the reports app: archive, ad-hoc request with progress, downloads."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.decorators import capability_required
 from core.roles import Cap, user_can
 from reports import selectors, services
 from reports.forms import AdhocReportForm
 from reports.models import Report
 
 
-def _need(request: HttpRequest, capability: str) -> None:
-    if not user_can(request.user, capability):
-        raise PermissionDenied
-
-
-@login_required
+@capability_required(Cap.VIEW_REPORTS)
 @require_GET
 def archive(request: HttpRequest) -> HttpResponse:
-    _need(request, Cap.VIEW_REPORTS)
     return render(
         request,
         "reports/archive.html",
@@ -33,10 +27,9 @@ def archive(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@capability_required(Cap.REQUEST_REPORTS)
 @require_http_methods(["GET", "POST"])
 def request_report(request: HttpRequest) -> HttpResponse:
-    _need(request, Cap.REQUEST_REPORTS)
     form = AdhocReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,10 +49,9 @@ def request_report(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/request.html", {"form": form})
 
 
-@login_required
+@capability_required(Cap.VIEW_REPORTS)
 @require_GET
 def detail(request: HttpRequest, report_id: int) -> HttpResponse:
-    _need(request, Cap.VIEW_REPORTS)
     report = selectors.access_report_by_id(request.user, report_id)
     pending = report.status in (Report.Status.QUEUED, Report.Status.RUNNING)
     return render(
@@ -69,10 +61,9 @@ def detail(request: HttpRequest, report_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@capability_required(Cap.VIEW_REPORTS)
 @require_GET
 def download(request: HttpRequest, report_id: int, fmt: str) -> FileResponse:
-    _need(request, Cap.VIEW_REPORTS)
     if fmt not in ("pdf", "xlsx"):
         raise Http404
     report = selectors.access_report_by_id(request.user, report_id)
@@ -83,10 +74,9 @@ def download(request: HttpRequest, report_id: int, fmt: str) -> FileResponse:
     return FileResponse(file.open("rb"), as_attachment=True, filename=name)
 
 
-@login_required
+@capability_required(Cap.REQUEST_REPORTS)
 @require_POST
 def regenerate(request: HttpRequest, report_id: int) -> HttpResponse:
-    _need(request, Cap.REQUEST_REPORTS)
     report = selectors.access_report_by_id(request.user, report_id)
     new = services.report_regenerate(actor=request.user, report=report)
     messages.success(request, _("Đang tạo phiên bản mới; phiên bản cũ vẫn được lưu."))

@@ -5,16 +5,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from core.roles import Cap, user_can
+from core.roles import Cap, require_capability, user_can
 from taskforce import selectors
 from taskforce.models import Member
 
 Actor = Any  # a user, or None for the system (tasks, demo data)
 
 
-def require(actor: Actor, capability: str) -> None:
-    if actor is not None and not user_can(actor, capability):
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+require = require_capability
 
 
 def user_id(actor: Actor) -> int | None:
