@@ -9,12 +9,45 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from checkpoints import selectors, services
+from checkpoints import express, selectors, services
 from checkpoints.models import CheckIn, Checkpoint
+from checkpoints.notify import alert_if_flagged
 from core.services import PersonData, person_resolve_for_visitor
 from declarations.data import DeclarationData
+
+
+def visitor_submit(
+    *,
+    token: str,
+    declaration: DeclarationData,
+    members: Sequence[PersonData] = (),
+    submission: uuid.UUID,
+) -> tuple[list[CheckIn], bool]:
+    """A visitor's self check-in at the checkpoint whose QR code is ``token``; like
+    ``submit_once``. A returning visitor takes ``express`` (one statement, no look-up first);
+    anyone else, or an error to explain, takes the general path. Raises
+    ``selectors.RevokedCode`` or ``Checkpoint.DoesNotExist`` for a code that opens nothing."""
+    if express.available():
+        declarations = [declaration, *(declaration.household_member(m) for m in members)]
+        try:
+            rows = express.submit(
+                token=token, declarations=declarations, submission=submission, now=timezone.now()
+            )
+        except IntegrityError:
+            rows = None  # stored before (a retry on a bad connection) or raced in: below
+        if rows is not None:
+            alert_if_flagged(rows)
+            return rows, True
+    return submit_once(
+        actor=None,
+        checkpoint=selectors.checkpoint_by_token(token),
+        declaration=declaration,
+        members=members,
+        submission=submission,
+    )
 
 
 def submit(
@@ -51,6 +84,7 @@ def submit_once(
 ) -> tuple[list[CheckIn], bool]:
     """``submit``, also telling whether this call stored the rows (False: ``submission`` was
     already stored, the rows are the stored ones), so callers need no look-up of their own."""
+    declarations = [declaration, *(declaration.household_member(m) for m in members)]
     if submission is not None:
         existing = selectors.checkins_of_submission(submission)
         if existing:
@@ -58,9 +92,9 @@ def submit_once(
     with transaction.atomic():
         person, _created = person_resolve_for_visitor(data=declaration.person)
         entries = [(person, declaration)]
-        for member in members:
-            member_person, _created = person_resolve_for_visitor(data=member)
-            entries.append((member_person, declaration.household_member(member)))
+        for member in declarations[1:]:
+            member_person, _created = person_resolve_for_visitor(data=member.person)
+            entries.append((member_person, member))
         rows = services.checkin_create(
             actor=actor,
             checkpoint=checkpoint,

@@ -1,9 +1,11 @@
 """Who hears about a flagged check-in: the checkpoint's operators and the district officials
 whose scope covers it (emails of active accounts)."""
 
+from collections.abc import Sequence
+
 from django.contrib.auth import get_user_model
 
-from checkpoints.models import Checkpoint
+from checkpoints.models import CheckIn, Checkpoint
 from core.models import AdministrativeUnit, UserScope
 from core.roles import Role
 
@@ -28,3 +30,12 @@ def alert_recipients(checkpoint: Checkpoint) -> list[str]:
     )
     emails |= set(officials.values_list("email", flat=True))
     return sorted(emails)
+
+
+def alert_if_flagged(checkins: Sequence[CheckIn]) -> None:
+    """A stored submission with declared symptoms or exposure alerts, once committed (whichever
+    path wrote it: ``services.checkin_create`` or ``express``)."""
+    if any(c.is_flagged for c in checkins):
+        from checkpoints.tasks import alert_flagged
+
+        alert_flagged.delay_on_commit(checkins[0].pk)  # type: ignore[attr-defined]

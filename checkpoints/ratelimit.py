@@ -8,6 +8,8 @@ phones) keeps working; it stops a single client flooding. Fixed one-minute windo
 import hashlib
 import secrets
 import time
+from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,29 +41,44 @@ def device_key(request: HttpRequest) -> str:
     return "a:" + hashlib.sha256(f"{client_ip(request)}|{agent}".encode()).hexdigest()[:32]
 
 
+# INCR each key (its window's count), set its expiry when new; 1 when any count is over its
+# limit. One call to Redis per request.
+_COUNT_SCRIPT = """
+local over = 0
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('EXPIRE', key, 120) end
+  if count > tonumber(ARGV[i]) then over = 1 end
+end
+return over
+"""
+
+
+@lru_cache(maxsize=1)
+def _redis_script(backend: Any) -> Any:
+    """The counting script, bound to the cache's Redis client (built once per process: the
+    client's connection pool survives forks by reconnecting)."""
+    return backend.get_client(write=True).register_script(_COUNT_SCRIPT)
+
+
 def _hit(keys: list[tuple[str, int]]) -> bool:
     """Counts one request under each key; False when any count is over its limit."""
     window = int(time.time() // 60)
     full = [(f"rl:{key}:{window}", limit) for key, limit in keys]
     backend = getattr(cache, "_cache", None)
     if backend is not None and hasattr(backend, "get_client"):
-        # Redis: INCR + EXPIRE for every key in one round trip.
-        client = backend.get_client(full[0][0], write=True)
-        pipe = client.pipeline(transaction=False)
-        for key, _limit in full:
-            name = cache.make_and_validate_key(key)
-            pipe.incr(name)
-            pipe.expire(name, 120)
-        counts = pipe.execute()[::2]
-    else:
-        counts = []
-        for key, _limit in full:
-            cache.add(key, 0, timeout=120)
-            try:
-                counts.append(cache.incr(key))
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=120)
-                counts.append(1)
+        over = _redis_script(backend)(
+            keys=[cache.make_key(key) for key, _limit in full], args=[limit for _key, limit in full]
+        )
+        return not over
+    counts = []
+    for key, _limit in full:
+        cache.add(key, 0, timeout=120)
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=120)
+            counts.append(1)
     return all(count <= limit for count, (_key, limit) in zip(counts, full, strict=True))
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from checkpoints import selectors
 from checkpoints.models import CheckIn, CheckinDailyStat, Checkpoint, RevokedQrCode
+from checkpoints.notify import alert_if_flagged
 from core.audit import audit
 from core.models import AdministrativeUnit, Organization, Person
 from core.roles import Cap, Role, require_capability, user_has_role
@@ -328,10 +329,7 @@ def checkin_create(
                     "flagged_ids": flagged,
                 },
             )
-            if flagged:
-                from checkpoints.tasks import alert_flagged
-
-                alert_flagged.delay_on_commit(checkins[0].pk)  # type: ignore[attr-defined]
+            alert_if_flagged(checkins)
     except IntegrityError:
         # The same submission was stored before (a retry) or raced in: the first one won.
         existing = selectors.checkins_of_submission(submission)

@@ -164,13 +164,11 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
     declarant = form.person_data()
     household = [p for m in members if (p := m.person_data(declarant)) is not None]
     try:
-        rows = intake.submit(
-            actor=None,
-            checkpoint=checkpoint,
-            declaration=form.declaration_data(),
-            members=household,
-            submission=submission,
+        rows, _stored = intake.visitor_submit(
+            token=token, declaration=form.declaration_data(), members=household, submission=submission
         )
+    except (selectors.RevokedCode, Checkpoint.DoesNotExist):
+        return _gone(request)  # revoked or withdrawn while the form was open
     except ValidationError as exc:
         return _render(
             request, checkpoint, form, members, submission, quick=quick, error=" ".join(exc.messages)

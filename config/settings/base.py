@@ -53,6 +53,9 @@ RETENTION_BATCH_SIZE = env.int("PORTAL_RETENTION_BATCH_SIZE", default=2000)
 CHECKIN_DEFAULT_MINUTES = env.int("PORTAL_CHECKIN_DEFAULT_MINUTES", default=60)
 # No visit is longer than this: bounds the tracing index range.
 CHECKIN_MAX_HOURS = env.int("PORTAL_CHECKIN_MAX_HOURS", default=12)
+# A returning visitor's self check-in as one statement on PostgreSQL (checkpoints/express.py);
+# off: every check-in takes the general ORM path.
+CHECKIN_EXPRESS = env.bool("PORTAL_CHECKIN_EXPRESS", default=True)
 TRACING_MIN_OVERLAP_MINUTES = env.int("PORTAL_TRACING_MIN_OVERLAP_MINUTES", default=15)
 SILENT_CHECKPOINT_DAYS = env.int("PORTAL_SILENT_CHECKPOINT_DAYS", default=7)
 # Check-in rate limits, per minute: per device (cookie) and a generous per-IP ceiling, so a
