@@ -13,15 +13,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from checkpoints import intake, ratelimit, selectors, services
+from checkpoints import intake, selectors, services
 from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.qrpayload import QrPayloadError, parse
+from core import ratelimit
 from core.audit import audit_read
-from core.models import AdministrativeUnit, Organization, Person
+from core.models import AdministrativeUnit, Organization
 from core.roles import Cap, user_can
-from core.selectors import unit_list
 from core.services import PersonData
 from declarations import codes
+from declarations.api import PersonInput, code_list, person_data
 from declarations.data import DeclarationData
 from declarations.models import Declaration
 
@@ -113,38 +114,20 @@ class CheckpointDecisionApi(APIView):
 # --- Check-in -----------------------------------------------------------------------------
 
 
-class PersonInput(serializers.Serializer):
-    full_name = serializers.CharField(max_length=120)
-    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
-    birth_year = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1900)
-    sex = serializers.ChoiceField(choices=Person.Sex.choices, default=Person.Sex.UNKNOWN)
-    id_number = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
-    phone = serializers.CharField(max_length=15, required=False, default="", allow_blank=True)
-    address_unit = serializers.PrimaryKeyRelatedField(
-        queryset=AdministrativeUnit.objects.all(), required=False, allow_null=True, default=None
-    )
-    address_line = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+class MemberInput(PersonInput):
+    """A household member checked in with the declarant: the member's own health answers
+    (none declared unless given)."""
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not attrs.get("date_of_birth") and not attrs.get("birth_year"):
-            raise serializers.ValidationError("Vui lòng nhập ngày sinh hoặc năm sinh.")
-        return attrs
+    symptoms = code_list(codes.symptoms())
+    exposures = code_list(codes.exposures())
 
 
 class DeclarationInput(serializers.Serializer):
     person = PersonInput()
     places_visited = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
-    symptoms = serializers.ListField(
-        child=serializers.ChoiceField(choices=[c.code for c in codes.symptoms()]),
-        required=False,
-        default=list,
-    )
-    exposures = serializers.ListField(
-        child=serializers.ChoiceField(choices=[c.code for c in codes.exposures()]),
-        required=False,
-        default=list,
-    )
-    members = PersonInput(many=True, required=False, default=list)
+    symptoms = code_list(codes.symptoms())
+    exposures = code_list(codes.exposures())
+    members = MemberInput(many=True, required=False, default=list)
 
 
 class CheckinInput(DeclarationInput):
@@ -176,26 +159,28 @@ class CheckinOutput(serializers.Serializer):
 _CHECKIN_OUTPUT = CheckinOutput()  # built once, like _CHECKIN_INPUT
 
 
-def _person(data: dict[str, Any]) -> PersonData:
-    unit = data.get("address_unit")
-    if unit is not None and not unit_list().filter(pk=unit.pk).exists():
-        unit = None
-    return PersonData(**{**data, "address_unit": unit})
-
-
-def _declaration(data: dict[str, Any]) -> tuple[DeclarationData, list[PersonData]]:
+def _declaration(data: dict[str, Any]) -> tuple[DeclarationData, list[DeclarationData]]:
     declaration = DeclarationData(
-        person=_person(data["person"]),
+        person=person_data(data["person"]),
         places_visited=data["places_visited"],
         symptoms=data["symptoms"],
         exposures=data["exposures"],
     )
-    return declaration, [_person(m) for m in data["members"]]
+    members = [
+        declaration.household_member(
+            person_data({k: v for k, v in m.items() if k not in ("symptoms", "exposures")}),
+            symptoms=m["symptoms"],
+            exposures=m["exposures"],
+        )
+        for m in data["members"]
+    ]
+    return declaration, members
 
 
 class CheckinApi(APIView):
     """A visitor's check-in. Replaying the same ``submission`` returns the stored check-ins (200)."""
 
+    authentication_classes: list[Any] = []  # public: whoever is signed in, it records the visitor
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -258,16 +243,8 @@ class StaffCheckinInput(serializers.Serializer):
     payload = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
     person = PersonInput(required=False, allow_null=True, default=None)
     checked_in_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    symptoms = serializers.ListField(
-        child=serializers.ChoiceField(choices=[c.code for c in codes.symptoms()]),
-        required=False,
-        default=list,
-    )
-    exposures = serializers.ListField(
-        child=serializers.ChoiceField(choices=[c.code for c in codes.exposures()]),
-        required=False,
-        default=list,
-    )
+    symptoms = code_list(codes.symptoms())
+    exposures = code_list(codes.exposures())
     phone = serializers.CharField(max_length=15, required=False, default="", allow_blank=True)
 
 
@@ -302,7 +279,7 @@ class StaffCheckinApi(APIView):
                 phone=v["phone"],
             )
         elif v["person"]:
-            person = _person(v["person"])
+            person = person_data(v["person"])
         else:
             raise ApiValidationError(
                 {"payload": ["Cần mã QR đã quét (payload) hoặc thông tin người (person)."]}

@@ -1,5 +1,9 @@
 """A submission from a form, a scan or the API: resolve each person, then record the check-in.
 
+``members`` are the household members without phones checked in with the declarant: each has
+a declaration of their own (``DeclarationData.household_member``: the group's places visited,
+the member's own health answers).
+
 Composes two services in one transaction: ``core.services.person_resolve_for_visitor`` (never
 overwrites an existing person) and ``checkpoints.services.checkin_create``.
 """
@@ -15,7 +19,7 @@ from django.utils import timezone
 from checkpoints import express, selectors, services
 from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.notify import alert_if_flagged
-from core.services import PersonData, person_resolve_for_visitor
+from core.services import person_resolve_for_visitor
 from declarations.data import DeclarationData
 
 
@@ -23,7 +27,7 @@ def visitor_submit(
     *,
     token: str,
     declaration: DeclarationData,
-    members: Sequence[PersonData] = (),
+    members: Sequence[DeclarationData] = (),
     submission: uuid.UUID,
 ) -> tuple[list[CheckIn], bool]:
     """A visitor's self check-in at the checkpoint whose QR code is ``token``; like
@@ -31,7 +35,7 @@ def visitor_submit(
     anyone else, or an error to explain, takes the general path. Raises
     ``selectors.RevokedCode`` or ``Checkpoint.DoesNotExist`` for a code that opens nothing."""
     if express.available():
-        declarations = [declaration, *(declaration.household_member(m) for m in members)]
+        declarations = [declaration, *members]
         try:
             rows = express.submit(
                 token=token, declarations=declarations, submission=submission, now=timezone.now()
@@ -55,7 +59,7 @@ def submit(
     actor: Any,
     checkpoint: Checkpoint,
     declaration: DeclarationData,
-    members: Sequence[PersonData] = (),
+    members: Sequence[DeclarationData] = (),
     method: str = CheckIn.Method.SELF,
     submission: uuid.UUID | None = None,
     checked_in_at: datetime.datetime | None = None,
@@ -77,14 +81,14 @@ def submit_once(
     actor: Any,
     checkpoint: Checkpoint,
     declaration: DeclarationData,
-    members: Sequence[PersonData] = (),
+    members: Sequence[DeclarationData] = (),
     method: str = CheckIn.Method.SELF,
     submission: uuid.UUID | None = None,
     checked_in_at: datetime.datetime | None = None,
 ) -> tuple[list[CheckIn], bool]:
     """``submit``, also telling whether this call stored the rows (False: ``submission`` was
     already stored, the rows are the stored ones), so callers need no look-up of their own."""
-    declarations = [declaration, *(declaration.household_member(m) for m in members)]
+    declarations = [declaration, *members]
     if submission is not None:
         existing = selectors.checkins_of_submission(submission)
         if existing:

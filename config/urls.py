@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("core.api_urls")),
     path("api/v1/", include("checkpoints.api_urls")),
+    path("api/v1/", include("declarations.api_urls")),
     path("api/v1/taskforce/", include("taskforce.api_urls")),
     path("taskforce/", include("taskforce.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,6 +1,7 @@
 """What a form, a scanned code or a paper sheet declares, before it is stored."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,13 +49,16 @@ class DeclarationData:
             return Declaration.Risk.SYMPTOMS
         return Declaration.Risk.NONE
 
-    def household_member(self, person: PersonData) -> "DeclarationData":
-        """A member declared in the same submission shares the answers of the group."""
+    def household_member(
+        self, person: PersonData, *, symptoms: Sequence[str] = (), exposures: Sequence[str] = ()
+    ) -> "DeclarationData":
+        """A member declared in the same submission: the group's places visited and list
+        versions, and the member's own health answers (none unless given)."""
         return DeclarationData(
             person=person,
             places_visited=self.places_visited,
-            symptoms=list(self.symptoms),
-            exposures=list(self.exposures),
+            symptoms=list(symptoms),
+            exposures=list(exposures),
             symptom_list_version=self.symptom_list_version,
             exposure_list_version=self.exposure_list_version,
             notice_version=self.notice_version,

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -121,6 +122,21 @@ class IdentityForm(forms.Form):
         )
 
 
+MULTIPLE_FIELDS = ("symptoms", "exposures")
+
+
+def initial_from(data: QueryDict, prefix: str = "") -> dict[str, Any]:
+    """What was typed, as a form's ``initial`` for a no-JavaScript round trip (next address
+    level, one more member row): every ticked symptom and exposure kept, not just the last."""
+    return {
+        name[len(prefix) :]: data.getlist(name)
+        if name[len(prefix) :] in MULTIPLE_FIELDS
+        else data.get(name, "")
+        for name in data
+        if name.startswith(prefix)
+    }
+
+
 def _code_choices(items: tuple[codes.Code, ...]) -> list[tuple[str, Any]]:
     return [(item.code, item.label) for item in items]
 
@@ -185,6 +201,19 @@ class MemberForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=120, required=False)
     birth_year = forms.IntegerField(label=_("Năm sinh"), required=False, min_value=1900)
     sex = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), *SEX_CHOICES], required=False)
+    # The member's own answers: nothing ticked means nothing declared for this person.
+    symptoms = forms.MultipleChoiceField(
+        label=_("Người này có dấu hiệu nào sau đây?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=_code_choices(codes.symptoms()),
+    )
+    exposures = forms.MultipleChoiceField(
+        label=_("Người này có:"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=_code_choices(codes.exposures()),
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -195,14 +224,18 @@ class MemberForm(forms.Form):
             self.add_error("birth_year", _("Năm sinh không được ở tương lai."))
         return cleaned
 
-    def person_data(self, declarant: PersonData) -> PersonData | None:
+    def declaration_data(self, declarant: DeclarationData) -> DeclarationData | None:
+        """The member's own declaration, at the declarant's address (None for an empty row)."""
         c = self.cleaned_data
         if not c.get("full_name"):
             return None
-        return PersonData(
+        person = PersonData(
             full_name=c["full_name"],
             birth_year=c.get("birth_year"),
             sex=c.get("sex") or Person.Sex.UNKNOWN,
-            address_unit=declarant.address_unit,
-            address_line=declarant.address_line,
+            address_unit=declarant.person.address_unit,
+            address_line=declarant.person.address_line,
+        )
+        return declarant.household_member(
+            person, symptoms=c.get("symptoms", []), exposures=c.get("exposures", [])
         )

@@ -18,8 +18,8 @@ from declarations.models import Declaration
 Actor = Any
 
 
-def declaration_submit(*, actor: Actor, person: Person, data: DeclarationData) -> Declaration:
-    """A standalone declaration from the public site (domestic travel)."""
+def declaration_validate(data: DeclarationData) -> None:
+    """The rules of a standalone declaration, checked before anything is written."""
     if data.travel_to is None:
         raise ValidationError(_("Vui lòng chọn nơi đến."))
     if data.travel_date is None:
@@ -27,6 +27,11 @@ def declaration_submit(*, actor: Actor, person: Person, data: DeclarationData) -
     today = timezone.localdate()
     if abs((data.travel_date - today).days) > 30:
         raise ValidationError(_("Ngày đi phải trong vòng 30 ngày so với hôm nay."))
+
+
+def declaration_submit(*, actor: Actor, person: Person, data: DeclarationData) -> Declaration:
+    """A standalone declaration from the public site (domestic travel)."""
+    declaration_validate(data)
     declaration = build_declaration(
         data,
         person=person,

@@ -22,6 +22,7 @@ from core.masking import mask_name
 from core.roles import Cap, user_can
 from core.services import PersonData, person_find_match
 from declarations.data import DeclarationData
+from declarations.forms import initial_from
 
 VIEWERS = (Cap.VIEW_CHECKPOINTS, Cap.OPERATE_CHECKPOINTS)
 
@@ -305,7 +306,7 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("checkpoints:paper", pk=pk)
     elif request.method == "POST" and "refresh" in request.POST:
-        form = PaperForm(initial=request.POST.dict())
+        form = PaperForm(initial=initial_from(request.POST))
     return render(
         request,
         "checkpoints/portal/paper.html",

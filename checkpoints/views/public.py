@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from checkpoints import intake, ratelimit, selectors, services
+from checkpoints import intake, selectors, services
 from checkpoints.models import Checkpoint
-from declarations.forms import DeclarationForm, MemberForm, notice_text
+from core import ratelimit
+from declarations.forms import DeclarationForm, MemberForm, initial_from, notice_text
 
 REMEMBER_COOKIE = "cp_me"
 REMEMBER_SALT = "checkpoints.remember"
@@ -103,15 +104,7 @@ def _render(
         },
         status=status,
     )
-    if ratelimit.DEVICE_COOKIE not in request.COOKIES:
-        response.set_cookie(
-            ratelimit.DEVICE_COOKIE,
-            ratelimit.new_device_token(),
-            max_age=365 * 86400,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
+    ratelimit.set_device_cookie(request, response)
     return response
 
 
@@ -142,7 +135,7 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
     submission = _submission(request)
     if "refresh" in request.POST or "add_member" in request.POST:
         # No-JS round trip: the next address level or one more member row, nothing lost.
-        form = DeclarationForm(initial=data.dict())
+        form = DeclarationForm(initial=initial_from(data))
         members = [MemberForm(initial=_member_initial(request, i), prefix=f"m{i}") for i in range(count)]
         return _render(request, checkpoint, form, members, submission)
     if not form.is_valid() or not all(m.is_valid() for m in members):
@@ -161,11 +154,11 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
                 "thông tin đã nhập vẫn còn."
             ),
         )
-    declarant = form.person_data()
-    household = [p for m in members if (p := m.person_data(declarant)) is not None]
+    declaration = form.declaration_data()
+    household = [d for m in members if (d := m.declaration_data(declaration)) is not None]
     try:
         rows, _stored = intake.visitor_submit(
-            token=token, declaration=form.declaration_data(), members=household, submission=submission
+            token=token, declaration=declaration, members=household, submission=submission
         )
     except (selectors.RevokedCode, Checkpoint.DoesNotExist):
         return _gone(request)  # revoked or withdrawn while the form was open
@@ -191,9 +184,8 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _member_initial(request: HttpRequest, index: int) -> dict[str, str]:
-    prefix = f"m{index}-"
-    return {k[len(prefix) :]: str(request.POST.get(k, "")) for k in request.POST if k.startswith(prefix)}
+def _member_initial(request: HttpRequest, index: int) -> dict[str, Any]:
+    return initial_from(request.POST, prefix=f"m{index}-")
 
 
 def done(request: HttpRequest, token: str, submission: uuid.UUID) -> HttpResponse:

@@ -58,11 +58,14 @@ CHECKIN_MAX_HOURS = env.int("PORTAL_CHECKIN_MAX_HOURS", default=12)
 CHECKIN_EXPRESS = env.bool("PORTAL_CHECKIN_EXPRESS", default=True)
 TRACING_MIN_OVERLAP_MINUTES = env.int("PORTAL_TRACING_MIN_OVERLAP_MINUTES", default=15)
 SILENT_CHECKPOINT_DAYS = env.int("PORTAL_SILENT_CHECKPOINT_DAYS", default=7)
-# Check-in rate limits, per minute: per device (cookie) and a generous per-IP ceiling, so a
-# market's shared Wi-Fi keeps working. RATE_LIMIT_PROXY_COUNT: reverse proxies in front whose
-# X-Forwarded-For is trusted (0: use REMOTE_ADDR).
+# Rate limits of the public check-in, per minute (core/ratelimit.py): per device (cookie) and
+# a generous per-IP ceiling, so a market's shared Wi-Fi keeps working. RATE_LIMIT_PROXY_COUNT:
+# reverse proxies in front whose X-Forwarded-For is trusted (0: use REMOTE_ADDR).
 CHECKIN_RATE_PER_DEVICE = env.int("PORTAL_CHECKIN_RATE_PER_DEVICE", default=12)
 CHECKIN_RATE_PER_IP = env.int("PORTAL_CHECKIN_RATE_PER_IP", default=1200)
+# Standalone declarations (domestic travel) from the public site: a person sends a few a day.
+DECLARATION_RATE_PER_DEVICE = env.int("PORTAL_DECLARATION_RATE_PER_DEVICE", default=6)
+DECLARATION_RATE_PER_IP = env.int("PORTAL_DECLARATION_RATE_PER_IP", default=600)
 RATE_LIMIT_PROXY_COUNT = env.int("PORTAL_RATE_LIMIT_PROXY_COUNT", default=0)
 
 # --- Applications -------------------------------------------------------------------------

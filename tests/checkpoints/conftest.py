@@ -71,7 +71,7 @@ def visit(
         actor=actor,
         checkpoint=checkpoint,
         declaration=data,
-        members=list(members),
+        members=[m if isinstance(m, DeclarationData) else data.household_member(m) for m in members],
         method=method,
         submission=uuid.uuid4(),
         checked_in_at=at if method != CheckIn.Method.SELF else None,

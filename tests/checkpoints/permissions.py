@@ -71,6 +71,7 @@ URLS = {
     "checkpoints-api:checkout": Url(method="post", ok=400),
     "checkpoints-api:tracing": Url(allowed=TRACERS, ok=400, anon_denied=403),
     "declarations:declare": Url(),
+    "declarations-api:travel-declaration": Url(method="post", ok=400),
 }
 
 STAFF_VIEWERS = VIEWERS

@@ -47,6 +47,26 @@ def test_public_checkin_is_idempotent(api, checkpoint):
     assert out.status_code == 200 and {r["checkout_method"] for r in out.json()} == {"scanned"}
 
 
+def test_members_answer_for_themselves(api, checkpoint):
+    body = payload(
+        checkpoint,
+        symptoms=["fever"],
+        members=[
+            {"full_name": "Nguyễn Bé", "birth_year": 2018, "exposures": ["case_contact"]},
+            {"full_name": "Nguyễn Cu", "birth_year": 2020},
+        ],
+    )
+    response = api.post("/api/v1/checkins/", body, format="json")
+    assert response.status_code == 201
+    assert [r["risk"] for r in response.json()] == ["symptoms", "exposure", "none"]
+    bad = api.post(
+        "/api/v1/checkins/",
+        payload(checkpoint, members=[{"full_name": "Bé", "birth_year": 2018, "symptoms": ["hiccups"]}]),
+        format="json",
+    )
+    assert bad.status_code == 400 and "members" in bad.json()
+
+
 def test_public_checkin_validation_and_unknown_codes(api, checkpoint):
     bad = api.post("/api/v1/checkins/", payload(checkpoint, symptoms=["hiccups"]), format="json")
     assert bad.status_code == 400 and "symptoms" in bad.json()

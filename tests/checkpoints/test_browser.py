@@ -74,7 +74,7 @@ def test_visitor_scans_poster_declares_checks_in_and_out(
     page.select_option("#id_district", str(district.pk))  # wards load through the units API
     page.wait_for_function("document.querySelector('#id_ward').options.length > 1")
     page.select_option("#id_ward", str(checkpoint.unit.pk))
-    page.get_by_label("Ho", exact=True).check()
+    page.get_by_role("checkbox", name="Ho", exact=True).check()  # the members' ticks stay folded
     with page.expect_navigation():
         page.get_by_role("button", name="Gửi khai báo").click()
     assert page.locator(".ok.risk-symptoms").is_visible()

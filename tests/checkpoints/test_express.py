@@ -202,22 +202,34 @@ def test_a_different_birth_date_is_not_the_same_person(known):
     assert fast["duplicates_added"] == 1  # same phone and name: queued for an official
 
 
-def test_a_household_of_known_people_with_symptoms_alerts_once(known):
+def test_a_household_of_known_people_each_with_their_own_answers_alerts_once(known):
+    declaration = declare(symptoms=["fever", "cough"])
     members = [
-        person_data(
-            full_name="Nguyễn Thị Dung",
-            id_number="038190000777",
-            phone="",
-            date_of_birth=datetime.date(2015, 5, 5),
+        declaration.household_member(
+            person_data(
+                full_name="Nguyễn Thị Dung",
+                id_number="038190000777",
+                phone="",
+                date_of_birth=datetime.date(2015, 5, 5),
+            ),
+            exposures=["case_contact"],
         ),
-        person_data(
-            full_name="Lê Thị Bình", id_number="", phone="0987654321", date_of_birth=datetime.date(1990, 1, 2)
+        declaration.household_member(
+            person_data(
+                full_name="Lê Thị Bình",
+                id_number="",
+                phone="0987654321",
+                date_of_birth=datetime.date(1990, 1, 2),
+            )
         ),
     ]
-    general, fast, calls = both(known.qr_token, declare(symptoms=["fever", "cough"]), members)
+    general, fast, calls = both(known.qr_token, declaration, members)
     assert_same(general, fast, calls)
-    assert [c["risk"] for c in fast["checkins"]] == ["symptoms"] * 3
-    assert fast["alerted_first_checkin"]
+    assert [c["risk"] for c in fast["checkins"]] == ["symptoms", "exposure", "none"]
+    assert [d["symptoms"] for d in fast["declarations"]] == [["fever", "cough"], [], []]
+    assert fast["alerts"] == 1 and fast["alerted_first_checkin"]
+    flagged = next(a for a in fast["audit"] if a["action"] == "checkin.create")["details"]["flagged_ids"]
+    assert flagged == ["checkin 0", "checkin 1"]
     assert len(fast["audit"]) == 4  # three person.match, one checkin.create
 
 
@@ -228,10 +240,11 @@ def test_exposure_is_the_higher_risk(known):
 
 
 def test_a_household_member_without_papers_takes_the_general_path(known):
-    members = [
-        person_data(full_name="Bé Na", id_number="", phone="", date_of_birth=datetime.date(2020, 1, 1))
-    ]
-    assert_same(*both(known.qr_token, declare(), members), express_wrote=False)
+    declaration = declare()
+    child = person_data(full_name="Bé Na", id_number="", phone="", date_of_birth=datetime.date(2020, 1, 1))
+    assert_same(
+        *both(known.qr_token, declaration, [declaration.household_member(child)]), express_wrote=False
+    )
 
 
 def test_closing_time_before_the_default_duration(known):

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 import uuid
 
 import pytest
@@ -107,6 +108,38 @@ def test_household_members_and_add_row(client, checkpoint):
     assert client.post(url(checkpoint), data).status_code == 302
     assert CheckIn.objects.count() == 2
     assert Person.objects.filter(full_name="Nguyễn Thị Bé", birth_year=2016).exists()
+
+
+def test_each_member_declares_their_own_health_answers(client, checkpoint):
+    data = form_data(
+        symptoms=["fever", "cough"],
+        **{"m0-full_name": "Nguyễn Thị Bé", "m0-birth_year": "2016", "m0-exposures": ["case_contact"]},
+        **{"m1-full_name": "Nguyễn Văn Cu", "m1-birth_year": "2019"},
+    )
+    assert client.post(url(checkpoint), data).status_code == 302
+    rows = {d.full_name: d for d in Declaration.objects.all()}
+    assert (rows["Nguyễn Văn An"].symptoms, rows["Nguyễn Văn An"].risk) == (["fever", "cough"], "symptoms")
+    assert (rows["Nguyễn Thị Bé"].symptoms, rows["Nguyễn Thị Bé"].exposures) == ([], ["case_contact"])
+    assert rows["Nguyễn Thị Bé"].risk == "exposure"
+    assert (rows["Nguyễn Văn Cu"].symptoms, rows["Nguyễn Văn Cu"].risk) == ([], "none")
+    assert {d.places_visited for d in rows.values()} == {""}
+
+
+def test_a_no_javascript_round_trip_keeps_every_ticked_answer(client, checkpoint):
+    data = form_data(
+        refresh="1",
+        symptoms=["fever", "cough"],
+        **{"m0-full_name": "Bé", "m0-symptoms": ["fever", "fatigue"]},
+    )
+    text = client.post(url(checkpoint), data).content.decode()
+    for name, code in (
+        ("symptoms", "fever"),
+        ("symptoms", "cough"),
+        ("m0-symptoms", "fever"),
+        ("m0-symptoms", "fatigue"),
+    ):
+        assert re.search(rf'name="{name}" value="{code}"[^>]*checked', text), (name, code)
+    assert "<details open>" in text  # the member's ticks stay visible
 
 
 def test_member_without_birth_year_is_refused(client, checkpoint):

@@ -34,3 +34,5 @@ SERVICE_CASES = {
     "declarations.services.declaration_submit": _submit,
     "declarations.services.declarations_purge_expired": _purge,
 }
+
+NOT_SERVICES = {"declarations.services.declaration_validate"}  # checks, writes nothing

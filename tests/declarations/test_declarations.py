@@ -2,9 +2,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from core.models import AdministrativeUnit, AuditLog, Person
 from declarations import codes
 from declarations.data import DeclarationData
 from declarations.models import Declaration
@@ -69,3 +72,69 @@ def test_travel_date_far_away_is_refused_and_input_kept(client, province):
     text = response.content.decode()
     assert "30 ngày" in text and 'value="Trần Thị Đi"' in text
     assert not Declaration.objects.exists()
+    assert not Person.objects.exists()  # refused before anyone was recorded
+
+
+def travel_body(province, **overrides):
+    body = {
+        "person": {"full_name": "Trần Thị Đi", "birth_year": 1980, "sex": "female", "phone": "0913000999"},
+        "symptoms": ["cough"],
+        "travel_from": province.pk,
+        "travel_to": province.pk,
+        "travel_date": timezone.localdate().isoformat(),
+        "transport": "Xe khách",
+    }
+    body.update(overrides)
+    return body
+
+
+def test_travel_declaration_api(province):
+    api = APIClient()
+    response = api.post("/api/v1/declarations/", travel_body(province), format="json")
+    assert response.status_code == 201, response.json()
+    declaration = Declaration.objects.get(pk=response.json()["id"])
+    assert (declaration.kind, declaration.risk, declaration.transport) == ("travel", "symptoms", "Xe khách")
+    assert declaration.person.full_name == "Trần Thị Đi" and declaration.phone == "0913000999"
+    assert AuditLog.objects.filter(action="declaration.submit", target_id=str(declaration.pk)).exists()
+    # The same person again: found, not duplicated.
+    assert api.post("/api/v1/declarations/", travel_body(province), format="json").status_code == 201
+    assert Person.objects.count() == 1
+
+    far = (timezone.localdate() + datetime.timedelta(days=90)).isoformat()
+    refused = api.post("/api/v1/declarations/", travel_body(province, travel_date=far), format="json")
+    assert refused.status_code == 400 and "30 ngày" in str(refused.json())
+    ward = AdministrativeUnit.objects.filter(parent__isnull=False).first()
+    assert ward is not None
+    body = travel_body(province, travel_to=ward.pk)
+    not_a_province = api.post("/api/v1/declarations/", body, format="json")
+    assert not_a_province.status_code == 400 and "travel_to" in not_a_province.json()
+    bad_code = api.post("/api/v1/declarations/", travel_body(province, symptoms=["hiccups"]), format="json")
+    assert bad_code.status_code == 400 and "symptoms" in bad_code.json()
+    assert Declaration.objects.count() == 2 and Person.objects.count() == 1
+
+
+@override_settings(DECLARATION_RATE_PER_DEVICE=2)
+def test_declarations_are_rate_limited_per_device_keeping_the_form(client, province):
+    client.get(reverse("declarations:declare"))
+    assert client.cookies["cp_dev"].value  # the page gives the phone its device cookie
+    data = {
+        "travel_from": str(province.pk),
+        "travel_to": str(province.pk),
+        "travel_date": timezone.localdate().isoformat(),
+        "transport": "Xe khách",
+        "full_name": "Trần Thị Đi",
+        "birth_year": "1980",
+        "sex": "female",
+        "phone": "0913000999",
+    }
+    for _i in range(2):
+        assert client.post(reverse("declarations:declare"), data).status_code == 200
+    response = client.post(reverse("declarations:declare"), {**data, "transport": "Tàu hỏa"})
+    assert response.status_code == 429
+    assert "quá nhanh" in response.content.decode() and 'value="Tàu hỏa"' in response.content.decode()
+    assert Declaration.objects.count() == 2
+    api = APIClient()
+    api.cookies["cp_dev"] = client.cookies["cp_dev"].value
+    assert api.post("/api/v1/declarations/", travel_body(province), format="json").status_code == 429
+    client.cookies["cp_dev"] = "another-phone-on-the-same-wifi"
+    assert client.post(reverse("declarations:declare"), data).status_code == 200

@@ -1,6 +1,7 @@
-"""Check-in rate limits in the shared cache: per device and, generously, per IP.
+"""Rate limits of the public forms and APIs (check-ins, standalone declarations) in the shared
+cache: per device and, generously, per IP.
 
-A device is the ``cp_dev`` cookie the checkpoint page sets (or, without it, the IP and user
+A device is the ``cp_dev`` cookie the public pages set (or, without it, the IP and user
 agent). The per-IP ceiling is high so a market's shared Wi-Fi (one public IP for hundreds of
 phones) keeps working; it stops a single client flooding. Fixed one-minute windows.
 """
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 DEVICE_COOKIE = "cp_dev"
 
@@ -82,10 +83,36 @@ def _hit(keys: list[tuple[str, int]]) -> bool:
     return all(count <= limit for count, (_key, limit) in zip(counts, full, strict=True))
 
 
-def allow_checkin(request: HttpRequest) -> bool:
+def allow(request: HttpRequest, *, scope: str, per_device: int, per_ip: int) -> bool:
+    """Counts this request; False when its device or its IP is over the per-minute limit."""
     return _hit(
-        [
-            (f"ci:{device_key(request)}", settings.CHECKIN_RATE_PER_DEVICE),
-            (f"ci:ip:{client_ip(request)}", settings.CHECKIN_RATE_PER_IP),
-        ]
+        [(f"{scope}:{device_key(request)}", per_device), (f"{scope}:ip:{client_ip(request)}", per_ip)]
     )
+
+
+def allow_checkin(request: HttpRequest) -> bool:
+    return allow(
+        request, scope="ci", per_device=settings.CHECKIN_RATE_PER_DEVICE, per_ip=settings.CHECKIN_RATE_PER_IP
+    )
+
+
+def allow_declaration(request: HttpRequest) -> bool:
+    return allow(
+        request,
+        scope="decl",
+        per_device=settings.DECLARATION_RATE_PER_DEVICE,
+        per_ip=settings.DECLARATION_RATE_PER_IP,
+    )
+
+
+def set_device_cookie(request: HttpRequest, response: HttpResponse) -> None:
+    """Gives a phone its device cookie (the rate limits' unit), once."""
+    if DEVICE_COOKIE not in request.COOKIES:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            new_device_token(),
+            max_age=365 * 86400,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
