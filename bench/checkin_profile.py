@@ -6,13 +6,16 @@
 Drives ``POST /api/v1/checkins/`` and the ceiling ``POST /bench/ceiling`` through Django's test
 client with ``bench.settings`` (production settings, PostgreSQL + Redis, same data and visitors
 as ``checkin_load.py``). Prints the median time per request of each, the SQL round trips of one
-check-in with their times, and the cost of the audit rows: blocks of check-ins with the audit
-writer replaced by a no-op, alternating with normal blocks. That replacement exists only in this
-measuring process, never in the portal: the audit rows stay (issue 5's rule).
+check-in with their times, the Python CPU of each (process time) and of the check-in's parts,
+and PostgreSQL's CPU for the express statement (``checkpoints/express.py``) and for the same
+statement without some of its parts (audit rows, inferred check-out...), prepared under other
+names in this measuring process only: the portal always runs the whole statement.
 """
 
 import argparse
+import datetime
 import json
+import os
 import random
 import statistics
 import sys
@@ -20,6 +23,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -39,8 +43,6 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    import checkpoints.services
-    import core.services
     from bench.ceiling import ensure_table
     from checkpoints.models import Checkpoint
 
@@ -83,6 +85,12 @@ def main() -> None:
         v = base + next(counter)
         assert client.post("/bench/ceiling", body(v), content_type="application/json").status_code == 201
 
+    def cpu_ms(fn: Callable[[], None], n: int) -> float:
+        start = time.process_time()
+        for _ in range(n):
+            fn()
+        return 1000 * (time.process_time() - start) / n
+
     def median_ms(fn: Callable[[], None], n: int) -> float:
         times = []
         for _ in range(n):
@@ -103,32 +111,140 @@ def main() -> None:
     for q in ctx.captured_queries:
         print(f"  {float(q['time']) * 1000:5.1f} ms  {q['sql'][:100]}")
 
-    real = {m: m.audit for m in (checkpoints.services, core.services)}
-
-    class Row:
-        pk = None
-
-    def no_audit(**_kwargs: object) -> Row:
-        return Row()
-
-    with_audit, without = [], []
-    n = max(10, args.requests // args.blocks)
-    for _ in range(args.blocks):
-        with_audit.append(median_ms(checkin, n))
-        for module in real:
-            module.audit = no_audit  # type: ignore[attr-defined]
-        try:
-            without.append(median_ms(checkin, n))
-        finally:
-            for module, fn in real.items():
-                module.audit = fn  # type: ignore[attr-defined]
-    a, b = statistics.median(with_audit), statistics.median(without)
-    print(
-        f"audit rows: check-in {a:.1f} ms with them, {b:.1f} ms without (measurement only) -> "
-        f"{a - b:.1f} ms ({100 * (a - b) / a:.0f}%) per check-in; block medians with "
-        f"{[round(x, 1) for x in with_audit]}, without {[round(x, 1) for x in without]}"
-    )
+    print("python CPU per request (process time, the database's work excluded):")
+    print(f"  ceiling  {cpu_ms(ceiling, args.requests):.2f} ms")
+    print(f"  check-in {cpu_ms(checkin, args.requests):.2f} ms, of which:")
+    for label, ms in parts(checkin, args.requests):
+        print(f"    {label:34s} {ms:.2f} ms")
+    print("PostgreSQL backend CPU per execution of the express statement and of parts of it:")
+    for label, (cpu, wall) in statement_variants(args.requests * 2).items():
+        print(f"  {label:38s} backend CPU {cpu:.3f} ms, wall {wall:.3f} ms")
     print(f"load: {uptime()}")
+
+
+def parts(checkin: Callable[[], None], n: int) -> list[tuple[str, float]]:
+    """Python CPU of the check-in's parts, by wrapping them for the measurement only."""
+    from django.core.handlers.base import BaseHandler
+    from django.db.backends.utils import CursorWrapper
+    from rest_framework.views import APIView
+
+    import checkpoints.api as api
+    from checkpoints import express
+
+    spent: dict[str, float] = {}
+    wrapped = [
+        (BaseHandler, "get_response", "Django handler (all of the request)"),
+        (APIView, "dispatch", "DRF view (all of the view)"),
+        (api._CHECKIN_INPUT, "run_validation", "validation (serializer)"),
+        (api.ratelimit, "allow_checkin", "rate limiter (one Redis call)"),
+        (api, "_declaration", "declaration data (code lists)"),
+        (express, "_entry", "encryption, keyed hashes, name key"),
+        (CursorWrapper, "execute", "SQL call (client side)"),
+        (api._CHECKIN_OUTPUT, "to_representation", "response body"),
+    ]
+    originals = [(owner, name, getattr(owner, name)) for owner, name, _label in wrapped]
+
+    def timed(fn: Callable[..., object], label: str) -> Callable[..., object]:
+        def run(*args: object, **kwargs: object) -> object:
+            start = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.process_time() - start
+
+        return run
+
+    for (owner, name, label), (_o, _n, fn) in zip(wrapped, originals, strict=True):
+        setattr(owner, name, timed(fn, label))
+    try:
+        for _ in range(n):
+            checkin()
+    finally:
+        for owner, name, fn in originals:
+            setattr(owner, name, fn)
+    return [(label, 1000 * spent.get(label, 0.0) / n) for _o, _n, label in wrapped]
+
+
+def statement_variants(n: int) -> dict[str, tuple[float, float]]:
+    """Backend CPU (from /proc, 10 ms ticks over n executions) and wall time of the express
+    statement, of the same statement without some of its parts, and of the ceiling's INSERT."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from checkpoints import express
+    from checkpoints.models import Checkpoint
+    from core.services import PersonData
+    from declarations.data import DeclarationData
+
+    s = express.STATEMENT
+    ctes = ("declarations", "checkins", "closed", "matched", "audited")
+    cut = {name: s.index(f"), {name} AS (") for name in ctes}
+    tail = ")\n" + s[s.index("-- PostgreSQL runs") :]
+    variants = {
+        "whole statement": s,
+        "without the person.match audit rows": s[: cut["matched"]] + s[cut["audited"] :],
+        "without both audit rows": s[: cut["matched"]] + tail,
+        "without the inferred check-out": s[: cut["closed"]] + s[cut["matched"] :],
+        "look-ups and the declaration only": s[: cut["checkins"]] + tail,
+        "look-ups only (checkpoint, person)": s[: cut["declarations"]] + tail,
+    }
+    tokens = list(Checkpoint.objects.filter(qr_token__startswith="bench").values_list("qr_token", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT pg_get_serial_sequence('declarations_declaration', 'id'),"
+            " pg_get_serial_sequence('checkpoints_checkin', 'id')"
+        )
+        declaration_seq, checkin_seq = cursor.fetchone()
+        sql: dict[str, str] = {}
+        for i, (label, text) in enumerate(variants.items()):
+            body, names = express._parameterized(text)
+            body = body.replace("{declaration_seq}", express._regclass(declaration_seq))
+            body = body.replace("{checkin_seq}", express._regclass(checkin_seq))
+            cursor.execute(f"PREPARE bench_variant_{i} AS {body}")
+            sql[label] = f"EXECUTE bench_variant_{i} ({', '.join(f'%({x})s' for x in names)})"
+        sql["the ceiling's INSERT"] = (
+            "INSERT INTO bench_ceiling (submission, body) VALUES (%(submission)s, %(notice)s) RETURNING id"
+        )
+
+        def backend_cpu() -> float:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        def params() -> dict[str, Any]:
+            v = random.randrange(1000, 499_000)
+            person = PersonData(
+                full_name=f"Người thử {v:07d}",
+                birth_year=1940 + v % 66,
+                id_number=f"038{v:09d}",
+                phone=f"09{v % 100_000_000:08d}",
+            )
+            data = DeclarationData(person=person)
+            now = timezone.now()
+            return {
+                "token": random.choice(tokens),
+                "entries": json.dumps([express._entry(0, person, data)]),
+                "symptom_version": data.symptom_list_version,
+                "exposure_version": data.exposure_list_version,
+                "notice": data.notice_version,
+                "submission": uuid.uuid4(),
+                "now": now,
+                "default_out": now + datetime.timedelta(hours=1),
+                "local_day": timezone.localdate(now),
+                "time_zone": "Asia/Ho_Chi_Minh",
+                "since": now - datetime.timedelta(hours=12),
+            }
+
+        out: dict[str, tuple[float, float]] = {}
+        for label, text in sql.items():
+            batch = [params() for _ in range(n)]
+            cpu, wall = backend_cpu(), time.perf_counter()
+            for p in batch:
+                cursor.execute(text, p)
+                cursor.fetchall()
+            out[label] = (1000 * (backend_cpu() - cpu) / n, 1000 * (time.perf_counter() - wall) / n)
+    return out
 
 
 if __name__ == "__main__":
