@@ -177,14 +177,13 @@ def statement_variants(n: int) -> dict[str, tuple[float, float]]:
     from declarations.data import DeclarationData
 
     s = express.STATEMENT
-    ctes = ("declarations", "checkins", "closed", "matched", "audited")
+    ctes = ("declarations", "checkins", "closed", "audited")
     cut = {name: s.index(f"), {name} AS (") for name in ctes}
     tail = ")\n" + s[s.index("-- PostgreSQL runs") :]
     variants = {
         "whole statement": s,
-        "without the person.match audit rows": s[: cut["matched"]] + s[cut["audited"] :],
-        "without both audit rows": s[: cut["matched"]] + tail,
-        "without the inferred check-out": s[: cut["closed"]] + s[cut["matched"] :],
+        "without the audit row": s[: cut["audited"]] + tail,
+        "without the inferred check-out": s[: cut["closed"]] + s[cut["audited"] :],
         "look-ups and the declaration only": s[: cut["checkins"]] + tail,
         "look-ups only (checkpoint, person)": s[: cut["declarations"]] + tail,
     }

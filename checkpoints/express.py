@@ -5,7 +5,7 @@ general path (``intake`` → ``core.services.person_resolve_for_visitor`` → ``
 costs 10+ SQL round trips through the ORM; at the peak that is most of the server's time
 (docs/benchmarks.md, "check-in under load"). When every person of a submission is already
 known, this module writes exactly the same rows (declarations, check-ins, the inferred
-check-out of a visit still open elsewhere, the audit row) with one data-modifying statement,
+check-out of a visit still open elsewhere, the check-in's audit row) with one data-modifying statement,
 which is atomic on its own.
 
 It is only a faster way to run the same rules, never different rules:
@@ -120,11 +120,6 @@ WITH point AS (
       AND c.checked_out_at > %(now)s AND c.checkout_method IN ('default', 'closing')
       AND c.checkpoint_id <> (SELECT id FROM point)
     RETURNING c.id
-), matched AS (
-    INSERT INTO core_auditlog (at, action, target_type, target_id, target_ids, reason, details)
-    SELECT %(now)s, 'person.match', 'core.person', person_id::text, '[]', '', '{{"source": "visitor"}}'
-    FROM resolved WHERE (SELECT ok FROM go)
-    RETURNING id
 ), audited AS (
     INSERT INTO core_auditlog (at, action, target_type, target_id, target_ids, reason, details)
     SELECT %(now)s, 'checkin.create', 'checkpoints.checkin',
@@ -134,6 +129,7 @@ WITH point AS (
            jsonb_build_object(
                'checkpoint_id', (SELECT id FROM point),
                'method', 'self',
+               'person_ids', jsonb_agg(person_id ORDER BY position),
                'declaration_ids', jsonb_agg(declaration_id ORDER BY position),
                'flagged_ids', COALESCE(
                    jsonb_agg(checkin_id ORDER BY position) FILTER (WHERE risk <> 'none'), '[]'))

@@ -325,6 +325,7 @@ def checkin_create(
                 details={
                     "checkpoint_id": checkpoint.pk,
                     "method": method,
+                    "person_ids": [p.pk for p, _d in entries],
                     "declaration_ids": [d.pk for d in declarations],
                     "flagged_ids": flagged,
                 },

@@ -332,12 +332,14 @@ def person_resolve_for_visitor(*, data: PersonData) -> tuple[Person, bool]:
     """Finds or creates the person an anonymous visitor describes.
 
     A visitor's input never changes an existing person's record: the declaration keeps what
-    was declared, and officials merge suspected duplicates.
+    was declared, and officials merge suspected duplicates. Finding someone writes nothing, so
+    it adds no audit row of its own (the visitor is shown nothing about the person found): the
+    caller's row for what it writes names the person (``checkin.create``: ``person_ids``;
+    ``declaration.submit``: ``person_id``). Creating someone is audited (``person.create``).
     """
     with transaction.atomic():
         match = person_find_match(data)
         if match is not None:
-            audit(actor=None, action="person.match", target=match, details={"source": Person.Source.VISITOR})
             return match, False
         person = _create_person(actor=None, data=data, source=Person.Source.VISITOR)
         audit(actor=None, action="person.create", target=person, details={"source": Person.Source.VISITOR})

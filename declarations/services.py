@@ -45,7 +45,7 @@ def declaration_submit(*, actor: Actor, person: Person, data: DeclarationData) -
             actor=actor,
             action="declaration.submit",
             target=declaration,
-            details={"kind": declaration.kind, "risk": declaration.risk},
+            details={"kind": declaration.kind, "risk": declaration.risk, "person_id": person.pk},
         )
     return declaration
 

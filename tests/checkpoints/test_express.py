@@ -92,7 +92,11 @@ def effects(run) -> dict[str, Any]:
                 **a.details,
                 **{
                     k: relabel(a.details[k], labels)
-                    for k, labels in (("declaration_ids", declaration_label), ("flagged_ids", checkin_label))
+                    for k, labels in (
+                        ("declaration_ids", declaration_label),
+                        ("flagged_ids", checkin_label),
+                        ("person_ids", {str(pk): name for pk, name in names.items()}),
+                    )
                     if k in a.details
                 },
             },
@@ -176,7 +180,8 @@ def test_a_returning_visitor_found_by_id_number(known):
     general, fast, calls = both(known.qr_token, declare(phone="0912 345 678"))
     assert_same(general, fast, calls)
     assert fast["people_added"] == 0
-    assert [a["action"] for a in fast["audit"]] == ["checkin.create", "person.match"]
+    assert fast["audit"][0]["details"]["person_ids"] == ["Nguyễn Văn An"]
+    assert [a["action"] for a in fast["audit"]] == ["checkin.create"]
 
 
 def test_found_by_phone_name_and_birth_date_whatever_the_spelling(known):
@@ -230,7 +235,7 @@ def test_a_household_of_known_people_each_with_their_own_answers_alerts_once(kno
     assert fast["alerts"] == 1 and fast["alerted_first_checkin"]
     flagged = next(a for a in fast["audit"] if a["action"] == "checkin.create")["details"]["flagged_ids"]
     assert flagged == ["checkin 0", "checkin 1"]
-    assert len(fast["audit"]) == 4  # three person.match, one checkin.create
+    assert len(fast["audit"]) == 1  # finding people writes nothing: the check-in's row names them
 
 
 def test_exposure_is_the_higher_risk(known):
@@ -280,7 +285,7 @@ def test_a_replay_writes_nothing_more(known):
     assert_same(general, fast, calls)
     assert fast["stored"] is False
     assert len(fast["checkins"]) == 1
-    assert [a["action"] for a in fast["audit"]] == ["checkin.create", "person.match"]
+    assert [a["action"] for a in fast["audit"]] == ["checkin.create"]
 
 
 def test_a_merged_person_is_not_matched(known):
