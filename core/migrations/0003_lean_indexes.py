@@ -5,6 +5,18 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def restore_sqlite_trigger(apps, schema_editor):
+    """SQLite rebuilds the table to alter a field, dropping 0002's append-only trigger."""
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("DROP TRIGGER IF EXISTS core_auditlog_no_update;")
+        schema_editor.execute(
+            """
+            CREATE TRIGGER core_auditlog_no_update BEFORE UPDATE ON core_auditlog
+            BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+            """
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -31,4 +43,5 @@ class Migration(migrations.Migration):
             model_name='auditlog',
             index=models.Index(condition=models.Q(('actor__isnull', False)), fields=['actor'], name='auditlog_actor'),
         ),
+        migrations.RunPython(restore_sqlite_trigger, migrations.RunPython.noop),
     ]
