@@ -137,26 +137,22 @@ def initial_from(data: QueryDict, prefix: str = "") -> dict[str, Any]:
     }
 
 
-def _code_choices(items: tuple[codes.Code, ...]) -> list[tuple[str, Any]]:
-    return [(item.code, item.label) for item in items]
+def _codes_field(label: Any, items: tuple[codes.Code, ...]) -> forms.MultipleChoiceField:
+    """Ticks from a versioned code list (symptoms, exposures); none ticked is a valid answer."""
+    return forms.MultipleChoiceField(
+        label=label,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(item.code, item.label) for item in items],
+    )
 
 
 class DeclarationForm(IdentityForm):
     places_visited = forms.CharField(
         label=_("Nơi đã đến trong 14 ngày qua (nếu có)"), max_length=500, required=False
     )
-    symptoms = forms.MultipleChoiceField(
-        label=_("Trong 14 ngày qua, bạn có dấu hiệu nào sau đây?"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=_code_choices(codes.symptoms()),
-    )
-    exposures = forms.MultipleChoiceField(
-        label=_("Trong 14 ngày qua, bạn có:"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=_code_choices(codes.exposures()),
-    )
+    symptoms = _codes_field(_("Trong 14 ngày qua, bạn có dấu hiệu nào sau đây?"), codes.symptoms())
+    exposures = _codes_field(_("Trong 14 ngày qua, bạn có:"), codes.exposures())
 
     def declaration_data(self) -> DeclarationData:
         return DeclarationData(
@@ -202,18 +198,8 @@ class MemberForm(forms.Form):
     birth_year = forms.IntegerField(label=_("Năm sinh"), required=False, min_value=1900)
     sex = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), *SEX_CHOICES], required=False)
     # The member's own answers: nothing ticked means nothing declared for this person.
-    symptoms = forms.MultipleChoiceField(
-        label=_("Người này có dấu hiệu nào sau đây?"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=_code_choices(codes.symptoms()),
-    )
-    exposures = forms.MultipleChoiceField(
-        label=_("Người này có:"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=_code_choices(codes.exposures()),
-    )
+    symptoms = _codes_field(_("Người này có dấu hiệu nào sau đây?"), codes.symptoms())
+    exposures = _codes_field(_("Người này có:"), codes.exposures())
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
