@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AddIndexConcurrently, RemoveIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # On PostgreSQL the index is built CONCURRENTLY: check-ins keep being written meanwhile.
+    atomic = False
 
     dependencies = [
         ('checkpoints', '0002_initial'),
@@ -14,12 +18,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='checkin',
             index=models.Index(fields=['checkpoint', 'checked_in_at', 'checked_out_at'], name='checkin_point_time_out'),
         ),
         # After the new index exists: operators' lists and check-outs always have one.
-        migrations.RemoveIndex(
+        RemoveIndexConcurrently(
             model_name='checkin',
             name='checkin_point_time',
         ),

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AddIndexConcurrently
+
 
 def restore_sqlite_trigger(apps, schema_editor):
     """SQLite rebuilds the table to alter a field, dropping 0002's append-only trigger."""
@@ -18,6 +20,8 @@ def restore_sqlite_trigger(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # On PostgreSQL the indexes are built CONCURRENTLY: inserts keep flowing meanwhile.
+    atomic = False
 
     dependencies = [
         ('core', '0002_roles_and_audit_guard'),
@@ -35,11 +39,11 @@ class Migration(migrations.Migration):
             name='actor',
             field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người thực hiện'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='auditlog',
             index=models.Index(fields=['action'], name='auditlog_action'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='auditlog',
             index=models.Index(condition=models.Q(('actor__isnull', False)), fields=['actor'], name='auditlog_actor'),
         ),

@@ -4,8 +4,12 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_operations import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # On PostgreSQL the indexes are built CONCURRENTLY: inserts keep flowing meanwhile.
+    atomic = False
 
     dependencies = [
         ('core', '0003_lean_indexes'),
@@ -34,19 +38,19 @@ class Migration(migrations.Migration):
             name='travel_to',
             field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.administrativeunit', verbose_name='đến (tỉnh/thành phố)'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='declaration',
             index=models.Index(condition=models.Q(('address_unit__isnull', False)), fields=['address_unit'], name='declaration_address_unit'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='declaration',
             index=models.Index(condition=models.Q(('travel_from__isnull', False)), fields=['travel_from'], name='declaration_travel_from'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='declaration',
             index=models.Index(condition=models.Q(('travel_to__isnull', False)), fields=['travel_to'], name='declaration_travel_to'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='declaration',
             index=models.Index(condition=models.Q(('entered_by__isnull', False)), fields=['entered_by'], name='declaration_entered_by'),
         ),
