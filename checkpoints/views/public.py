@@ -100,7 +100,10 @@ def _render(
             "quick": quick,
             "notice": notice_text(),
             "error": error,
-            "remember_checked": request.method == "GET" or bool(request.POST.get("remember")),
+            # Opt-in: ticked only by the visitor (or kept ticked once they chose it earlier).
+            "remember_checked": bool(request.POST.get("remember"))
+            if request.method == "POST"
+            else _remembered(request) is not None,
         },
         status=status,
     )

@@ -116,8 +116,14 @@ def test_each_member_declares_their_own_health_answers(client, checkpoint):
         **{"m0-full_name": "Nguyễn Thị Bé", "m0-birth_year": "2016", "m0-exposures": ["case_contact"]},
         **{"m1-full_name": "Nguyễn Văn Cu", "m1-birth_year": "2019"},
     )
-    assert client.post(url(checkpoint), data).status_code == 302
+    response = client.post(url(checkpoint), data)
+    assert response.status_code == 302
     rows = {d.full_name: d for d in Declaration.objects.all()}
+    # The guard sees at a glance who in the group declared what.
+    done = client.get(response["Location"]).content.decode()
+    assert "Nguyễn Văn An — <strong>! Có triệu chứng</strong>" in done
+    assert "Nguyễn Thị Bé — <strong>! Có yếu tố dịch tễ</strong>" in done
+    assert "<li>Nguyễn Văn Cu</li>" in done
     assert (rows["Nguyễn Văn An"].symptoms, rows["Nguyễn Văn An"].risk) == (["fever", "cough"], "symptoms")
     assert (rows["Nguyễn Thị Bé"].symptoms, rows["Nguyễn Thị Bé"].exposures) == ([], ["case_contact"])
     assert rows["Nguyễn Thị Bé"].risk == "exposure"
@@ -158,6 +164,20 @@ def test_remember_me_gives_a_one_tap_checkin(client, checkpoint):
     assert CheckIn.objects.count() == 2 and Person.objects.count() == 1
     client.post(reverse("checkpoints:forget", kwargs={"token": checkpoint.qr_token}))
     assert 'name="quick"' not in client.get(url(checkpoint)).content.decode()
+
+
+REMEMBER_BOX = re.compile(r'<input type="checkbox" name="remember" value="1"( checked)?>')
+
+
+def test_remember_me_is_opt_in(client, checkpoint):
+    """Nothing personal stays on a phone (perhaps borrowed) unless its user ticks the box."""
+    assert REMEMBER_BOX.search(client.get(url(checkpoint)).content.decode()).group(1) is None
+    client.post(url(checkpoint), form_data())
+    assert "cp_me" not in client.cookies
+    # A visitor who chose it earlier finds it still ticked when editing their details.
+    client.post(url(checkpoint), form_data(remember="1"))
+    page = client.get(url(checkpoint) + "?edit=1").content.decode()
+    assert REMEMBER_BOX.search(page).group(1) == " checked"
 
 
 @override_settings(CHECKIN_RATE_PER_DEVICE=2)
