@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,25 @@ def needs_postgres() -> str:
     except Exception as exc:
         unavailable(f"PostgreSQL at {url} is unavailable ({type(exc).__name__})")
     return url
+
+
+@pytest.fixture
+def scratch_database(needs_postgres: str) -> Iterator[str]:
+    """A throw-away PostgreSQL database beside the test one (for ``manage.py migrate`` runs in
+    child processes); yields its URL and drops it afterwards."""
+    import psycopg2
+
+    name = f"portal_scratch_{uuid.uuid4().hex[:10]}"
+    admin = psycopg2.connect(needs_postgres)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{needs_postgres.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 import io
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
@@ -31,24 +29,6 @@ def test_index_sql_is_concurrent_on_postgresql_and_plain_elsewhere(app, migratio
         assert "BEGIN;" not in sql  # atomic = False: CONCURRENTLY cannot run in a transaction
     else:
         assert f'CREATE INDEX "{index}"' in sql
-
-
-@pytest.fixture
-def scratch_database(needs_postgres: str) -> Iterator[str]:
-    """A throw-away PostgreSQL database; yields its URL."""
-    import psycopg2
-
-    name = f"portal_migops_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(needs_postgres)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{needs_postgres.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def _migrate(env: dict[str, str], *args: str) -> None:

@@ -31,21 +31,25 @@ def test_code_lists_are_versioned():
         DeclarationData(person=person_data(), notice_version="1999")
 
 
-def test_standalone_travel_declaration(client, province):
-    get = client.get(reverse("declarations:declare"))
-    assert get.status_code == 200 and 'name="travel_to"' in get.content.decode()
-    data = {
-        "travel_from": str(province.pk),
-        "travel_to": str(province.pk),
+def travel_form(home_province, **overrides):
+    """A domestic-travel declaration as the public form posts it."""
+    return {
+        "travel_from": str(home_province.pk),
+        "travel_to": str(home_province.pk),
         "travel_date": timezone.localdate().isoformat(),
         "transport": "Xe khách",
         "full_name": "Trần Thị Đi",
         "birth_year": "1980",
         "sex": "female",
         "phone": "0913000999",
-        "symptoms": ["fever"],
-        "province": str(province.pk),
+        **overrides,
     }
+
+
+def test_standalone_travel_declaration(client, province):
+    get = client.get(reverse("declarations:declare"))
+    assert get.status_code == 200 and 'name="travel_to"' in get.content.decode()
+    data = travel_form(province, symptoms=["fever"], province=str(province.pk))
     response = client.post(reverse("declarations:declare"), data)
     assert response.status_code == 200 and "Đã gửi khai báo y tế" in response.content.decode()
     declaration = Declaration.objects.get()
@@ -117,16 +121,7 @@ def test_travel_declaration_api(province):
 def test_declarations_are_rate_limited_per_device_keeping_the_form(client, province):
     client.get(reverse("declarations:declare"))
     assert client.cookies["cp_dev"].value  # the page gives the phone its device cookie
-    data = {
-        "travel_from": str(province.pk),
-        "travel_to": str(province.pk),
-        "travel_date": timezone.localdate().isoformat(),
-        "transport": "Xe khách",
-        "full_name": "Trần Thị Đi",
-        "birth_year": "1980",
-        "sex": "female",
-        "phone": "0913000999",
-    }
+    data = travel_form(province)
     for _i in range(2):
         assert client.post(reverse("declarations:declare"), data).status_code == 200
     response = client.post(reverse("declarations:declare"), {**data, "transport": "Tàu hỏa"})

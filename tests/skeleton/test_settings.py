@@ -4,7 +4,6 @@ import base64
 import os
 import subprocess
 import sys
-import uuid
 
 import pytest
 
@@ -85,26 +84,13 @@ def test_production_check_deploy_reports_no_issues():
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_production_migrates_a_fresh_postgresql_database(needs_postgres):
+def test_production_migrates_a_fresh_postgresql_database(scratch_database):
     """What the compose file's ``migrate`` step runs, against a throw-away database."""
-    import psycopg2
-
-    name = f"portal_prodcheck_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(needs_postgres)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        base = needs_postgres.rsplit("/", 1)[0]
-        env = production_env(DATABASE_URL=f"{base}/{name}")
-        result = run_manage(["migrate", "--noinput"], env, timeout=300)
-        assert result.returncode == 0, result.stdout + result.stderr
-        result = run_manage(["makemigrations", "--check", "--dry-run"], env)
-        assert result.returncode == 0, result.stdout + result.stderr
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    env = production_env(DATABASE_URL=scratch_database)
+    result = run_manage(["migrate", "--noinput"], env, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = run_manage(["makemigrations", "--check", "--dry-run"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_embedded_mode_runs_sqlite_in_wal(tmp_path):
