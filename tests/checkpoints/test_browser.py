@@ -13,7 +13,7 @@ from checkpoints import qr
 from checkpoints.models import CheckIn
 from declarations.models import Declaration
 from tests.checkpoints.conftest import at, visit
-from tests.conftest import unavailable
+from tests.conftest import CHROMIUM_ARGS, unavailable
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PHONE = {"width": 375, "height": 740}
@@ -129,6 +129,55 @@ def test_operator_scans_then_keys_in_a_paper_form(browser, live_server, checkpoi
     assert paper.person.full_name == "Đỗ Thị Giấy" and paper.person.sex == "female"
     assert paper.entered_by == operator and Declaration.objects.get(checkins=paper).source == "paper"
     assert CheckIn.objects.filter(method=CheckIn.Method.STAFF, entered_by=operator).count() == 1
+
+
+def _camera_video(path, text: str) -> None:
+    """A Y4M clip for Chromium's fake camera: a phone held over a visitor's QR code."""
+    import qrcode
+    from PIL import Image
+
+    width, height = 640, 480
+    code = qrcode.make(text, border=4).get_image().convert("L").resize((400, 400), Image.NEAREST)
+    frame = Image.new("L", (width, height), 200)
+    frame.paste(code, ((width - 400) // 2, (height - 400) // 2))
+    chroma = bytes([128]) * (width // 2 * height // 2) * 2  # grey: no colour
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _frame in range(10):
+            out.write(b"FRAME\n" + frame.tobytes() + chroma)
+
+
+def test_operator_scans_a_visitors_code_with_the_phone_camera(
+    _playwright_browser, needs_chromium, live_server, checkpoint, operator, tmp_path, screenshot_dir
+):
+    """Linux Chromium has no BarcodeDetector, so this runs the jsQR path of static/js/scan_camera.js
+    (the one iPhones take) on a fake camera that films a chip ID card's QR code."""
+    video = tmp_path / "camera.y4m"
+    _camera_video(video, "038090005678||Hoàng Văn Cam|07081990|Nam|Thôn 3, Đông Sơn|01012021")
+    camera_browser = _playwright_browser.browser_type.launch(
+        executable_path=needs_chromium,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        context = camera_browser.new_context(locale="vi-VN", viewport=PHONE)
+        context.grant_permissions(["camera"], origin=live_server.url)
+        page = context.new_page()
+        _login(page, live_server, operator, reverse("checkpoints:scan", kwargs={"pk": checkpoint.pk}))
+        assert not page.evaluate("'BarcodeDetector' in window")
+        with page.expect_navigation(timeout=20_000):
+            page.get_by_role("button", name="Dùng camera điện thoại").click()
+        assert "Đã ghi nhận vào: Hoàng Văn ***" in page.content()
+        page.screenshot(path=str(screenshot_dir / "scan-camera-phone.png"), full_page=True)
+    finally:
+        camera_browser.close()
+    row = CheckIn.objects.get()
+    assert (row.method, row.entered_by) == (CheckIn.Method.STAFF, operator)
+    assert row.person.full_name == "Hoàng Văn Cam"  # UTF-8 of the QR code decoded as such
 
 
 def test_tracing_finds_the_co_present_visitors(
