@@ -137,7 +137,7 @@ def _camera_video(path, text: str) -> None:
     from PIL import Image
 
     width, height = 640, 480
-    code = qrcode.make(text, border=4).get_image().convert("L").resize((400, 400), Image.NEAREST)
+    code = qrcode.make(text, border=4).get_image().convert("L").resize((400, 400), Image.Resampling.NEAREST)
     frame = Image.new("L", (width, height), 200)
     frame.paste(code, ((width - 400) // 2, (height - 400) // 2))
     chroma = bytes([128]) * (width // 2 * height // 2) * 2  # grey: no colour
