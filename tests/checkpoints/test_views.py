@@ -4,6 +4,7 @@ import re
 import uuid
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -173,6 +174,12 @@ def remember_ticked(page: str) -> bool:
     box = REMEMBER_BOX.search(page)
     assert box is not None, "no remember-me box on the page"
     return box.group(1) is not None
+
+
+def test_visit_page_in_english_names_the_checkpoint_in_the_singular(client, checkpoint):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(url(checkpoint)).content.decode()
+    assert "<small>Checkpoint</small>" in text and "Submit the declaration" in text
 
 
 def test_remember_me_is_opt_in(client, checkpoint):
