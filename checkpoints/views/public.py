@@ -87,6 +87,7 @@ def _render(
     status: int = 200,
     quick: dict[str, Any] | None = None,
     error: str = "",
+    remembered: bool = False,
 ) -> HttpResponse:
     response = render(
         request,
@@ -101,9 +102,9 @@ def _render(
             "notice": notice_text(),
             "error": error,
             # Opt-in: ticked only by the visitor (or kept ticked once they chose it earlier).
-            "remember_checked": bool(request.POST.get("remember"))
-            if request.method == "POST"
-            else _remembered(request) is not None,
+            "remember_checked": (
+                bool(request.POST.get("remember")) if request.method == "POST" else remembered
+            ),
         },
         status=status,
     )
@@ -122,7 +123,9 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
         form = DeclarationForm(initial=remembered or {})
         members = [MemberForm(prefix=f"m{i}") for i in range(MEMBER_SLOTS)]
         quick = remembered if remembered and "edit" not in request.GET else None
-        return _render(request, checkpoint, form, members, uuid.uuid4(), quick=quick)
+        return _render(
+            request, checkpoint, form, members, uuid.uuid4(), quick=quick, remembered=remembered is not None
+        )
 
     data = request.POST.copy()
     quick = None

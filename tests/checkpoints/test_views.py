@@ -167,6 +167,12 @@ def test_remember_me_gives_a_one_tap_checkin(client, checkpoint):
     assert 'name="quick"' not in client.get(url(checkpoint)).content.decode()
 
 
+def test_visit_page_in_english_names_the_checkpoint_in_the_singular(client, checkpoint):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(url(checkpoint)).content.decode()
+    assert "<small>Checkpoint</small>" in text and "Submit the declaration" in text
+
+
 REMEMBER_BOX = re.compile(r'<input type="checkbox" name="remember" value="1"( checked)?>')
 
 
@@ -174,12 +180,6 @@ def remember_ticked(page: str) -> bool:
     box = REMEMBER_BOX.search(page)
     assert box is not None, "no remember-me box on the page"
     return box.group(1) is not None
-
-
-def test_visit_page_in_english_names_the_checkpoint_in_the_singular(client, checkpoint):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    text = client.get(url(checkpoint)).content.decode()
-    assert "<small>Checkpoint</small>" in text and "Submit the declaration" in text
 
 
 def test_remember_me_is_opt_in(client, checkpoint):
