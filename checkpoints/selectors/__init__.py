@@ -20,8 +20,10 @@ from checkpoints.selectors.statistics import (
     adoption_figures,
     checkin_stats,
     checkin_totals,
+    checkpoints_registered_before,
     live_stats,
     measured_by_organization,
+    silent_checkpoint_ids,
     silent_checkpoints,
 )
 from checkpoints.selectors.tracing import (
@@ -54,10 +56,12 @@ __all__ = [
     "checkpoints_approvable_by",
     "checkpoints_manageable_by",
     "checkpoints_operated_by",
+    "checkpoints_registered_before",
     "checkpoints_visible_to",
     "identities_for",
     "live_stats",
     "measured_by_organization",
+    "silent_checkpoint_ids",
     "silent_checkpoints",
     "trace_case",
     "trace_checkpoint",

@@ -2,6 +2,7 @@
 adoption figures."""
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -162,3 +163,22 @@ def measured_by_organization(start: datetime.date, end: datetime.date) -> dict[i
         if org_id is not None:
             measured.setdefault(org_id, {"checkpoints": 0, "scans": 0})["scans"] += counts["total"]
     return measured
+
+
+def checkpoints_registered_before(end: datetime.datetime) -> list[dict[str, Any]]:
+    """Every checkpoint registered before ``end``, as the reports need it (system read): id,
+    unit_id, organization_id, organization__name, status, decided_at, approved (status)."""
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in Checkpoint.objects.filter(registered_at__lt=end).values(
+            "id", "unit_id", "organization_id", "organization__name", "status", "decided_at"
+        )
+    ]
+    for row in rows:
+        row["approved"] = row["status"] == Checkpoint.Status.APPROVED
+    return rows
+
+
+def silent_checkpoint_ids(*, now: datetime.datetime, among: Iterable[int]) -> set[int]:
+    """Which of ``among`` were silent at ``now`` (see ``silent_checkpoints``)."""
+    return set(silent_checkpoints(now=now).filter(pk__in=list(among)).values_list("pk", flat=True))
