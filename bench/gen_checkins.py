@@ -96,7 +96,7 @@ def main() -> None:
     from django.utils import timezone
 
     from checkpoints.models import Checkpoint
-    from checkpoints.selectors import local_midnight, retention_cutoff
+    from checkpoints.retention import local_midnight, retention_cutoff
     from core import selectors as core_selectors
     from core.crypto import encrypt, lookup_hash
     from core.models import AdministrativeUnit, Organization

@@ -50,7 +50,8 @@ sys.path.insert(0, {base!r})
 from bench.common import setup_django
 setup_django()
 from checkpoints import services
-rollup = services._rollup
+from checkpoints.services import maintenance
+rollup = maintenance._rollup
 spent = []
 def timed_rollup(before):  # measurement only: how much of the purge the roll-up takes
     t = time.perf_counter()
@@ -58,7 +59,7 @@ def timed_rollup(before):  # measurement only: how much of the purge the roll-up
         return rollup(before)
     finally:
         spent.append(time.perf_counter() - t)
-services._rollup = timed_rollup
+maintenance._rollup = timed_rollup
 t = time.perf_counter()
 deleted = services.checkins_purge_expired(actor=None)
 print(json.dumps({{"deleted": deleted, "seconds": time.perf_counter() - t, "rollup_seconds": sum(spent)}}))
@@ -177,7 +178,7 @@ def main() -> None:
     from django.utils import timezone
 
     from checkpoints.models import Checkpoint
-    from checkpoints.selectors import retention_cutoff
+    from checkpoints.retention import retention_cutoff
 
     cutoff = retention_cutoff()
 

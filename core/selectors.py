@@ -132,6 +132,25 @@ def reporting_units(*, scheme: str | None = None) -> QuerySet[AdministrativeUnit
     )
 
 
+def reporting_unit_map(*, scheme: str | None = None) -> dict[int, int]:
+    """Every unit id of the province -> the id of its unit at the reporting level."""
+    province = province_unit(scheme=scheme)
+    rows: dict[int, dict[str, Any]] = {
+        u["id"]: dict(u)
+        for u in AdministrativeUnit.objects.filter(
+            Q(pk=province.pk) | Q(parent=province) | Q(parent__parent=province)
+        ).values("id", "parent_id", "level")
+    }
+    mapping: dict[int, int] = {}
+    for unit_id in rows:
+        current: dict[str, Any] | None = rows[unit_id]
+        while current is not None and current["level"] != settings.REPORTING_LEVEL:
+            current = rows.get(current["parent_id"])
+        if current is not None:
+            mapping[unit_id] = current["id"]
+    return mapping
+
+
 def reporting_unit_of(unit: AdministrativeUnit) -> AdministrativeUnit:
     """The unit at the reporting level that contains ``unit`` (itself if already there)."""
     current: AdministrativeUnit | None = unit
@@ -211,3 +230,9 @@ def messages_visible_to(user: User) -> QuerySet[OutboundMessage]:
     if not user_can(user, Cap.VIEW_MESSAGES):
         return OutboundMessage.objects.none()
     return OutboundMessage.objects.all()
+
+
+def message_recipients(*, purpose: str) -> set[str]:
+    """Who was already sent (or queued) a message for ``purpose`` (system read: a retried
+    delivery task skips them)."""
+    return set(OutboundMessage.objects.filter(purpose=purpose).values_list("recipient", flat=True))

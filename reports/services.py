@@ -235,7 +235,7 @@ def report_deliver(*, report_id: int) -> list[OutboundMessage]:
     if report.status != Report.Status.DONE:
         raise ValidationError(_("Báo cáo chưa tạo xong."))
     purpose = f"report:{report.pk}"
-    already = {m.recipient for m in OutboundMessage.objects.filter(purpose=purpose)}
+    already = core_selectors.message_recipients(purpose=purpose)
     with report.pdf.open("rb") as handle:
         pdf = handle.read()
     sent = []

@@ -364,3 +364,61 @@ def adoption_summary(period_start: datetime.date) -> dict[str, Any]:
         "totals": {**totals, "install_rate": _rate(totals["staff_with_app"], totals["staff_count"])},
         "rows": rows,
     }
+
+
+# --- Figures for the reports (system reads: the whole province) ----------------------------
+
+
+def meetings_in_period(start: datetime.datetime, end: datetime.datetime) -> list[Any]:
+    """Meetings starting in ``[start, end)``, each with ``n_conclusions`` (annotated)."""
+    return list(
+        Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .annotate(n_conclusions=Count("conclusions"))
+        .order_by("starts_at")
+    )
+
+
+def assignment_figures(start: datetime.datetime, end: datetime.datetime) -> dict[str, Any]:
+    """Assignments given and completed in ``[start, end)``; in progress and overdue now
+    (``overdue``: the assignments themselves, by due date)."""
+    assignments = Assignment.objects.select_related("assignee_member", "assignee_organization")
+    return {
+        "created": assignments.filter(created_at__gte=start, created_at__lt=end).count(),
+        "done": assignments.filter(completed_at__gte=start, completed_at__lt=end).count(),
+        "in_progress": assignments.filter(
+            status__in=[Assignment.Status.NEW, Assignment.Status.IN_PROGRESS]
+        ).count(),
+        "overdue": list(assignments.filter(status=Assignment.Status.OVERDUE).order_by("due_on", "pk")),
+    }
+
+
+def proposals_in_period(start: datetime.datetime, end: datetime.datetime) -> list[Proposal]:
+    """Proposals submitted or decided in ``[start, end)``, by submission time."""
+    return list(
+        Proposal.objects.filter(
+            Q(submitted_at__gte=start, submitted_at__lt=end) | Q(decided_at__gte=start, decided_at__lt=end)
+        )
+        .select_related("submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+def proposals_pending(before: datetime.datetime) -> list[Proposal]:
+    """Proposals submitted before ``before`` and not yet settled (open or waiting for information)."""
+    return list(
+        Proposal.objects.filter(
+            status__in=[Proposal.Status.OPEN, Proposal.Status.NEEDS_INFO], submitted_at__lt=before
+        )
+        .select_related("submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+def usage_report_problems(period_start: datetime.date, period_end: datetime.date) -> list[UsageReport]:
+    """Usage reports overlapping the period that name problems, by organization and week."""
+    return list(
+        UsageReport.objects.filter(period_start__lte=period_end, period_end__gte=period_start)
+        .exclude(problems="")
+        .select_related("organization")
+        .order_by("organization__name", "period_start")
+    )

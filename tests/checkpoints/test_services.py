@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
-from checkpoints import intake, selectors, services
+from checkpoints import intake, retention, selectors, services
 from checkpoints.models import CheckIn, CheckinDailyStat, Checkpoint, RevokedQrCode
 from core.models import AuditLog, OutboundMessage, Person
 from core.roles import Role
@@ -283,7 +283,7 @@ def test_purge_walks_batches_forward_without_skipping(checkpoint):
     """Batches continue from the last one's final instant: rows sharing it across a batch
     boundary, rows a microsecond before the cutoff and at it are all handled as before."""
     template = visit(checkpoint)[0]
-    cutoff = selectors.retention_cutoff()
+    cutoff = retention.retention_cutoff()
     tick = datetime.timedelta(microseconds=1)
     instants = [cutoff - datetime.timedelta(hours=h) for h in (30, 30, 30, 29, 29, 5, 5, 5, 5, 1)]
     instants += [cutoff - tick, cutoff, cutoff + tick]

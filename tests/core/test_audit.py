@@ -3,6 +3,7 @@
 import datetime
 import importlib
 import inspect
+import pkgutil
 
 import pytest
 from django.conf import settings
@@ -136,9 +137,16 @@ def discover_services() -> set[str]:
             module = importlib.import_module(f"{app}.services")
         except ModuleNotFoundError:
             continue
-        for name, func in inspect.getmembers(module, inspect.isfunction):
-            if func.__module__ == module.__name__ and not name.startswith("_"):
-                found.add(f"{module.__name__}.{name}")
+        # A package (split by entity) re-exports its modules' functions: read each module.
+        modules = [module] + [
+            importlib.import_module(f"{module.__name__}.{info.name}")
+            for info in pkgutil.iter_modules(getattr(module, "__path__", []))
+            if not info.name.startswith("_")
+        ]
+        for part in modules:
+            for name, func in inspect.getmembers(part, inspect.isfunction):
+                if func.__module__ == part.__name__ and not name.startswith("_"):
+                    found.add(f"{module.__name__}.{name}")
     return found - NOT_SERVICES
 
 

@@ -1,0 +1,44 @@
+"""Every write of the checkpoints app: ``<entity>_<action>(*, actor, ...)``, one audit row each.
+
+A visitor's check-in is composed by ``checkpoints.intake``: ``core.services.person_resolve_for_visitor``
+for each person, then ``checkin_create`` here, in one transaction.
+
+The package splits by topic (registration, check-ins, periodic maintenance); callers import
+from ``checkpoints.services``.
+"""
+
+from checkpoints.services.checkins import (
+    checkin_alert_mark,
+    checkin_checkout,
+    checkin_create,
+    estimated_checkout,
+)
+from checkpoints.services.maintenance import (
+    checkin_stats_rollup,
+    checkins_purge_expired,
+    checkpoints_mark_silent,
+)
+from checkpoints.services.registration import (
+    CHECKPOINT_FIELDS,
+    checkpoint_decide,
+    checkpoint_operators_set,
+    checkpoint_qr_reissue,
+    checkpoint_register,
+    checkpoint_update,
+)
+
+__all__ = [
+    "CHECKPOINT_FIELDS",
+    "checkin_alert_mark",
+    "checkin_checkout",
+    "checkin_create",
+    "checkin_stats_rollup",
+    "checkins_purge_expired",
+    "checkpoint_decide",
+    "checkpoint_operators_set",
+    "checkpoint_qr_reissue",
+    "checkpoint_register",
+    "checkpoint_update",
+    "checkpoints_mark_silent",
+    "estimated_checkout",
+]

@@ -1,0 +1,237 @@
+"""Check-in and check-out, and the one-time alert mark of a flagged submission.
+
+A visitor's check-in is composed by ``checkpoints.intake``: ``core.services.person_resolve_for_visitor``
+for each person, then ``checkin_create`` here, in one transaction.
+"""
+
+import datetime
+import uuid
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from checkpoints import selectors
+from checkpoints.models import CheckIn, Checkpoint
+from checkpoints.notify import alert_if_flagged
+from checkpoints.retention import retention_cutoff
+from checkpoints.services._common import Actor, human, require
+from core.audit import audit
+from core.models import Person
+from core.roles import Cap
+from declarations.data import DeclarationData, build_declaration
+from declarations.models import Declaration
+
+
+def _may_operate(actor: Actor, checkpoint: Checkpoint) -> None:
+    if actor is None:
+        return
+    if not selectors.checkpoints_operated_by(actor).filter(pk=checkpoint.pk).exists():
+        raise PermissionDenied(_("Bạn không phải nhân viên của điểm kiểm dịch này."))
+
+
+def estimated_checkout(
+    checkpoint: Checkpoint, checked_in_at: datetime.datetime
+) -> tuple[datetime.datetime, str]:
+    """Closing time if it comes before the default duration ends, else the default duration."""
+    default = checked_in_at + datetime.timedelta(minutes=settings.CHECKIN_DEFAULT_MINUTES)
+    if checkpoint.closes_at:
+        local = timezone.localtime(checked_in_at)
+        closing = local.replace(
+            hour=checkpoint.closes_at.hour, minute=checkpoint.closes_at.minute, second=0, microsecond=0
+        )
+        if checked_in_at < closing < default:
+            return closing, CheckIn.Checkout.CLOSING
+    return default, CheckIn.Checkout.DEFAULT
+
+
+def checkin_create(
+    *,
+    actor: Actor,
+    checkpoint: Checkpoint,
+    entries: Sequence[tuple[Person, DeclarationData]],
+    method: str,
+    submission: uuid.UUID | None = None,
+    checked_in_at: datetime.datetime | None = None,
+) -> list[CheckIn]:
+    """Records one submission: the declarant (first entry) and household members, each with a
+    declaration and a check-in. Idempotent on ``submission``: a retry returns the stored rows.
+
+    Visitors (``actor=None``) check themselves in now; operators scan (``staff``) or key in
+    paper forms (``paper``, with the time written on the form).
+    """
+    if not entries:
+        raise ValidationError(_("Chưa có người nào để ghi nhận."))
+    if method == CheckIn.Method.SELF:
+        if checked_in_at is not None:
+            raise ValidationError(_("Người dân tự quét chỉ ghi nhận thời điểm hiện tại."))
+    else:
+        if actor is None or not actor.is_authenticated:
+            raise PermissionDenied(_("Chỉ nhân viên điểm kiểm dịch được quét mã hoặc nhập tờ khai giấy."))
+        require(actor, Cap.OPERATE_CHECKPOINTS)
+        _may_operate(actor, checkpoint)
+    if checkpoint.status != Checkpoint.Status.APPROVED:
+        raise ValidationError(_("Điểm kiểm dịch này chưa được duyệt."))
+    now = timezone.now()
+    at = checked_in_at or now
+    if at > now + datetime.timedelta(minutes=5):
+        raise ValidationError(_("Thời điểm vào không được ở tương lai."))
+    if at < retention_cutoff(now):
+        raise ValidationError(
+            _("Tờ khai cũ hơn %(days)s ngày (thời hạn lưu trữ) không được nhập.")
+            % {"days": settings.CHECKIN_RETENTION_DAYS}
+        )
+    # Idempotent on ``submission`` through the unique (submission, position) constraint: a
+    # replay fails its insert below and returns the stored rows. No look-up first: callers
+    # (``intake``) already looked before resolving anyone, and a look-up per check-in was a
+    # round trip on the hottest path (docs/benchmarks.md, check-in under load).
+    submission = submission or uuid.uuid4()
+    out, out_method = estimated_checkout(checkpoint, at)
+    source = {
+        CheckIn.Method.SELF: Declaration.Source.SELF,
+        CheckIn.Method.STAFF: Declaration.Source.STAFF,
+        CheckIn.Method.PAPER: Declaration.Source.PAPER,
+    }[CheckIn.Method(method)]
+    entered_by = human(actor)
+    try:
+        with transaction.atomic():
+            declarations = [
+                build_declaration(
+                    data,
+                    person=person,
+                    kind=Declaration.Kind.CHECKIN,
+                    source=source,
+                    entered_by=entered_by,
+                    created_at=now,
+                )
+                for person, data in entries
+            ]
+            if len(declarations) == 1:
+                declarations[0].save()
+            else:
+                Declaration.objects.bulk_create(declarations)
+            checkins = [
+                CheckIn(
+                    checkpoint=checkpoint,
+                    person=person,
+                    declaration=declaration,
+                    submission=submission,
+                    position=index,
+                    method=method,
+                    checked_in_at=at,
+                    checked_out_at=out,
+                    checkout_method=out_method,
+                    risk=declaration.risk,
+                    entered_by=entered_by,
+                    created_at=now,
+                )
+                for index, ((person, _data), declaration) in enumerate(
+                    zip(entries, declarations, strict=True)
+                )
+            ]
+            if len(checkins) == 1:
+                checkins[0].save()
+            else:
+                CheckIn.objects.bulk_create(checkins)
+            # Inferred check-out: a visit still open elsewhere ended when this one began.
+            CheckIn.objects.filter(
+                person_id__in=[p.pk for p, _d in entries],
+                checked_in_at__gte=at - datetime.timedelta(hours=settings.CHECKIN_MAX_HOURS),
+                checked_in_at__lt=at,
+                checked_out_at__gt=at,
+                checkout_method__in=[CheckIn.Checkout.DEFAULT, CheckIn.Checkout.CLOSING],
+            ).exclude(checkpoint=checkpoint).update(
+                checked_out_at=at, checkout_method=CheckIn.Checkout.NEXT_CHECKIN
+            )
+            flagged = [c.pk for c in checkins if c.risk != Declaration.Risk.NONE]
+            audit(
+                actor=actor,
+                action="checkin.create",
+                target=checkins[0],
+                target_ids=[c.pk for c in checkins] if len(checkins) > 1 else (),
+                details={
+                    "checkpoint_id": checkpoint.pk,
+                    "method": method,
+                    "person_ids": [p.pk for p, _d in entries],
+                    "declaration_ids": [d.pk for d in declarations],
+                    "flagged_ids": flagged,
+                },
+            )
+            alert_if_flagged(checkins)
+    except IntegrityError:
+        # The same submission was stored before (a retry) or raced in: the first one won.
+        existing = selectors.checkins_of_submission(submission)
+        if existing:
+            return existing
+        raise
+    return checkins
+
+
+def checkin_checkout(
+    *,
+    actor: Actor,
+    checkpoint: Checkpoint,
+    submission: uuid.UUID | None = None,
+    person: Person | None = None,
+    at: datetime.datetime | None = None,
+) -> list[CheckIn]:
+    """A scanned check-out: the visitor taps "check out" (their submission) or an operator
+    scans them again (``person``). Returns the check-ins closed (none if already closed)."""
+    if (submission is None) == (person is None):
+        raise TypeError("give a submission or a person")
+    if actor is not None and actor.is_authenticated:
+        require(actor, Cap.OPERATE_CHECKPOINTS)
+        _may_operate(actor, checkpoint)
+    elif person is not None:
+        raise PermissionDenied(_("Chỉ nhân viên điểm kiểm dịch được quét mã khi ra."))
+    at = at or timezone.now()
+    qs = CheckIn.objects.filter(
+        checkpoint=checkpoint,
+        checked_in_at__lte=at,
+        checked_in_at__gte=at - datetime.timedelta(hours=settings.CHECKIN_MAX_HOURS),
+    ).exclude(checkout_method=CheckIn.Checkout.SCANNED)
+    if submission is not None:
+        qs = qs.filter(submission=submission)
+    else:
+        latest = qs.filter(person=person).order_by("-checked_in_at").first()
+        qs = qs.filter(pk=latest.pk) if latest else qs.none()
+    with transaction.atomic():
+        closed = list(qs.select_for_update())
+        for checkin in closed:
+            checkin.checked_out_at = at
+            checkin.checkout_method = CheckIn.Checkout.SCANNED
+        CheckIn.objects.bulk_update(closed, ["checked_out_at", "checkout_method"])
+        audit(
+            actor=actor,
+            action="checkin.checkout",
+            target=CheckIn,
+            target_ids=[c.pk for c in closed],
+            details={"checkpoint_id": checkpoint.pk, "count": len(closed)},
+        )
+    return closed
+
+
+def checkin_alert_mark(*, checkin_id: int) -> list[CheckIn]:
+    """Marks a flagged submission as alerted, once; returns its flagged check-ins the first time
+    (the alert task then sends the messages), nothing on a retry."""
+    with transaction.atomic():
+        first = CheckIn.objects.select_for_update().filter(pk=checkin_id, alerted_at__isnull=True).first()
+        rows: list[CheckIn] = []
+        if first is not None:
+            rows = list(
+                CheckIn.objects.filter(submission=first.submission, alerted_at__isnull=True)
+                .exclude(risk=Declaration.Risk.NONE)
+                .select_related("checkpoint", "checkpoint__unit")
+            )
+            CheckIn.objects.filter(pk__in=[r.pk for r in rows] + [first.pk]).update(alerted_at=timezone.now())
+        audit(
+            actor=None,
+            action="checkin.alert",
+            target=CheckIn,
+            target_ids=[r.pk for r in rows],
+            details={"checkin_id": checkin_id, "already_alerted": first is None},
+        )
+    return rows

@@ -1,0 +1,44 @@
+"""Every write to shared data: ``<entity>_<action>(*, actor, ...)``, one transaction, one audit row.
+
+Views, APIs, the admin (``save_model``, actions), imports, tasks and management commands all
+call these functions, so there is no back door around the checks and the audit log.
+
+The package splits by what it is about; callers import from ``core.services``.
+"""
+
+from core.services.accounts import user_roles_set, user_save, user_scope_set
+from core.services.merge import duplicate_dismiss, person_merge, persons_purge_orphans
+from core.services.messages import message_deliver, message_send
+from core.services.organizations import ORGANIZATION_FIELDS, organization_create, organization_update
+from core.services.people import (
+    PersonData,
+    name_key,
+    person_create,
+    person_find_match,
+    person_resolve_for_visitor,
+    person_update,
+)
+from core.services.units import UnitRow, unit_population_set, units_load
+
+__all__ = [
+    "ORGANIZATION_FIELDS",
+    "PersonData",
+    "UnitRow",
+    "duplicate_dismiss",
+    "message_deliver",
+    "message_send",
+    "name_key",
+    "organization_create",
+    "organization_update",
+    "person_create",
+    "person_find_match",
+    "person_merge",
+    "person_resolve_for_visitor",
+    "person_update",
+    "persons_purge_orphans",
+    "unit_population_set",
+    "units_load",
+    "user_roles_set",
+    "user_save",
+    "user_scope_set",
+]

@@ -1,0 +1,142 @@
+"""Section: adoption of the checkpoints (per district, per agency beside their usage reports)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from checkpoints.selectors import SCAN_COUNTS
+from reports import formatting
+from reports.data.base import ReportContext, SectionData, Table, pct
+from reports.data.figures import checkpoint_figures
+from reports.models import Section
+from taskforce import selectors as tf_selectors
+
+
+def _district_rows(ctx: ReportContext, figures: dict[str, Any]) -> list[list[Any]]:
+    per_unit: dict[int, dict[str, int]] = {
+        u.pk: dict.fromkeys(("registered", "approved", "active", "silent", *SCAN_COUNTS), 0)
+        for u in ctx.units
+    }
+    for pk, point in figures["points"].items():
+        bucket = per_unit[figures["unit_of"][point["unit_id"]]]
+        bucket["registered"] += 1
+        if point["approved"] and point["decided_at"] and point["decided_at"] < ctx.end:
+            bucket["approved"] += 1
+            if pk in figures["silent"]:
+                bucket["silent"] += 1
+            else:
+                bucket["active"] += 1
+        for kind, value in figures["scans"].get(pk, {}).items():
+            bucket[kind] += value
+    rows = []
+    for unit in ctx.units:
+        b = per_unit[unit.pk]
+        rows.append(
+            [
+                unit.name,
+                b["registered"],
+                b["approved"],
+                b["active"],
+                b["silent"],
+                b["total"],
+                b["self_scanned"],
+                b["staff_scanned"],
+                b["paper"],
+                pct(b["staff_scanned"] + b["paper"], b["total"]),
+            ]
+        )
+    return rows
+
+
+def build_adoption(ctx: ReportContext) -> SectionData:
+    section = SectionData(Section.ADOPTION, str(Section.ADOPTION.label))
+    figures = checkpoint_figures(ctx)
+    rows = _district_rows(ctx, figures)
+    totals = [sum(r[i] or 0 for r in rows) for i in range(1, 9)]
+    headers = [
+        _("Địa bàn"),
+        _("Điểm đã đăng ký"),
+        _("Đã duyệt"),
+        _("Đang hoạt động"),
+        _("Không có lượt quét"),
+        _("Lượt quét trong kỳ"),
+        _("Tự quét"),
+        _("Cán bộ quét"),
+        _("Tờ khai giấy"),
+        _("Tỷ lệ cán bộ nhập (%)"),
+    ]
+    section.tables.append(
+        Table(
+            key="adoption_by_district",
+            title=_("Điểm kiểm dịch và lượt quét theo địa bàn"),
+            headers=headers,
+            rows=[*rows, [_("Tổng"), *totals, pct(totals[6] + totals[7], totals[4])]],
+            chart_column=5,
+            note=_('"Không có lượt quét": điểm đã duyệt không có lượt quét trong %(days)s ngày đến cuối kỳ.')
+            % {"days": settings.SILENT_CHECKPOINT_DAYS},
+        )
+    )
+    registered, approved, active, silent, scans, _self_scanned, staff, paper = totals
+    section.highlights.append(
+        _(
+            "%(registered)s điểm kiểm dịch đã đăng ký, %(approved)s đã duyệt, %(active)s đang hoạt động, "
+            "%(silent)s không có lượt quét."
+        )
+        % {"registered": registered, "approved": approved, "active": active, "silent": silent}
+    )
+    section.highlights.append(
+        _("%(scans)s lượt quét trong kỳ; cán bộ quét hoặc nhập tờ khai giấy: %(share)s%%.")
+        % {"scans": formatting.thousands(scans), "share": pct(staff + paper, scans) or 0}
+    )
+
+    # Per agency: measured checkpoints and scans beside the usage reports agencies sent.
+    per_org: dict[int, dict[str, Any]] = {}
+    for pk, point in figures["points"].items():
+        org = per_org.setdefault(
+            point["organization_id"], {"name": point["organization__name"], "points": 0, "scans": 0}
+        )
+        org["points"] += 1
+        org["scans"] += figures["scans"].get(pk, {}).get("total", 0)
+    summary = tf_selectors.adoption_summary(ctx.period_start)
+    reports = {row["organization_id"]: row for row in summary["rows"]}
+    org_rows = []
+    for org_id in sorted(set(per_org) | set(reports), key=lambda i: (per_org.get(i) or reports[i])["name"]):
+        measured = per_org.get(org_id, {"points": 0, "scans": 0})
+        report = reports.get(org_id)
+        org_rows.append(
+            [
+                (per_org.get(org_id) or reports[org_id])["name"],
+                measured["points"],
+                measured["scans"],
+                (_("Đã gửi") if report and report["reported"] else _("Chưa gửi")) if report else "—",
+                report["install_rate"] if report else None,
+            ]
+        )
+    section.tables.append(
+        Table(
+            key="adoption_by_agency",
+            title=_("Theo cơ quan: điểm kiểm dịch, lượt quét và báo cáo sử dụng phần mềm"),
+            headers=[
+                _("Cơ quan"),
+                _("Điểm kiểm dịch"),
+                _("Lượt quét trong kỳ"),
+                _("Báo cáo tuần %(start)s") % {"start": f"{summary['period_start']:%d/%m}"},
+                _("Tỷ lệ cài ứng dụng (%)"),
+            ],
+            rows=org_rows,
+        )
+    )
+    section.highlights.append(
+        _("%(reported)s/%(expected)s cơ quan đã gửi báo cáo sử dụng phần mềm tuần %(start)s.")
+        % {
+            "reported": summary["reported"],
+            "expected": summary["expected"],
+            "start": f"{summary['period_start']:%d/%m/%Y}",
+        }
+    )
+    if summary["missing"]:
+        section.statements.append(
+            _("Chưa gửi báo cáo: %(names)s.") % {"names": ", ".join(m["name"] for m in summary["missing"])}
+        )
+    return section

@@ -1,0 +1,71 @@
+"""Section: the epidemic (testing and vaccination not built yet; flagged declarations,
+population)."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from reports import formatting
+from reports.data.base import ReportContext, SectionData, Table, not_built, pct
+from reports.data.figures import checkpoint_figures
+from reports.models import Section
+
+
+def build_epidemic(ctx: ReportContext) -> SectionData:
+    section = SectionData(Section.EPIDEMIC, str(Section.EPIDEMIC.label), incomplete=True)
+    section.statements.append(
+        not_built(_("xét nghiệm")) + " " + _("(ca mắc, số xét nghiệm, tỷ lệ dương tính)")
+    )
+    section.statements.append(not_built(_("tiêm chủng")) + " " + _("(số mũi tiêm, tỷ lệ bao phủ)"))
+    section.statements.append(
+        _(
+            "Cấp độ dịch theo huyện cần số ca mắc và tỷ lệ tiêm chủng; "
+            "chưa đánh giá được khi hai nền tảng trên chưa có."
+        )
+    )
+    figures = checkpoint_figures(ctx)
+    flagged = {u.pk: [0, 0] for u in ctx.units}
+    for pk, point in figures["points"].items():
+        counts = figures["scans"].get(pk)
+        if counts:
+            bucket = flagged[figures["unit_of"][point["unit_id"]]]
+            bucket[0] += counts["flagged"]
+            bucket[1] += counts["total"]
+    flagged_rows: list[list[Any]] = [
+        [u.name, flagged[u.pk][0], flagged[u.pk][1], pct(*flagged[u.pk])] for u in ctx.units
+    ]
+    total_flagged = sum(counts[0] for counts in flagged.values())
+    section.highlights.append(
+        _("%(flagged)s lượt khai báo y tế tại điểm kiểm dịch có triệu chứng hoặc yếu tố dịch tễ.")
+        % {"flagged": formatting.thousands(total_flagged)}
+    )
+    section.tables.append(
+        Table(
+            key="flagged_declarations",
+            title=_("Khai báo y tế có triệu chứng hoặc yếu tố dịch tễ (tại điểm kiểm dịch)"),
+            headers=[_("Địa bàn"), _("Lượt khai báo có dấu hiệu"), _("Tổng lượt khai báo"), _("Tỷ lệ (%)")],
+            rows=flagged_rows,
+            chart_column=1,
+        )
+    )
+    demo = any(u.population_is_demo for u in ctx.units)
+    rows = [
+        [
+            u.name,
+            u.population_total,
+            u.population_18_plus,
+            u.population_65_plus,
+            _("minh họa") if u.population_is_demo else (u.population_source or _("chính thức")),
+        ]
+        for u in ctx.units
+    ]
+    section.tables.append(
+        Table(
+            key="population",
+            title=_("Dân số theo địa bàn (mẫu số cho các tỷ lệ)"),
+            headers=[_("Địa bàn"), _("Dân số"), _("Từ 18 tuổi"), _("Từ 65 tuổi"), _("Nguồn số liệu")],
+            rows=rows,
+            note=_("Số liệu dân số đang là SỐ LIỆU MINH HỌA, không phải số liệu thật.") if demo else "",
+        )
+    )
+    return section
