@@ -43,7 +43,7 @@ REPORTING_LEVEL = env.str(
 )
 
 # --- Checkpoints and declarations -----------------------------------------------------------
-# Retention per data category (DOMAIN.md §3: no Vietnamese period found; 21 days as NHS).
+# Retention per data category (docs/domain.md §3: no Vietnamese period found; 21 days as NHS).
 CHECKIN_RETENTION_DAYS = env.int("PORTAL_CHECKIN_RETENTION_DAYS", default=21)
 DECLARATION_RETENTION_DAYS = env.int("PORTAL_DECLARATION_RETENTION_DAYS", default=21)
 # People created from visitors' input are deleted once nothing refers to them and they are older
