@@ -18,13 +18,17 @@ COPY pyproject.toml README.md ./
 RUN pip install .
 COPY . .
 
-# collectstatic imports production settings, which refuse to load without secrets: give it
-# throw-away values that exist only in this build step.
-RUN DJANGO_SECRET_KEY=collectstatic-only-build-time-key-0123456789-abcdefghijklmnop \
-    DJANGO_ALLOWED_HOSTS=localhost \
-    DATABASE_URL=postgres://build@localhost/build \
-    PORTAL_FIELD_ENCRYPTION_KEYS=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= \
-    python manage.py collectstatic --noinput -v0
+# collectstatic and `check --deploy` import production settings, which refuse to load without
+# secrets. This step makes throw-away random ones that exist only in this RUN line's shell: they
+# are not in the image's environment, and no fixed key is published. Real keys come from .env
+# at run time. .ci/dockerfile_steps.py repeats this step in CI.
+RUN export DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+      PORTAL_FIELD_ENCRYPTION_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+      PORTAL_LOOKUP_HASH_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+      DJANGO_ALLOWED_HOSTS=localhost \
+      DATABASE_URL=postgres://build@localhost/build \
+ && python manage.py collectstatic --noinput -v0 \
+ && python manage.py check --deploy --fail-level WARNING
 
 RUN useradd --system --uid 10001 --home-dir /app portal \
  && mkdir -p /app/var/media \

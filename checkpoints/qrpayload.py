@@ -1,6 +1,6 @@
 """Parsing what a hand-held scanner types from a visitor's QR code. Pure functions, no database.
 
-Two formats (DOMAIN.md §3):
+Two formats (docs/domain.md §3):
 
 * personal QR, Decision 1405/QĐ-BTTTT (2021): ``SoGiayTo|HoTen|NgaySinh|LoaiDinhDanh|QID|EXT``,
   the name upper-case without diacritics, the birth date ``YYYY-MM-DD``;

@@ -1,4 +1,4 @@
-"""The health declaration form (DOMAIN.md §3), usable without JavaScript.
+"""The health declaration form (docs/domain.md §3), usable without JavaScript.
 
 The address is chosen level by level (province, then district or ward, then ward): without
 JavaScript the visitor presses "Cập nhật danh sách" and the page comes back with the next

@@ -1,8 +1,8 @@
 """Demo data: the Thanh Hóa task force as founded by Decision 3019/QĐ-UBND (10/8/2021).
 
-Names, positions, organizations and roles come from the decision's text (seeds/003, an
-unsigned draft: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH Đầu Thanh Tùng"); its number and date from the
-news report (seeds/000, which says the chairman issued it). Phones and emails are not in
+Names, positions, organizations and roles come from the decision's text (docs/domain.md §10,
+S4, an unsigned draft: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH Đầu Thanh Tùng"); its number and date from the
+news report (S1, which says the chairman issued it). Phones and emails are not in
 the documents: they are demo placeholders, flagged ``contact_is_demo``. Minutes, assignments,
 proposals and usage figures are illustrations, marked as such. Safe to run twice.
 """

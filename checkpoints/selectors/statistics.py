@@ -133,7 +133,7 @@ def silent_checkpoints(
 
 
 def adoption_figures(*, now: datetime.datetime | None = None, days: int | None = None) -> dict[str, int]:
-    """Numbers for the task force's adoption table (DOMAIN.md §3: registered vs. scanning)."""
+    """Numbers for the task force's adoption table (docs/domain.md §3: registered vs. scanning)."""
     now = now or timezone.now()
     counts = Checkpoint.objects.aggregate(
         registered=Count("id"),

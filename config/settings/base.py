@@ -12,12 +12,14 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
+# .env first: every setting below, PORTAL_VAR_DIR included, may come from it. Variables set in
+# the real environment win over the file.
 env = environ.Env()
 env_file = BASE_DIR / ".env"
 if env_file.exists():
     environ.Env.read_env(str(env_file))
+VAR_DIR = Path(env.str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -41,7 +43,7 @@ REPORTING_LEVEL = env.str(
 )
 
 # --- Checkpoints and declarations -----------------------------------------------------------
-# Retention per data category (DOMAIN.md §3: no Vietnamese period found; 21 days as NHS).
+# Retention per data category (docs/domain.md §3: no Vietnamese period found; 21 days as NHS).
 CHECKIN_RETENTION_DAYS = env.int("PORTAL_CHECKIN_RETENTION_DAYS", default=21)
 DECLARATION_RETENTION_DAYS = env.int("PORTAL_DECLARATION_RETENTION_DAYS", default=21)
 # People created from visitors' input are deleted once nothing refers to them and they are older

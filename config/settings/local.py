@@ -2,13 +2,12 @@
 
 from .base import *
 from .base import env
+from .public_keys import DEV_FIELD_ENCRYPTION_KEY, DEV_LOOKUP_HASH_KEY, DEV_SECRET_KEY
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # A development key is acceptable here only: production.py refuses to start without its own.
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="local-development-key-not-for-production-use-0123456789")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
-# Development keys, printed in the README as such; production.py demands real ones.
-FIELD_ENCRYPTION_KEYS = env.list(
-    "PORTAL_FIELD_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="]
-)
-LOOKUP_HASH_KEY = env.str("PORTAL_LOOKUP_HASH_KEY", default="local-dev-lookup-key-not-for-production")
+# Development keys (public_keys.py): production.py refuses them and demands real ones.
+FIELD_ENCRYPTION_KEYS = env.list("PORTAL_FIELD_ENCRYPTION_KEYS", default=[DEV_FIELD_ENCRYPTION_KEY])
+LOOKUP_HASH_KEY = env.str("PORTAL_LOOKUP_HASH_KEY", default=DEV_LOOKUP_HASH_KEY)

@@ -14,7 +14,7 @@ from core.roles import Role
 def test_2021_list_has_three_levels(units_2021):
     districts = AdministrativeUnit.objects.filter(scheme="2021", parent=units_2021, level="district")
     wards = AdministrativeUnit.objects.filter(scheme="2021", parent__parent=units_2021, level="ward")
-    # DOMAIN.md §8: Thanh Hóa has 27 district-level units and 559 wards in the 2021 list.
+    # docs/domain.md §8: Thanh Hóa has 27 district-level units and 559 wards in the 2021 list.
     assert districts.count() == 27
     assert wards.count() == 559
     assert units_2021.name == "Tỉnh Thanh Hóa"
