@@ -215,6 +215,7 @@ def conclusion_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 assignee_members=list(data["members"]),
                 assignee_organizations=list(data["organizations"]),
                 due_on=data["due_on"],
+                backdated=data["backdated"],
                 priority=data["priority"],
             ),
         )
