@@ -338,6 +338,9 @@ def build_adoption(ctx: ReportContext) -> SectionData:
         section.statements.append(
             _("Chưa gửi báo cáo: %(names)s.") % {"names": ", ".join(m["name"] for m in summary["missing"])}
         )
+    from reports.platforms import add_platform_adoption
+
+    add_platform_adoption(section, ctx.period_start)
     return section
 
 
