@@ -22,6 +22,7 @@ from import_export.admin import ImportExportMixin
 
 from core import selectors, services
 from core.audit import audit_read
+from core.collation import vi_order
 from core.masking import mask_phone
 from core.models import (
     AdministrativeUnit,
@@ -155,6 +156,7 @@ class AdministrativeUnitAdmin(ImportExportMixin, ServiceAdmin):
     selector = staticmethod(lambda user: selectors.unit_list())
     resource_classes = [PopulationResource]
     list_display = ("name", "code", "level", "parent", "population_total", "population_is_demo")
+    ordering = (vi_order("name"), "id")  # type: ignore[assignment]  # expressions work; the stubs say str
     list_filter = ("level", "population_is_demo")
     search_fields = ("name", "code")
     list_select_related = ("parent",)
@@ -240,6 +242,7 @@ class OrganizationAdmin(ImportExportMixin, ServiceAdmin):
     selector = staticmethod(selectors.organizations_visible_to)
     resource_classes = [OrganizationResource]
     list_display = ("name", "short_name", "kind", "unit", "is_standing_agency", "is_active")
+    ordering = (vi_order("name"), "id")  # type: ignore[assignment]  # expressions work; the stubs say str
     list_filter = ("kind", "is_standing_agency", "is_active")
     search_fields = ("name", "short_name")
     autocomplete_fields = ("unit", "parent")
