@@ -85,6 +85,7 @@ def test_postgresql_icu_collation_matches_the_python_key(scratch_database, units
 @pytest.mark.django_db
 def test_lists_of_names_use_the_vietnamese_order(client, province, make_user):
     """The organizations API, the admin's list and the checkpoint form's organization select."""
+    from django.forms import ModelChoiceField
     from django.urls import reverse
 
     from checkpoints.forms import CheckpointForm
@@ -99,4 +100,9 @@ def test_lists_of_names_use_the_vietnamese_order(client, province, make_user):
     rows = api["results"] if isinstance(api, dict) else api
     assert [r["name"] for r in rows if r["name"] in wanted] == wanted
     form = CheckpointForm(user=user)
-    assert [o.name for o in form.fields["organization"].queryset if o.name in wanted] == wanted
+    field = form.fields["organization"]
+    assert isinstance(field, ModelChoiceField) and field.queryset is not None
+    assert [o.name for o in field.queryset if o.name in wanted] == wanted
+    html = client.get(reverse("admin:core_organization_changelist")).content.decode()
+    positions = [html.index(f">{name}<") for name in wanted]
+    assert positions == sorted(positions)
