@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from checkpoints.selectors import SCAN_COUNTS
 from core import selectors as core_selectors
+from core.collation import vi_order, vi_sort_key
 from core.models import AdministrativeUnit
 from reports.models import Section
 
@@ -300,7 +301,9 @@ def build_adoption(ctx: ReportContext) -> SectionData:
     summary = tf_selectors.adoption_summary(ctx.period_start)
     reports = {row["organization_id"]: row for row in summary["rows"]}
     org_rows = []
-    for org_id in sorted(set(per_org) | set(reports), key=lambda i: (per_org.get(i) or reports[i])["name"]):
+    for org_id in sorted(
+        set(per_org) | set(reports), key=lambda i: vi_sort_key((per_org.get(i) or reports[i])["name"])
+    ):
         measured = per_org.get(org_id, {"points": 0, "scans": 0})
         report = reports.get(org_id)
         org_rows.append(
@@ -455,7 +458,7 @@ def build_difficulties(ctx: ReportContext) -> SectionData:
         UsageReport.objects.filter(period_start__lte=ctx.period_end, period_end__gte=ctx.period_start)
         .exclude(problems="")
         .select_related("organization")
-        .order_by("organization__name", "period_start")
+        .order_by(vi_order("organization__name"), "period_start")
     )
     section.tables.append(
         Table(

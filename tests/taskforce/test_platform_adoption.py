@@ -104,3 +104,19 @@ def test_the_weekly_report_adoption_section_has_the_platform_table(tf, reported)
     assert "2/3" in table.note
     qr = Platform.objects.get(code="qr-declaration").name
     assert any(qr in line and "(2/3" in line for line in sections[0].highlights)
+
+
+def test_the_report_lists_agencies_in_vietnamese_order(tf, reported, province):
+    from reports import data
+    from reports.models import Section
+
+    for name in ("Đài Phát thanh tỉnh", "Bưu điện tỉnh", "Bệnh viện tỉnh", "Dịch vụ công tỉnh"):
+        org = Organization.objects.create(name=name, kind="department", unit=province)
+        _report(org, ["qr-declaration"], reported)
+    _ctx, sections = data.collect(
+        period_start=reported, period_end=reported, unit_ids=[], sections=[Section.ADOPTION]
+    )
+    table = next(t for t in sections[0].tables if t.key == "adoption_by_agency")
+    names = [row[0] for row in table.rows]
+    assert names.index("Bệnh viện tỉnh") < names.index("Bưu điện tỉnh") < names.index("Dịch vụ công tỉnh")
+    assert names.index("Dịch vụ công tỉnh") < names.index("Đài Phát thanh tỉnh") < names.index("Sở Y tế")
