@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from checkpoints import selectors, services
 from checkpoints.models import CheckinDailyStat, Checkpoint
 from core.admin import ServiceAdmin
+from core.collation import vi_order
 from core.roles import Cap
 
 
@@ -26,6 +27,7 @@ class CheckpointAdmin(ServiceAdmin):
         return selectors.checkpoints_visible_to(user)
 
     list_display = ("name", "organization", "kind", "unit", "status")
+    ordering = (vi_order("name"), "id")  # type: ignore[assignment]  # expressions work; the stubs say str
     list_filter = ("status", "kind")
     search_fields = ("name",)
     fields = services.CHECKPOINT_FIELDS

@@ -18,6 +18,7 @@ from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.qrpayload import QrPayloadError, parse
 from core import ratelimit
 from core.audit import audit_read
+from core.collation import vi_order
 from core.models import AdministrativeUnit, Organization
 from core.roles import Cap, user_can
 from core.services import PersonData
@@ -74,7 +75,7 @@ class CheckpointListApi(generics.ListAPIView):
     serializer_class = CheckpointOutput
 
     def get_queryset(self) -> QuerySet[Checkpoint]:
-        return selectors.checkpoints_visible_to(self.request.user).order_by("name", "id")
+        return selectors.checkpoints_visible_to(self.request.user).order_by(vi_order("name"), "id")
 
     @extend_schema(request=CheckpointInput, responses={201: CheckpointOutput})
     def post(self, request: Request) -> Response:

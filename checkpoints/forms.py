@@ -11,16 +11,24 @@ from django.utils.translation import gettext_lazy as _
 
 from checkpoints.models import Checkpoint
 from core import selectors as core_selectors
+from core.collation import vi_order
 from core.models import AdministrativeUnit, Organization
+from core.widgets import UnitLevelsMixin
 from declarations import codes
 from declarations.forms import DeclarationForm
 
 
-class CheckpointForm(forms.Form):
+class CheckpointForm(UnitLevelsMixin, forms.Form):
+    """Registration of a checkpoint; its ward is chosen district first (core.widgets)."""
+
+    unit_fields = {AdministrativeUnit.Level.DISTRICT: "unit_district", AdministrativeUnit.Level.WARD: "unit"}
+    unit_below_province = True
+    unit_required = True
+    unit_insert_before = "address_line"
+
     name = forms.CharField(label=_("Tên điểm kiểm dịch"), max_length=200)
     organization = forms.ModelChoiceField(label=_("Cơ quan quản lý"), queryset=Organization.objects.none())
     kind = forms.ChoiceField(label=_("Loại điểm"), choices=Checkpoint.Kind.choices)
-    unit = forms.ModelChoiceField(label=_("Phường/xã"), queryset=AdministrativeUnit.objects.none())
     address_line = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
     latitude = forms.DecimalField(label=_("Vĩ độ"), max_digits=9, decimal_places=6, required=False)
     longitude = forms.DecimalField(label=_("Kinh độ"), max_digits=9, decimal_places=6, required=False)
@@ -36,22 +44,15 @@ class CheckpointForm(forms.Form):
         orgs = core_selectors.filter_by_organization_scope(
             Organization.objects.filter(is_active=True), user, field="id"
         )
-        self.fields["organization"].queryset = orgs.order_by("name")  # type: ignore[attr-defined]
-        province = core_selectors.province_unit()
-        self.fields["unit"].queryset = (  # type: ignore[attr-defined]
-            core_selectors.unit_list()
-            .filter(level=AdministrativeUnit.Level.WARD)
-            .filter(models_q_in_province(province))
-            .select_related("parent")
-            .order_by("parent__name", "name")
-        )
-        self.fields["unit"].label_from_instance = lambda u: f"{u.name} — {u.parent.name}"  # type: ignore[attr-defined]
+        self.fields["organization"].queryset = orgs.order_by(vi_order("name"), "id")  # type: ignore[attr-defined]
+        self.setup_unit_levels()
 
-
-def models_q_in_province(province: AdministrativeUnit) -> Any:
-    from django.db.models import Q
-
-    return Q(parent=province) | Q(parent__parent=province)
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned.pop("unit_district", None)
+        if cleaned.get("unit"):
+            cleaned["unit"] = self.chosen_unit()
+        return cleaned
 
 
 class DecisionForm(forms.Form):
@@ -170,7 +171,7 @@ class CheckpointTraceForm(forms.Form):
         from checkpoints import selectors
 
         super().__init__(*args, **kwargs)
-        self.fields["checkpoint"].queryset = selectors.tracing_scope(user).order_by("name")  # type: ignore[attr-defined]
+        self.fields["checkpoint"].queryset = selectors.tracing_scope(user).order_by(vi_order("name"), "id")  # type: ignore[attr-defined]
         self.fields["start"].label = _("Từ")
 
     def clean(self) -> dict[str, Any]:

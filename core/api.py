@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 
 from core import selectors
+from core.collation import vi_order
 from core.models import AdministrativeUnit, Organization
 
 
@@ -31,7 +32,7 @@ class UnitChildrenApi(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[AdministrativeUnit]:
         raw = self.request.query_params.get("parent")
         parent_id = int(raw) if raw and raw.isdigit() else None
-        return selectors.unit_children(parent_id=parent_id).order_by("name")
+        return selectors.unit_children(parent_id=parent_id).order_by(vi_order("name"), "id")
 
 
 class OrganizationOutput(serializers.ModelSerializer):
@@ -46,4 +47,4 @@ class OrganizationListApi(generics.ListAPIView):
     serializer_class = OrganizationOutput
 
     def get_queryset(self) -> QuerySet[Organization]:
-        return selectors.organizations_visible_to(self.request.user).order_by("name")
+        return selectors.organizations_visible_to(self.request.user).order_by(vi_order("name"), "id")

@@ -1,9 +1,9 @@
 """The health declaration form (docs/domain.md §3), usable without JavaScript.
 
-The address is chosen level by level (province, then district or ward, then ward): without
-JavaScript the visitor presses "Cập nhật danh sách" and the page comes back with the next
-level's options and everything typed so far; with JavaScript the options load from
-``/api/v1/units/?parent=``.
+The address is chosen level by level (``core.widgets.UnitLevelsMixin``: province → district →
+ward, or province → commune in the 2025 list): without JavaScript the visitor presses "Cập nhật
+danh sách" and the page comes back with the next level's options and everything typed so far;
+with JavaScript the options load from ``/api/v1/units/?parent=``.
 """
 
 import datetime
@@ -19,15 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from core import selectors as core_selectors
 from core.models import AdministrativeUnit, Person
 from core.services import PersonData
+from core.widgets import UnitLevelsMixin, unit_choices
 from declarations import codes
 from declarations.data import DeclarationData
 
 SEX_CHOICES = [("male", _("Nam")), ("female", _("Nữ"))]
-
-
-def _unit_choices(parent_id: int | None) -> list[tuple[str, str]]:
-    units = core_selectors.unit_children(parent_id=parent_id).order_by("name").values_list("id", "name")
-    return [("", "—")] + [(str(pk), name) for pk, name in units]
 
 
 def _int(value: Any) -> int | None:
@@ -37,7 +33,7 @@ def _int(value: Any) -> int | None:
         return None
 
 
-class IdentityForm(forms.Form):
+class IdentityForm(UnitLevelsMixin, forms.Form):
     """Who the person is and where they live."""
 
     full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
@@ -53,24 +49,16 @@ class IdentityForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
-    province = forms.ChoiceField(label=_("Tỉnh/thành phố"), required=False)
-    district = forms.ChoiceField(label=_("Quận/huyện (hoặc phường/xã)"), required=False)
-    ward = forms.ChoiceField(label=_("Phường/xã"), required=False)
+    # province, district (2021 list only) and ward: added by UnitLevelsMixin.
     address_line = forms.CharField(label=_("Số nhà, đường, thôn"), max_length=255, required=False)
 
     require_contact = True
+    unit_default_province = True  # most visitors live in the province
+    unit_insert_before = "address_line"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        data = self.data if self.is_bound else self.initial
-        province_id = _int(data.get("province"))
-        if not self.is_bound and province_id is None:
-            province_id = core_selectors.province_unit().pk
-            self.initial["province"] = str(province_id)
-        district_id = _int(data.get("district"))
-        self._choices("province", _unit_choices(None))
-        self._choices("district", _unit_choices(province_id) if province_id else [("", "—")])
-        self._choices("ward", _unit_choices(district_id) if district_id else [("", "—")])
+        self.setup_unit_levels()
 
     def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
         field = self.fields[name]
@@ -101,11 +89,7 @@ class IdentityForm(forms.Form):
         return cleaned
 
     def address_unit(self) -> AdministrativeUnit | None:
-        for name in ("ward", "district", "province"):
-            pk = _int(self.cleaned_data.get(name))
-            if pk:
-                return core_selectors.unit_list().filter(pk=pk).first()
-        return None
+        return self.chosen_unit()
 
     def person_data(self) -> PersonData:
         c = self.cleaned_data
@@ -177,7 +161,7 @@ class TravelDeclarationForm(DeclarationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        provinces = _unit_choices(None)
+        provinces = unit_choices(None)
         self._choices("travel_from", provinces)
         self._choices("travel_to", provinces)
 

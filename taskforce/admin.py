@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from core.admin import ServiceAdmin
+from core.collation import vi_order
 from core.roles import Cap
 from taskforce import selectors, services
 from taskforce.models import Assignment, Decision, Meeting, Member, Platform, Proposal, UsageReport
@@ -51,6 +52,7 @@ class MemberAdmin(ServiceAdmin):
     change_cap = Cap.TASKFORCE_MANAGE_MEMBERS
     selector = staticmethod(selectors.members_visible_to)
     list_display = ("full_name", "role", "position_title", "organization", "active_from", "active_to", "user")
+    ordering = ("order", vi_order("full_name"), "id")  # type: ignore[assignment]  # expressions work
     list_filter = ("role",)
     search_fields = ("full_name", "position_title")
     autocomplete_fields = ("organization", "user")

@@ -206,6 +206,8 @@ class AssignmentInput(serializers.Serializer):
         queryset=Organization.objects.all(), required=False, allow_null=True
     )
     due_on = serializers.DateField()
+    # A due date in the past only when recording an assignment given earlier (overdue at once).
+    backdated = serializers.BooleanField(default=False)
     priority = serializers.ChoiceField(
         choices=Assignment.Priority.choices, default=Assignment.Priority.NORMAL
     )
@@ -264,6 +266,7 @@ class AssignmentListApi(APIView):
                 assignee_member=values.get("assignee_member"),
                 assignee_organization=organization,
                 due_on=values["due_on"],
+                backdated=values["backdated"],
                 priority=values["priority"],
                 source=values["source"],
                 source_reference=values["source_reference"],

@@ -264,6 +264,7 @@ def _load() -> None:
         title="Hỗ trợ cài đặt, đăng ký điểm kiểm dịch tại các huyện",
         assignee_members=[members[4], members[5], members[6]],
         due_on=datetime.date(2021, 8, 31),
+        backdated=True,
         priority=Assignment.Priority.HIGH,
     )
     for meeting in series.meetings.exclude(pk=first.pk).filter(starts_at__lt=timezone.now()):
@@ -329,6 +330,7 @@ def _load() -> None:
         title="Cung cấp dữ liệu tiêm chủng cho cơ quan thường trực",
         assignee_member=members[3],
         due_on=today - datetime.timedelta(days=3),
+        backdated=True,
         priority=Assignment.Priority.HIGH,
     )
     cancelled = services.assignment_create(

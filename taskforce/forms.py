@@ -44,7 +44,29 @@ class ConclusionForm(forms.Form):
     text = forms.CharField(label=_("Nội dung kết luận"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ConclusionAssignForm(forms.Form):
+class DueDateMixin:
+    """A due date in the past only for an assignment given earlier and recorded now (it is
+    overdue at once); otherwise the form refuses it before the service would."""
+
+    def _check_due_on(self, data: dict) -> None:
+        due_on = data.get("due_on")
+        if due_on is not None and due_on < timezone.localdate() and not data.get("backdated"):
+            self.add_error(  # type: ignore[attr-defined]
+                "due_on",
+                _(
+                    "Hạn hoàn thành đã qua. Nếu đây là nhiệm vụ đã giao trước đây, chọn "
+                    "“Ghi nhận nhiệm vụ giao trước đây”."
+                ),
+            )
+
+
+def backdated_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("Ghi nhận nhiệm vụ giao trước đây (hạn đã qua: ghi là quá hạn ngay)"), required=False
+    )
+
+
+class ConclusionAssignForm(DueDateMixin, forms.Form):
     """Rendered once per conclusion on the meeting page: the member and organization lists are
     loaded once by the view and shared by every form (no query per conclusion)."""
 
@@ -56,6 +78,7 @@ class ConclusionAssignForm(forms.Form):
     )
     organizations = forms.TypedMultipleChoiceField(label=_("Cơ quan thực hiện"), coerce=int, required=False)
     due_on = forms.DateField(label=_("Hạn hoàn thành"), widget=DATE)
+    backdated = backdated_field()
     priority = forms.ChoiceField(
         label=_("Mức độ"), choices=Assignment.Priority.choices, initial=Assignment.Priority.NORMAL
     )
@@ -76,12 +99,13 @@ class ConclusionAssignForm(forms.Form):
         data = super().clean() or {}
         data["members"] = [self._members[pk] for pk in data.get("members") or []]
         data["organizations"] = [self._organizations[pk] for pk in data.get("organizations") or []]
+        self._check_due_on(data)
         if not data["members"] and not data["organizations"]:
             raise forms.ValidationError(_("Chọn ít nhất một thành viên hoặc cơ quan thực hiện."))
         return data
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(DueDateMixin, forms.Form):
     title = forms.CharField(label=_("Tiêu đề"), max_length=200)
     description = forms.CharField(
         label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -93,6 +117,7 @@ class AssignmentForm(forms.Form):
         label=_("hoặc cơ quan thực hiện"), queryset=Organization.objects.none(), required=False
     )
     due_on = forms.DateField(label=_("Hạn hoàn thành"), widget=DATE)
+    backdated = backdated_field()
     priority = forms.ChoiceField(label=_("Mức độ"), choices=Assignment.Priority.choices, initial="normal")
     source = forms.ChoiceField(
         label=_("Nguồn"),
@@ -110,6 +135,7 @@ class AssignmentForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean() or {}
+        self._check_due_on(data)
         if bool(data.get("assignee_member")) == bool(data.get("assignee_organization")):
             raise forms.ValidationError(_("Chọn một thành viên hoặc một cơ quan thực hiện."))
         return data

@@ -17,6 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from core.collation import sort_by_name, vi_order
 from core.models import Organization
 from core.roles import Cap, Role, user_can, user_has_role
 from core.selectors import organization_ids_in_scope
@@ -281,6 +282,7 @@ def organizations_reporting_for(user: User) -> QuerySet[Organization]:
         return Organization.objects.none()
     ids = organization_ids_in_scope(user)
     qs = reporting_organizations()
+    qs = qs.order_by(vi_order("name"), "id")
     return qs if ids is None else qs.filter(id__in=ids)
 
 
@@ -326,10 +328,10 @@ def adoption_summary(period_start: datetime.date) -> dict[str, Any]:
         r.organization_id: r
         for r in UsageReport.objects.filter(period_start=start).select_related("organization")
     }
-    expected = list(reporting_organizations().order_by("name"))
+    expected = list(reporting_organizations().order_by(vi_order("name"), "id"))
     expected_ids = {o.pk for o in expected}
-    organizations = expected + sorted(
-        (r.organization for oid, r in reports.items() if oid not in expected_ids), key=lambda o: o.name
+    organizations = expected + sort_by_name(
+        r.organization for oid, r in reports.items() if oid not in expected_ids
     )
     measured: dict[int, dict[str, int]] = {}
     for source in MEASURED_SOURCES:
@@ -420,5 +422,76 @@ def usage_report_problems(period_start: datetime.date, period_end: datetime.date
         UsageReport.objects.filter(period_start__lte=period_end, period_end__gte=period_start)
         .exclude(problems="")
         .select_related("organization")
-        .order_by("organization__name", "period_start")
+        .order_by(vi_order("organization__name"), "period_start")
     )
+
+
+def platform_adoption(period_start: datetime.date) -> dict[str, Any]:
+    """Which platforms the agencies say they use, for the period containing ``period_start``
+    (the boxes they tick on the weekly usage report).
+
+    Not scoped: callers check ``adoption.view``. Returns::
+
+        {
+          "period_start": date, "period_end": date,
+          "expected": int, "reported": int,     # organizations expected to report / that did
+          "platforms": [{"platform_id", "code", "name", "scope": str,
+                         "using": int,          # expected organizations that use it
+                         "rate": float | None}],  # using / expected, percent
+          "agencies": [{"organization_id": int, "name": str, "expected": bool,
+                        "reported": bool, "platform_ids": [int],
+                        "platforms": [str]}],  # names, in the platforms' order
+        }
+
+    Platforms: the active ones, plus an inactive one someone still ticked. Agencies: those
+    expected to report, then those that reported without being expected (not counted in
+    ``using``: the rate is over the agencies expected to report).
+    """
+    start, end = period_bounds(period_start)
+    ticks: dict[int, set[int]] = {}
+    reported: set[int] = set()
+    for org_id, platform_id in UsageReport.objects.filter(period_start=start).values_list(
+        "organization_id", "platforms_used"
+    ):
+        reported.add(org_id)
+        if platform_id is not None:
+            ticks.setdefault(org_id, set()).add(platform_id)
+    ticked = set().union(*ticks.values()) if ticks else set()
+    platforms = list(Platform.objects.filter(Q(is_active=True) | Q(pk__in=ticked)))
+    expected = list(reporting_organizations())
+    expected_ids = {o.pk for o in expected}
+    others = list(Organization.objects.filter(pk__in=reported - expected_ids))
+    agencies = []
+    for org in [*sort_by_name(expected), *sort_by_name(others)]:
+        used = ticks.get(org.pk, set())
+        agencies.append(
+            {
+                "organization_id": org.pk,
+                "name": org.name,
+                "expected": org.pk in expected_ids,
+                "reported": org.pk in reported,
+                "platform_ids": [p.pk for p in platforms if p.pk in used],
+                "platforms": [p.name for p in platforms if p.pk in used],
+            }
+        )
+    rows = []
+    for p in platforms:
+        using = sum(1 for oid in expected_ids if p.pk in ticks.get(oid, ()))
+        rows.append(
+            {
+                "platform_id": p.pk,
+                "code": p.code,
+                "name": p.name,
+                "scope": p.scope,
+                "using": using,
+                "rate": _rate(using, len(expected)),
+            }
+        )
+    return {
+        "period_start": start,
+        "period_end": end,
+        "expected": len(expected),
+        "reported": len(reported & expected_ids),
+        "platforms": rows,
+        "agencies": agencies,
+    }

@@ -17,10 +17,12 @@ from checkpoints import intake, qr, selectors, services
 from checkpoints.forms import CheckpointForm, DecisionForm, PaperForm, ScanForm
 from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.qrpayload import QrPayloadError, ScannedIdentity, id_number_warnings, parse
+from core.collation import vi_order
 from core.decorators import capability_required
 from core.masking import mask_name
 from core.roles import Cap, user_can
 from core.services import PersonData, person_find_match
+from core.widgets import refresh_requested
 from declarations.data import DeclarationData
 from declarations.forms import initial_from
 
@@ -35,7 +37,7 @@ def visit_url(request: HttpRequest, checkpoint: Checkpoint) -> str:
 @require_GET
 def checkpoint_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    checkpoints = selectors.checkpoints_visible_to(user).order_by("status", "name")[:500]
+    checkpoints = selectors.checkpoints_visible_to(user).order_by("status", vi_order("name"), "id")[:500]
     return render(
         request,
         "checkpoints/portal/list.html",
@@ -51,7 +53,10 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checkpoint_register(request: HttpRequest) -> HttpResponse:
     form = CheckpointForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refresh_requested(request.POST):
+        # No-JS round trip: the next level of the ward choice, everything typed kept.
+        form = CheckpointForm(initial=request.POST.dict(), user=request.user)
+    elif request.method == "POST" and form.is_valid():
         try:
             checkpoint = services.checkpoint_register(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:

@@ -10,6 +10,7 @@ from import_export.admin import ImportExportMixin
 from core import selectors, services
 from core.admin.base import ServiceAdmin
 from core.admin.units import UnitCodeWidget
+from core.collation import vi_order
 from core.models import (
     Organization,
 )
@@ -60,6 +61,7 @@ class OrganizationAdmin(ImportExportMixin, ServiceAdmin):
     selector = staticmethod(selectors.organizations_visible_to)
     resource_classes = [OrganizationResource]
     list_display = ("name", "short_name", "kind", "unit", "is_standing_agency", "is_active")
+    ordering = (vi_order("name"), "id")  # type: ignore[assignment]  # expressions work; the stubs say str
     list_filter = ("kind", "is_standing_agency", "is_active")
     search_fields = ("name", "short_name")
     autocomplete_fields = ("unit", "parent")

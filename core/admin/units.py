@@ -12,6 +12,7 @@ from import_export.admin import ImportExportMixin
 
 from core import selectors, services
 from core.admin.base import ServiceAdmin
+from core.collation import vi_order
 from core.models import (
     AdministrativeUnit,
 )
@@ -95,6 +96,7 @@ class AdministrativeUnitAdmin(ImportExportMixin, ServiceAdmin):
     selector = staticmethod(lambda user: selectors.unit_list())
     resource_classes = [PopulationResource]
     list_display = ("name", "code", "level", "parent", "population_total", "population_is_demo")
+    ordering = (vi_order("name"), "id")  # type: ignore[assignment]  # expressions work; the stubs say str
     list_filter = ("level", "population_is_demo")
     search_fields = ("name", "code")
     list_select_related = ("parent",)

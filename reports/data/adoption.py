@@ -6,9 +6,11 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from checkpoints.selectors import SCAN_COUNTS
+from core.collation import vi_sort_key
 from reports import formatting
 from reports.data.base import ReportContext, SectionData, Table, pct
 from reports.data.figures import checkpoint_figures
+from reports.data.platforms import add_platform_adoption
 from reports.models import Section
 from taskforce import selectors as tf_selectors
 
@@ -101,7 +103,9 @@ def build_adoption(ctx: ReportContext) -> SectionData:
     summary = tf_selectors.adoption_summary(ctx.period_start)
     reports = {row["organization_id"]: row for row in summary["rows"]}
     org_rows = []
-    for org_id in sorted(set(per_org) | set(reports), key=lambda i: (per_org.get(i) or reports[i])["name"]):
+    for org_id in sorted(
+        set(per_org) | set(reports), key=lambda i: vi_sort_key((per_org.get(i) or reports[i])["name"])
+    ):
         measured = per_org.get(org_id, {"points": 0, "scans": 0})
         report = reports.get(org_id)
         org_rows.append(
@@ -139,4 +143,5 @@ def build_adoption(ctx: ReportContext) -> SectionData:
         section.statements.append(
             _("Chưa gửi báo cáo: %(names)s.") % {"names": ", ".join(m["name"] for m in summary["missing"])}
         )
+    add_platform_adoption(section, ctx.period_start)
     return section

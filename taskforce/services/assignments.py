@@ -28,10 +28,20 @@ def _new_assignment(
     due_on: datetime.date,
     priority: str,
     source: str,
+    backdated: bool = False,
     assignee_member: Member | None = None,
     assignee_organization: Organization | None = None,
     **links: Any,
 ) -> Assignment:
+    today = selectors.today()
+    if due_on < today and not backdated:
+        raise ValidationError(
+            _(
+                "Hạn hoàn thành %(due)s đã qua. Nếu đây là nhiệm vụ đã giao trước đây, chọn "
+                "“Ghi nhận nhiệm vụ giao trước đây”; nhiệm vụ sẽ được ghi là quá hạn."
+            )
+            % {"due": f"{due_on:%d/%m/%Y}"}
+        )
     assignment = Assignment(
         title=title.strip(),
         description=description.strip(),
@@ -42,11 +52,13 @@ def _new_assignment(
         priority=priority,
         source=source,
         created_by=human(actor),
+        # A back-dated entry past its due date is overdue now, not at the next morning's run.
+        status=Assignment.Status.OVERDUE if due_on < today else Assignment.Status.NEW,
         **links,
     )
     if (assignee_member is None) == (assignee_organization is None):
         raise ValidationError(_("Chọn một thành viên hoặc một cơ quan thực hiện."))
-    if assignee_member is not None and not assignee_member.is_active_on(selectors.today()):
+    if assignee_member is not None and not assignee_member.is_active_on(today):
         raise ValidationError(_("Thành viên này không còn trong Tổ."))
     assignment.full_clean()
     assignment.save()
@@ -65,9 +77,11 @@ def assignment_create(
     source: str = Assignment.Source.LEADER,
     source_reference: str = "",
     proposal: Proposal | None = None,
+    backdated: bool = False,
 ) -> Assignment:
     """The leader (or a delegated deputy) gives an assignment; a chairman's instruction or an
-    accepted proposal is recorded as its source."""
+    accepted proposal is recorded as its source. A due date in the past is refused unless
+    ``backdated`` (recording an assignment given earlier, e.g. on paper): it is overdue at once."""
     assigner = assigner_seat(actor)
     if source == Assignment.Source.CONCLUSION:
         raise ValidationError(_("Nhiệm vụ từ kết luận cuộc họp được giao trên trang cuộc họp."))
@@ -88,8 +102,14 @@ def assignment_create(
             assignee_organization=assignee_organization,
             source_reference=source_reference.strip(),
             proposal=proposal,
+            backdated=backdated,
         )
-        audit(actor=actor, action="assignment.create", target=assignment, details={"source": source})
+        audit(
+            actor=actor,
+            action="assignment.create",
+            target=assignment,
+            details={"source": source, "backdated": backdated},
+        )
     return assignment
 
 
@@ -103,8 +123,10 @@ def conclusion_assign(
     title: str = "",
     description: str = "",
     priority: str = Assignment.Priority.NORMAL,
+    backdated: bool = False,
 ) -> list[Assignment]:
-    """Turns a meeting's conclusion into one assignment per assignee, in one step."""
+    """Turns a meeting's conclusion into one assignment per assignee, in one step (a past due
+    date only as a ``backdated`` entry, as in ``assignment_create``)."""
     assigner = assigner_seat(actor)
     if not assignee_members and not assignee_organizations:
         raise ValidationError(_("Chọn ít nhất một thành viên hoặc cơ quan thực hiện."))
@@ -122,6 +144,7 @@ def conclusion_assign(
             "source": Assignment.Source.CONCLUSION,
             "conclusion": conclusion,
             "source_reference": reference[:200],
+            "backdated": backdated,
         }
         created = [_new_assignment(assignee_member=m, **common) for m in assignee_members]
         created += [_new_assignment(assignee_organization=o, **common) for o in assignee_organizations]
@@ -129,7 +152,7 @@ def conclusion_assign(
             actor=actor,
             action="conclusion.assign",
             target=conclusion,
-            details={"assignment_ids": [a.pk for a in created]},
+            details={"assignment_ids": [a.pk for a in created], "backdated": backdated},
         )
     return created
 

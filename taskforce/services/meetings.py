@@ -238,6 +238,12 @@ def meeting_minutes_record(*, actor: Actor, meeting: Meeting, minutes: str, held
     require(actor, Cap.TASKFORCE_RUN_MEETINGS)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("Cuộc họp đã hủy."))
+    if meeting.starts_at > timezone.now():
+        # Minutes record what was said; a meeting that has not started has none yet.
+        raise ValidationError(
+            _("Cuộc họp chưa diễn ra (bắt đầu lúc %(start)s): chưa thể ghi biên bản hay đánh dấu đã họp.")
+            % {"start": f"{timezone.localtime(meeting.starts_at):%H:%M %d/%m/%Y}"}
+        )
     with transaction.atomic():
         meeting.minutes = minutes.strip()
         if held:

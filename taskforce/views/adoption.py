@@ -29,6 +29,7 @@ def adoption(request: HttpRequest) -> HttpResponse:
         "taskforce/adoption.html",
         {
             "summary": summary,
+            "by_platform": selectors.platform_adoption(summary["period_start"]),
             "previous": previous,
             "next": summary["period_end"] + datetime.timedelta(days=1),
             "has_next": summary["period_end"] < today,
@@ -40,7 +41,7 @@ def adoption(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @capability_required(Cap.ADOPTION_REPORT)
 def report_submit(request: HttpRequest) -> HttpResponse:
-    organizations = selectors.organizations_reporting_for(request.user).order_by("name")
+    organizations = selectors.organizations_reporting_for(request.user)
     form = UsageReportForm(
         request.POST or None,
         organizations=organizations,

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.collation import vi_order
 from core.models import Organization
 from core.roles import Cap, user_can
 from core.selectors import organizations_visible_to
@@ -52,7 +53,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 def _assignee_choices(request: HttpRequest) -> tuple[dict[int, Member], dict[int, Organization]]:
     members = Member.objects.active_on(selectors.today()).select_related("organization")
-    organizations = organizations_visible_to(request.user).filter(is_active=True).order_by("name")
+    organizations = (
+        organizations_visible_to(request.user).filter(is_active=True).order_by(vi_order("name"), "id")
+    )
     return {m.pk: m for m in members}, {o.pk: o for o in organizations}
 
 
@@ -215,6 +218,7 @@ def conclusion_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 assignee_members=list(data["members"]),
                 assignee_organizations=list(data["organizations"]),
                 due_on=data["due_on"],
+                backdated=data["backdated"],
                 priority=data["priority"],
             ),
         )

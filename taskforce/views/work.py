@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.collation import vi_order
 from core.roles import Cap, user_can
 from core.selectors import organizations_visible_to
 from taskforce import selectors, services
@@ -21,7 +22,9 @@ def _assignment_form(request: HttpRequest, data: object = None, prefix: str | No
         data,
         prefix=prefix,
         members=Member.objects.active_on(selectors.today()).select_related("organization"),
-        organizations=organizations_visible_to(request.user).filter(is_active=True).order_by("name"),
+        organizations=organizations_visible_to(request.user)
+        .filter(is_active=True)
+        .order_by(vi_order("name"), "id"),
     )
 
 
@@ -44,6 +47,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
                     assignee_member=data["assignee_member"],
                     assignee_organization=data["assignee_organization"],
                     due_on=data["due_on"],
+                    backdated=data["backdated"],
                     priority=data["priority"],
                     source=data["source"],
                     source_reference=data["source_reference"],
@@ -185,6 +189,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         assignee_member=data["assignee_member"],
                         assignee_organization=data["assignee_organization"],
                         due_on=data["due_on"],
+                        backdated=data["backdated"],
                         priority=data["priority"],
                         source_reference=data["source_reference"],
                         proposal=proposal,

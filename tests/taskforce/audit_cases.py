@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.models import Organization
 from core.roles import Role
 from taskforce import services
-from taskforce.models import Assignment, Member, Platform
+from taskforce.models import Assignment, Meeting, Member, Platform
 from tests.taskforce.factories import build
 
 NOT_SERVICES = {
@@ -30,6 +30,14 @@ def _tf(ctx, with_work=True):
 def _meeting(ctx):
     tf = _tf(ctx)
     return tf, tf.meeting
+
+
+def _past_meeting(ctx):
+    """Minutes are only recorded once a meeting has started."""
+    tf = _tf(ctx)
+    Meeting.objects.filter(pk=tf.meeting.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=2))
+    tf.meeting.refresh_from_db()
+    return tf
 
 
 def _overdue(ctx):
@@ -133,7 +141,7 @@ SERVICE_CASES = {
     )(_tf(ctx)),
     "taskforce.services.meeting_minutes_record": lambda ctx: (
         lambda tf: lambda: services.meeting_minutes_record(actor=None, meeting=tf.meeting, minutes="x")
-    )(_tf(ctx)),
+    )(_past_meeting(ctx)),
     "taskforce.services.meeting_cancel": lambda ctx: (
         lambda tf: lambda: services.meeting_cancel(actor=None, meeting=tf.meeting, reason="x")
     )(_tf(ctx)),

@@ -24,8 +24,9 @@ org = core.organization_create(actor=None, name="Sở TT&TT", kind="department",
 leader = services.member_appoint(actor=None, decision=None, active_from=datetime.date(2021, 8, 10),
     full_name="Nguyễn Văn Tước", organization=org, position_title="PGĐ", role="leader",
     email="leader@example.invalid")
-a = services.assignment_create(actor=None, title="Trễ", assignee_member=leader,
-    due_on=timezone.localdate() - datetime.timedelta(days=1))
+a = services.assignment_create(actor=None, title="Trễ", assignee_member=leader, due_on=timezone.localdate())
+# The due date passes (a new assignment cannot be given a past due date).
+type(a).objects.filter(pk=a.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
 print(a.pk)
 """
 

@@ -20,6 +20,7 @@ def _more_work(tf, leader, n=15):
             title=f"Việc {i}",
             assignee_member=tf.member,
             due_on=timezone.localdate() - datetime.timedelta(days=1 if i % 2 else -3),
+            backdated=True,
         )
         services.meeting_conclusion_add(actor=None, meeting=tf.meeting, text=f"Kết luận {i}")
     services.assignments_mark_overdue()

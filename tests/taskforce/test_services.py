@@ -144,11 +144,13 @@ def test_overdue_marking_reminds_assignee_and_leader_once_a_day(
     tf, leader, django_capture_on_commit_callbacks
 ):
     late = services.assignment_create(
-        actor=leader, title="Trễ hạn", assignee_member=tf.member, due_on=TODAY() - datetime.timedelta(days=1)
+        actor=leader, title="Trễ hạn", assignee_member=tf.member, due_on=TODAY()
     )
-    done = services.assignment_create(
-        actor=leader, title="Xong", assignee_member=tf.member, due_on=TODAY() - datetime.timedelta(days=1)
-    )
+    done = services.assignment_create(actor=leader, title="Xong", assignee_member=tf.member, due_on=TODAY())
+    # The due date passes (a new assignment cannot be given a past one).
+    Assignment.objects.filter(pk__in=[late.pk, done.pk]).update(due_on=TODAY() - datetime.timedelta(days=1))
+    late.refresh_from_db()
+    done.refresh_from_db()
     services.assignment_progress(actor=leader, assignment=done, text="ok", status="done")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
