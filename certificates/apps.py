@@ -1,0 +1,9 @@
+"""EU Digital COVID Certificates: issue (for the testing and vaccination apps), verify, trust list."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CertificatesConfig(AppConfig):
+    name = "certificates"
+    verbose_name = _("Chứng nhận COVID-19 số")
