@@ -12,3 +12,6 @@ FIELD_ENCRYPTION_KEYS = env.list(
     "PORTAL_FIELD_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="]
 )
 LOOKUP_HASH_KEY = env.str("PORTAL_LOOKUP_HASH_KEY", default="local-dev-lookup-key-not-for-production")
+
+# A demo document signer generated into var/dcc/ when no real one is configured.
+DCC_DEMO_SIGNER = env.bool("PORTAL_DCC_DEMO_SIGNER", default=True)
