@@ -77,6 +77,9 @@ DCC_DEMO_SIGNER = env.bool("PORTAL_DCC_DEMO_SIGNER", default=False)
 DCC_ISSUER = env.str("PORTAL_DCC_ISSUER", default=f"Sở Y tế {PROVINCE_NAME}")
 DCC_TEST_VALIDITY_HOURS = env.int("PORTAL_DCC_TEST_VALIDITY_HOURS", default=72)
 DCC_VACCINATION_VALIDITY_DAYS = env.int("PORTAL_DCC_VACCINATION_VALIDITY_DAYS", default=365)
+# Public verification page, per minute (core/ratelimit.py): a phone at a door checks many.
+DCC_VERIFY_RATE_PER_DEVICE = env.int("PORTAL_DCC_VERIFY_RATE_PER_DEVICE", default=60)
+DCC_VERIFY_RATE_PER_IP = env.int("PORTAL_DCC_VERIFY_RATE_PER_IP", default=3000)
 
 # --- Applications -------------------------------------------------------------------------
 DJANGO_APPS = [
