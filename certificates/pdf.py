@@ -47,7 +47,9 @@ def certificate_pdf(certificate: IssuedCertificate) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def _render(certificate: IssuedCertificate, summary: verify.Summary, entry: dict, product: str, svg: str) -> str:
+def _render(
+    certificate: IssuedCertificate, summary: verify.Summary, entry: dict, product: str, svg: str
+) -> str:
     return render_to_string(
         "certificates/certificate_pdf.html",
         {

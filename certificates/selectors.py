@@ -18,7 +18,9 @@ def trusted_signers(kid: bytes) -> list[dcc_verify.TrustedSigner]:
     rows = SignerCertificate.objects.filter(kid=base64.b64encode(kid).decode("ascii"), active=True)
     return [
         dcc_verify.TrustedSigner(
-            x509.load_der_x509_certificate(bytes(row.der)), valid_from=row.valid_from, valid_until=row.valid_until
+            x509.load_der_x509_certificate(bytes(row.der)),
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
         )
         for row in rows
     ]

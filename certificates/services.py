@@ -53,12 +53,16 @@ def _check_signer(certificate: x509.Certificate, country: str) -> None:
     ec_ok = isinstance(key, ec.EllipticCurvePublicKey) and key.curve.name == "secp256r1"
     rsa_ok = isinstance(key, rsa.RSAPublicKey) and key.key_size >= MIN_RSA_BITS
     if not (ec_ok or rsa_ok):
-        raise ValidationError(_("Khóa của chứng chỉ phải là ECDSA P-256 (ES256) hoặc RSA từ 2048 bit (PS256)."))
+        raise ValidationError(
+            _("Khóa của chứng chỉ phải là ECDSA P-256 (ES256) hoặc RSA từ 2048 bit (PS256).")
+        )
     if certificate.not_valid_after_utc <= timezone.now():
         raise ValidationError(_("Chứng chỉ đã hết hạn."))
 
 
-def signer_upload(*, actor: Actor, data: bytes, country: str, own_province: bool = False) -> SignerCertificate:
+def signer_upload(
+    *, actor: Actor, data: bytes, country: str, own_province: bool = False
+) -> SignerCertificate:
     """Adds a signer certificate (PEM or DER) to the trust list, or puts a removed one back."""
     require_capability(actor, Cap.CERTIFICATES_MANAGE_TRUST_LIST)
     certificate = _parse_certificate(data)
@@ -144,13 +148,17 @@ def certificate_issue(
     entry = {**entry, "co": "VN", "is": settings.DCC_ISSUER[:80], "ci": identifier}
     unknown = payload.unknown_codes(kind, entry)
     if unknown:
-        raise ValidationError(_("Mã không có trong danh mục EU DCC: %(codes)s") % {"codes": ", ".join(unknown)})
+        raise ValidationError(
+            _("Mã không có trong danh mục EU DCC: %(codes)s") % {"codes": ", ".join(unknown)}
+        )
     data = payload.build(
         family=family_name, given=given_name, date_of_birth=_date_of_birth(person), kind=kind, entry=entry
     )
     errors = payload.schema_errors(data)
     if errors:
-        raise ValidationError(_("Nội dung chứng nhận không đúng lược đồ EU DCC: %(errors)s") % {"errors": errors[0]})
+        raise ValidationError(
+            _("Nội dung chứng nhận không đúng lược đồ EU DCC: %(errors)s") % {"errors": errors[0]}
+        )
     signer = province_signer()
     now = issued_at or timezone.now()
     # A certificate never outlives the key that signed it (hcert §3.3.2).
@@ -169,7 +177,10 @@ def certificate_issue(
             issued_by=_user(actor),
         )
         audit(
-            actor=actor, action="certificate.issue", target=certificate, details={"kind": kind, "person_id": person.pk}
+            actor=actor,
+            action="certificate.issue",
+            target=certificate,
+            details={"kind": kind, "person_id": person.pk},
         )
     return certificate
 

@@ -29,7 +29,10 @@ def _verify(request: HttpRequest) -> dict[str, Any]:
 def verify_public(request: HttpRequest) -> HttpResponse:
     """Anyone may check a certificate: no login, nothing stored, the minimum shown."""
     if request.method == "POST" and not ratelimit.allow(
-        request, scope="dcc", per_device=settings.DCC_VERIFY_RATE_PER_DEVICE, per_ip=settings.DCC_VERIFY_RATE_PER_IP
+        request,
+        scope="dcc",
+        per_device=settings.DCC_VERIFY_RATE_PER_DEVICE,
+        per_ip=settings.DCC_VERIFY_RATE_PER_IP,
     ):
         return HttpResponse(_("Quá nhiều lượt kiểm tra, vui lòng thử lại sau một phút."), status=429)
     return render(request, "certificates/verify.html", {**_verify(request), "base": "base.html"})
@@ -57,7 +60,11 @@ def trust_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Đã thêm chứng chỉ %(kid)s (%(country)s).") % {"kid": signer.kid, "country": signer.country})
+            messages.success(
+                request,
+                _("Đã thêm chứng chỉ %(kid)s (%(country)s).")
+                % {"kid": signer.kid, "country": signer.country},
+            )
             return redirect("certificates:trust-list")
     signers = selectors.signers_visible_to(request.user).select_related("added_by")[:500]
     return render(request, "certificates/trust_list.html", {"form": form, "signers": signers})

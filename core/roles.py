@@ -60,7 +60,10 @@ class Cap(models.TextChoices):
     # EU Digital COVID Certificates (certificates app).
     CERTIFICATES_VERIFY = "certificates.verify", _("Kiểm tra chứng nhận COVID-19 (trang cán bộ)")
     CERTIFICATES_ISSUE = "certificates.issue", _("Cấp, thu hồi chứng nhận COVID-19")
-    CERTIFICATES_MANAGE_TRUST_LIST = "certificates.manage_trust_list", _("Quản lý danh sách chứng chỉ ký tin cậy")
+    CERTIFICATES_MANAGE_TRUST_LIST = (
+        "certificates.manage_trust_list",
+        _("Quản lý danh sách chứng chỉ ký tin cậy"),
+    )
 
 
 _ALL_READ = {Cap.VIEW_UNITS, Cap.VIEW_ORGANIZATIONS}

@@ -21,7 +21,9 @@ class Claims:
     payload: dict[str, Any]
 
 
-def encode(payload: dict[str, Any], *, issuer: str, issued_at: datetime.datetime, expires: datetime.datetime) -> bytes:
+def encode(
+    payload: dict[str, Any], *, issuer: str, issued_at: datetime.datetime, expires: datetime.datetime
+) -> bytes:
     return cbor2.dumps(
         {
             ISS: issuer,

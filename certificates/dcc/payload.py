@@ -48,7 +48,12 @@ def kind_of(payload: Any) -> str | None:
 
 
 def name(family: str, given: str) -> dict[str, str]:
-    data = {"fn": family.strip(), "fnt": transliterate(family), "gn": given.strip(), "gnt": transliterate(given)}
+    data = {
+        "fn": family.strip(),
+        "fnt": transliterate(family),
+        "gn": given.strip(),
+        "gnt": transliterate(given),
+    }
     return {k: v for k, v in data.items() if v}
 
 
@@ -56,7 +61,15 @@ def vaccination_entry(
     *, product: str, manufacturer: str, prophylaxis: str, dose: int, doses: int, date: datetime.date
 ) -> dict[str, Any]:
     """``v`` without ``co``/``is``/``ci`` (the issuer adds those)."""
-    return {"tg": COVID_19, "vp": prophylaxis, "mp": product, "ma": manufacturer, "dn": dose, "sd": doses, "dt": date.isoformat()}
+    return {
+        "tg": COVID_19,
+        "vp": prophylaxis,
+        "mp": product,
+        "ma": manufacturer,
+        "dn": dose,
+        "sd": doses,
+        "dt": date.isoformat(),
+    }
 
 
 def test_entry(

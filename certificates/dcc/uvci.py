@@ -27,7 +27,9 @@ def luhn_mod_n(text: str) -> str:
 
 def new(country: str = "VN", issuer: str = "") -> str:
     """A fresh identifier; ``issuer`` (A–Z, 0–9) is an optional issuing-entity segment."""
-    opaque = "".join(secrets.choice(string.ascii_uppercase[:22] + string.digits) for _ in range(OPAQUE_LENGTH))
+    opaque = "".join(
+        secrets.choice(string.ascii_uppercase[:22] + string.digits) for _ in range(OPAQUE_LENGTH)
+    )
     body = f"{PREFIX}01:{country}:{issuer + '/' if issuer else ''}{opaque}"
     return f"{body}#{luhn_mod_n(body)}"
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from cryptography import x509
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.dcc import codec, cose, cwt, payload
@@ -87,6 +88,17 @@ class Summary:
     def kind_label(self) -> str:
         return str(KIND_LABELS.get(self.kind, self.kind))
 
+    @property
+    def date_display(self) -> str:
+        """A test's sampling time in local time (Asia/Ho_Chi_Minh); dates as they are."""
+        try:
+            moment = datetime.datetime.fromisoformat(self.date.replace("Z", "+00:00"))
+        except ValueError:
+            return self.date
+        if "T" not in self.date or moment.tzinfo is None:
+            return self.date
+        return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+
 
 @dataclass(frozen=True)
 class Result:
@@ -120,7 +132,9 @@ def key_usage_allows(certificate: x509.Certificate, kind: str | None) -> bool:
     return allowed is None or kind in allowed
 
 
-def verify_cose(data: bytes, signers_for: SignerLookup, at: datetime.datetime | None = None) -> tuple[cose.Sign1, TrustedSigner]:
+def verify_cose(
+    data: bytes, signers_for: SignerLookup, at: datetime.datetime | None = None
+) -> tuple[cose.Sign1, TrustedSigner]:
     """The message and the trust-list entry whose key verifies it, trying every entry with the
     message's kid (valid at ``at`` when given)."""
     message = cose.decode(data)
@@ -143,14 +157,18 @@ def summary(data: dict[str, Any]) -> Summary:
     kind = payload.kind_of(data) or ""
     entry = data[{v: k for k, v in payload.KINDS.items()}[kind]][0] if kind else {}
     names = data.get("nam", {})
-    name = " ".join(x for x in (names.get("fn") or names.get("fnt", ""), names.get("gn") or names.get("gnt", "")) if x)
+    name = " ".join(
+        x for x in (names.get("fn") or names.get("fnt", ""), names.get("gn") or names.get("gnt", "")) if x
+    )
     if kind == "vaccination":
         date, detail = entry.get("dt", ""), f"{entry.get('dn', '?')}/{entry.get('sd', '?')}"
     elif kind == "test":
-        date, detail = entry.get("sc", ""), str(RESULT_LABELS.get(entry.get("tr"), entry.get("tr", "")))
+        date, detail = entry.get("sc", ""), str(RESULT_LABELS.get(str(entry.get("tr")), entry.get("tr", "")))
     else:
         date, detail = entry.get("fr", ""), ""
-    return Summary(name=name, date_of_birth=str(data.get("dob", "")), kind=kind, date=str(date), detail=detail)
+    return Summary(
+        name=name, date_of_birth=str(data.get("dob", "")), kind=kind, date=str(date), detail=detail
+    )
 
 
 def verify(

@@ -30,7 +30,9 @@ def make_certificate(
 ) -> tuple[Any, x509.Certificate]:
     """A self-signed P-256 signer; ``eku=[]`` writes an empty extended key usage."""
     key = key or ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"), x509.NameAttribute(NameOID.COMMON_NAME, "t")])
+    name = x509.Name(
+        [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"), x509.NameAttribute(NameOID.COMMON_NAME, "t")]
+    )
     now = datetime.datetime.now(tz=datetime.UTC)
     builder = (
         x509.CertificateBuilder()

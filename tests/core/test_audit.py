@@ -129,7 +129,16 @@ def discover_services() -> set[str]:
         *[
             a
             for a in settings.INSTALLED_APPS
-            if a in {"taskforce", "checkpoints", "declarations", "testing", "vaccination", "reports", "certificates"}
+            if a
+            in {
+                "taskforce",
+                "checkpoints",
+                "declarations",
+                "testing",
+                "vaccination",
+                "reports",
+                "certificates",
+            }
         ],
     ]:
         try:
