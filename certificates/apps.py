@@ -29,6 +29,14 @@ class CertificatesConfig(AppConfig):
         )
         register_portal(
             Entry(
+                "certificates:issued",
+                _("Chứng nhận COVID-19 đã cấp"),
+                _("Tải bản in, thu hồi chứng nhận cấp sai."),
+                visible_to=lambda r: user_can(r.user, Cap.CERTIFICATES_ISSUE),
+            )
+        )
+        register_portal(
+            Entry(
                 "certificates:trust-list",
                 _("Danh sách chứng chỉ ký tin cậy"),
                 _("Thêm, gỡ chứng chỉ ký của các nước và của tỉnh."),

@@ -1,4 +1,5 @@
-"""Pages: verification (public and for staff), the trust list, a certificate's PDF."""
+"""Pages: verification (public and for staff), the trust list, issued certificates (PDF,
+revocation)."""
 
 from typing import Any
 
@@ -7,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,6 +16,7 @@ from certificates import pdf, selectors, services
 from certificates.forms import RemoveForm, SignerUploadForm, VerifyForm
 from core import ratelimit
 from core.decorators import capability_required
+from core.masking import mask_name
 from core.roles import Cap
 
 
@@ -22,6 +25,7 @@ def _verify(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"form": form, "result": None}
     if request.method == "POST" and form.is_valid():
         context["result"] = selectors.certificate_verify(form.cleaned_data["payload"])
+        context["form"] = VerifyForm()  # an empty field for the next certificate; nothing is kept
     return context
 
 
@@ -92,3 +96,30 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(pdf.certificate_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="chung-nhan-{certificate.pk}.pdf"'
     return response
+
+
+@capability_required(Cap.CERTIFICATES_ISSUE)
+@require_GET
+def issued_list(request: HttpRequest) -> HttpResponse:
+    """Recent certificates, names masked; look one up by its identifier to revoke it."""
+    query = request.GET.get("uvci", "").strip().upper()
+    certificates = selectors.issued_visible_to(request.user)
+    if query:
+        certificates = certificates.filter(uvci__startswith=query)
+    rows = [(c, mask_name(c.person.full_name)) for c in certificates[:200]]
+    return render(request, "certificates/issued_list.html", {"rows": rows, "query": query})
+
+
+@capability_required(Cap.CERTIFICATES_ISSUE)
+@require_POST
+def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = get_object_or_404(selectors.issued_visible_to(request.user), pk=pk)
+    try:
+        services.certificate_revoke(
+            actor=request.user, certificate=certificate, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã thu hồi chứng nhận %(uvci)s.") % {"uvci": certificate.uvci})
+    return redirect(f"{reverse('certificates:issued')}?uvci={certificate.uvci}")

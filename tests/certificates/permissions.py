@@ -24,7 +24,10 @@ URLS = {
     "certificates:trust-list": Url(allowed=TRUST_MANAGERS),
     # An empty POST is refused by the form for those allowed: the page again, nothing added.
     "certificates:signer-remove": Url(method="post", ok=302, allowed=TRUST_MANAGERS, kwargs=_signer),
+    "certificates:issued": Url(allowed=ISSUERS),
     "certificates:pdf": Url(allowed=ISSUERS, kwargs=_issued),
+    # An empty reason is refused for those allowed: back to the list with a message.
+    "certificates:revoke": Url(method="post", ok=302, allowed=ISSUERS, kwargs=_issued),
     "certificates-api:verify": Url(method="post", ok=400, allowed=ALL),
 }
 

@@ -120,3 +120,19 @@ def test_the_pdf_carries_a_qr_that_verifies(issued, tmp_path, client):
     assert "Hợp lệ" in html
     text = subprocess.run(["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True).stdout
     assert "Nguyễn Thị Hường" in text and "Date of birth" in text and issued.uvci in text.replace("\n", "")
+
+
+def test_issuers_find_and_revoke_a_certificate(client, issued, lab_user):
+    client.force_login(lab_user)
+    page = client.get(reverse("certificates:issued"), {"uvci": issued.uvci[:20]}).content.decode()
+    assert issued.uvci in page and "Nguyễn Thị ***" in page and "Hường" not in page
+    url = reverse("certificates:revoke", kwargs={"pk": issued.pk})
+    assert client.post(url, {"reason": " "}).status_code == 302
+    issued.refresh_from_db()
+    assert issued.revoked_at is None  # no reason, no revocation
+    client.post(url, {"reason": "Cấp nhầm người"})
+    issued.refresh_from_db()
+    assert (
+        issued.revoked_at and issued.revoked_by == lab_user and issued.revocation_reason == "Cấp nhầm người"
+    )
+    assert "Chứng nhận đã bị thu hồi." in client.post(VERIFY, {"payload": issued.qr_text}).content.decode()
