@@ -41,6 +41,11 @@ class SignerCertificate(models.Model):
     def __str__(self) -> str:
         return f"{self.country} {self.kid} {self.subject}"
 
+    def key_usage_display(self) -> str:
+        from certificates.dcc.verify import KIND_LABELS
+
+        return ", ".join(str(KIND_LABELS.get(k, k)) for k in self.key_usage.split(",") if k)
+
 
 class IssuedCertificate(models.Model):
     """A certificate this province signed. ``qr_text`` is the ``HC1:`` string (it re-renders

@@ -5,6 +5,7 @@ files, or the PEM text itself). Local and test settings (``DCC_DEMO_SIGNER``) ge
 self-signed demo pair once, in ``var/dcc/demo-signer.pem``; it is marked as a demo in its name.
 """
 
+import contextlib
 import datetime
 import os
 import tempfile
@@ -88,14 +89,13 @@ def _demo_pair(path: Path) -> bytes:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         ) + certificate.public_bytes(serialization.Encoding.PEM)
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Written whole then renamed: parallel processes never read half a pair.
+        # Written whole, then linked into place once: parallel processes all use the first pair.
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
             tmp.write(text)
         os.chmod(tmp.name, 0o600)
-        if not path.exists():
-            os.replace(tmp.name, path)
-        else:
-            os.unlink(tmp.name)
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp.name, path)  # atomic, and fails if another process got there first
+        os.unlink(tmp.name)
     return path.read_bytes()
 
 

@@ -109,3 +109,27 @@ def test_checkpoint_staff_check_a_certificate(browser, live_server, issued, make
         page.get_by_role("button", name="Kiểm tra", exact=True).click()
     assert "Không hợp lệ" in page.locator("#verdict").inner_text()
     page.screenshot(path=str(screenshot_dir / "certificate-staff-invalid-phone.png"), full_page=True)
+
+
+def test_an_official_uploads_a_signer_to_the_trust_list(
+    browser, live_server, province_trusted, trust_manager, tmp_path, screenshot_dir
+):
+    from tests.certificates.conftest import make_certificate, pem
+
+    (tmp_path / "dsc.pem").write_bytes(pem(make_certificate()[1]))
+    page = browser.new_page()
+    url = reverse("certificates:trust-list")
+    page.goto(f"{live_server.url}/accounts/login/?next={url}")
+    page.fill("#id_username", trust_manager.username)
+    page.fill("#id_password", "pw")
+    with page.expect_navigation():
+        page.locator("form.form button[type=submit]").click()
+    page.set_input_files("#id_file", str(tmp_path / "dsc.pem"))
+    page.fill("#id_country", "AT")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Thêm vào danh sách").click()
+    assert "Đã thêm chứng chỉ" in page.content()
+    rows = page.locator("tbody tr").all_inner_texts()
+    assert any(r.startswith("AT") and "mọi loại" in r for r in rows)
+    assert any("VN (tỉnh)" in r and "Xét nghiệm, Tiêm chủng" in r for r in rows)
+    page.screenshot(path=str(screenshot_dir / "certificate-trust-list.png"), full_page=True)

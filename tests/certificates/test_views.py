@@ -136,3 +136,13 @@ def test_issuers_find_and_revoke_a_certificate(client, issued, lab_user):
         issued.revoked_at and issued.revoked_by == lab_user and issued.revocation_reason == "Cấp nhầm người"
     )
     assert "Chứng nhận đã bị thu hồi." in client.post(VERIFY, {"payload": issued.qr_text}).content.decode()
+
+
+def test_the_public_check_is_rate_limited(client, settings, db):
+    import uuid
+
+    settings.DCC_VERIFY_RATE_PER_DEVICE = 2
+    client.cookies["cp_dev"] = uuid.uuid4().hex  # a fresh device: counters of other runs do not count
+    codes = [client.post(VERIFY, {"payload": "HC1:X"}).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert client.get(VERIFY).status_code == 200  # reading the page is not counted
