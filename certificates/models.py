@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import Person
 
@@ -52,8 +53,8 @@ class IssuedCertificate(models.Model):
     the QR and the PDF); revocation is by identifier (``uvci``)."""
 
     class Kind(models.TextChoices):
-        TEST = "test", _("Xét nghiệm")
-        VACCINATION = "vaccination", _("Tiêm chủng")
+        TEST = "test", pgettext_lazy("certificate type", "Xét nghiệm")
+        VACCINATION = "vaccination", pgettext_lazy("certificate type", "Tiêm chủng")
 
     uvci = models.CharField(_("mã chứng nhận (UVCI)"), max_length=80, unique=True)
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)

@@ -11,6 +11,7 @@ from typing import Any
 from cryptography import x509
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certificates.dcc import codec, cose, cwt, payload
 from certificates.dcc.codec import DccError
@@ -53,9 +54,9 @@ MESSAGES = {
     Step.REVOCATION: _("Chứng nhận đã bị thu hồi."),
 }
 KIND_LABELS = {
-    "vaccination": _("Tiêm chủng"),
-    "test": _("Xét nghiệm"),
-    "recovery": _("Khỏi bệnh"),
+    "vaccination": pgettext_lazy("certificate type", "Tiêm chủng"),
+    "test": pgettext_lazy("certificate type", "Xét nghiệm"),
+    "recovery": pgettext_lazy("certificate type", "Khỏi bệnh"),
 }
 RESULT_LABELS = {payload.NOT_DETECTED: _("Âm tính"), payload.DETECTED: _("Dương tính")}
 
