@@ -96,7 +96,11 @@ def sign_es256(payload: bytes, key: ec.EllipticCurvePrivateKey, kid: bytes) -> b
 def signature_valid(message: Sign1, public_key: Any) -> bool:
     data = message.to_be_signed()
     try:
-        if message.alg == ES256 and isinstance(public_key, ec.EllipticCurvePublicKey):
+        if (
+            message.alg == ES256
+            and isinstance(public_key, ec.EllipticCurvePublicKey)
+            and public_key.curve.name == "secp256r1"
+        ):
             if len(message.signature) != 2 * ES256_SIZE:
                 return False
             r = int.from_bytes(message.signature[:ES256_SIZE], "big")
