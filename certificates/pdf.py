@@ -41,7 +41,7 @@ def certificate_pdf(certificate: IssuedCertificate) -> bytes:
     svg = base64.b64encode(qr_svg(certificate.qr_text)).decode()
     with translation.override("vi"):
         summary = verify.summary(data)  # its labels in Vietnamese, English beside them
-        entry = data[{v: k for k, v in payload.KINDS.items()}[summary.kind]][0]
+        entry = payload.entry_of(data)
         product = payload.value_set("vaccine-medicinal-product").get(entry.get("mp", ""), entry.get("mp", ""))
         html = _render(certificate, summary, entry, product, svg)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

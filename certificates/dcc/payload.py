@@ -17,6 +17,7 @@ COVID_19 = "840539006"  # SNOMED CT: disease or agent targeted
 NOT_DETECTED, DETECTED = "260415000", "260373001"
 NAAT, RAT = "LP6464-4", "LP217198-3"
 KINDS = {"v": "vaccination", "t": "test", "r": "recovery"}
+GROUPS = {kind: key for key, kind in KINDS.items()}
 
 
 @functools.cache
@@ -45,6 +46,12 @@ def kind_of(payload: Any) -> str | None:
         return None
     present = [kind for key, kind in KINDS.items() if key in payload]
     return present[0] if len(present) == 1 else None
+
+
+def entry_of(payload: dict[str, Any]) -> dict[str, Any]:
+    """The one event (``v``, ``t`` or ``r`` entry) of a schema-valid payload; {} if none."""
+    kind = kind_of(payload)
+    return payload[GROUPS[kind]][0] if kind else {}
 
 
 def name(family: str, given: str) -> dict[str, str]:
@@ -111,5 +118,5 @@ def unknown_codes(kind: str, entry: dict[str, Any]) -> list[str]:
 
 
 def build(*, family: str, given: str, date_of_birth: str, kind: str, entry: dict[str, Any]) -> dict[str, Any]:
-    key = {v: k for k, v in KINDS.items()}[kind]
+    key = GROUPS[kind]
     return {"ver": SCHEMA_VERSION, "nam": name(family, given), "dob": date_of_birth, key: [entry]}

@@ -156,7 +156,7 @@ def within_validity(claims: cwt.Claims, at: datetime.datetime) -> bool:
 
 def summary(data: dict[str, Any]) -> Summary:
     kind = payload.kind_of(data) or ""
-    entry = data[{v: k for k, v in payload.KINDS.items()}[kind]][0] if kind else {}
+    entry = payload.entry_of(data)
     names = data.get("nam", {})
     name = " ".join(
         x for x in (names.get("fn") or names.get("fnt", ""), names.get("gn") or names.get("gnt", "")) if x
@@ -188,7 +188,7 @@ def verify(
         return Result(valid=False, step=Step.SCHEMA)
     data = claims.payload
     kind = payload.kind_of(data)
-    uvci = str(data[{v: k for k, v in payload.KINDS.items()}[kind]][0].get("ci", "")) if kind else ""
+    uvci = str(payload.entry_of(data).get("ci", ""))
     found = summary(data)
     if not within_validity(claims, at):
         return Result(valid=False, step=Step.EXPIRY, summary=found, uvci=uvci)
