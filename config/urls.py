@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("core.api_urls")),
     path("api/v1/", include("checkpoints.api_urls")),
     path("api/v1/", include("declarations.api_urls")),
+    path("api/v1/", include("certificates.api_urls")),
     path("api/v1/taskforce/", include("taskforce.api_urls")),
     path("taskforce/", include("taskforce.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("checkpoints.urls")),
     path("", include("declarations.urls")),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

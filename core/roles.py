@@ -57,6 +57,13 @@ class Cap(models.TextChoices):
     ADOPTION_VIEW = "adoption.view", _("Xem tình hình sử dụng phần mềm")
     ADOPTION_REPORT = "adoption.report", _("Báo cáo tình hình sử dụng phần mềm")
     PLATFORMS_EDIT = "adoption.edit_platforms", _("Quản lý danh mục nền tảng")
+    # EU Digital COVID Certificates (certificates app).
+    CERTIFICATES_VERIFY = "certificates.verify", _("Kiểm tra chứng nhận COVID-19 (trang cán bộ)")
+    CERTIFICATES_ISSUE = "certificates.issue", _("Cấp, thu hồi chứng nhận COVID-19")
+    CERTIFICATES_MANAGE_TRUST_LIST = (
+        "certificates.manage_trust_list",
+        _("Quản lý danh sách chứng chỉ ký tin cậy"),
+    )
 
 
 _ALL_READ = {Cap.VIEW_UNITS, Cap.VIEW_ORGANIZATIONS}
@@ -140,6 +147,16 @@ ROLE_CAPABILITIES[Role.SECRETARIAT] |= _TF_READ | {
 ROLE_CAPABILITIES[Role.CHAIRMAN] |= _TF_READ | {Cap.TASKFORCE_VIEW_ALL_WORK}
 ROLE_CAPABILITIES[Role.DISTRICT_OFFICIAL] |= {Cap.ASSIGNMENT_WORK, Cap.ADOPTION_REPORT}
 ROLE_CAPABILITIES[Role.AGENCY_OFFICER] |= {Cap.ASSIGNMENT_WORK, Cap.ADOPTION_REPORT}
+
+# --- Certificates (certificates app) ---------------------------------------------------------
+# Labs and vaccination teams issue (and revoke what they issued); the task force's leadership
+# keeps the trust list; everyone may use the staff verification page (the public one needs none).
+for _role in Role.values:
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {Cap.CERTIFICATES_VERIFY}
+for _role in (Role.LAB_STAFF, Role.VACCINATION_STAFF):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {Cap.CERTIFICATES_ISSUE}
+for _role in (Role.TASKFORCE_LEADER, Role.SECRETARIAT):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {Cap.CERTIFICATES_MANAGE_TRUST_LIST}
 
 # Roles whose holders use the Django admin (is_staff is set by the demo data and scope service).
 STAFF_ROLES = {

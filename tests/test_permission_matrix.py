@@ -109,7 +109,7 @@ ADMIN_MATRIX: dict[str, dict[str, set[str]]] = {
 }
 
 
-APPS = ["taskforce", "checkpoints", "declarations", "testing", "vaccination", "reports"]
+APPS = ["taskforce", "checkpoints", "declarations", "testing", "vaccination", "reports", "certificates"]
 APP_MODULES = []
 for _app in APPS:
     try:

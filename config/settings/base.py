@@ -70,6 +70,19 @@ DECLARATION_RATE_PER_DEVICE = env.int("PORTAL_DECLARATION_RATE_PER_DEVICE", defa
 DECLARATION_RATE_PER_IP = env.int("PORTAL_DECLARATION_RATE_PER_IP", default=600)
 RATE_LIMIT_PROXY_COUNT = env.int("PORTAL_RATE_LIMIT_PROXY_COUNT", default=0)
 
+# --- Certificates (EU Digital COVID Certificate) ---------------------------------------------
+# The province's document signer: PEM file paths or PEM text (certificates/signing.py). Without
+# them, local and test settings generate a demo pair in var/dcc/ (DCC_DEMO_SIGNER).
+DCC_SIGNING_KEY = env.str("PORTAL_DCC_SIGNING_KEY", default="")
+DCC_SIGNING_CERT = env.str("PORTAL_DCC_SIGNING_CERT", default="")
+DCC_DEMO_SIGNER = env.bool("PORTAL_DCC_DEMO_SIGNER", default=False)
+DCC_ISSUER = env.str("PORTAL_DCC_ISSUER", default=f"Sở Y tế {PROVINCE_NAME}")
+DCC_TEST_VALIDITY_HOURS = env.int("PORTAL_DCC_TEST_VALIDITY_HOURS", default=72)
+DCC_VACCINATION_VALIDITY_DAYS = env.int("PORTAL_DCC_VACCINATION_VALIDITY_DAYS", default=365)
+# Public verification page, per minute (core/ratelimit.py): a phone at a door checks many.
+DCC_VERIFY_RATE_PER_DEVICE = env.int("PORTAL_DCC_VERIFY_RATE_PER_DEVICE", default=60)
+DCC_VERIFY_RATE_PER_IP = env.int("PORTAL_DCC_VERIFY_RATE_PER_IP", default=3000)
+
 # --- Applications -------------------------------------------------------------------------
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -93,6 +106,7 @@ LOCAL_APPS = [
     "testing",
     "vaccination",
     "reports",
+    "certificates",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -11,3 +11,6 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 # Development keys (public_keys.py): production.py refuses them and demands real ones.
 FIELD_ENCRYPTION_KEYS = env.list("PORTAL_FIELD_ENCRYPTION_KEYS", default=[DEV_FIELD_ENCRYPTION_KEY])
 LOOKUP_HASH_KEY = env.str("PORTAL_LOOKUP_HASH_KEY", default=DEV_LOOKUP_HASH_KEY)
+
+# A demo document signer generated into var/dcc/ when no real one is configured.
+DCC_DEMO_SIGNER = env.bool("PORTAL_DCC_DEMO_SIGNER", default=True)

@@ -22,3 +22,7 @@ LOOKUP_HASH_KEY = "test-lookup-key"
 # tested with explicit low values (override_settings), never hit by accident.
 CHECKIN_RATE_PER_DEVICE = 10_000
 DECLARATION_RATE_PER_DEVICE = 10_000
+DCC_VERIFY_RATE_PER_DEVICE = 10_000
+
+# A demo document signer generated into var/dcc/ when no real one is configured.
+DCC_DEMO_SIGNER = env.bool("PORTAL_DCC_DEMO_SIGNER", default=True)

@@ -114,7 +114,7 @@ SERVICE_CASES = {
 
 
 # Apps add their cases in ``tests/<app>/audit_cases.py``: SERVICE_CASES (and NOT_SERVICES).
-for _app in ("taskforce", "checkpoints", "declarations", "testing", "vaccination", "reports"):
+for _app in ("taskforce", "checkpoints", "declarations", "testing", "vaccination", "reports", "certificates"):
     try:
         _module = importlib.import_module(f"tests.{_app}.audit_cases")
     except ModuleNotFoundError:
@@ -130,7 +130,16 @@ def discover_services() -> set[str]:
         *[
             a
             for a in settings.INSTALLED_APPS
-            if a in {"taskforce", "checkpoints", "declarations", "testing", "vaccination", "reports"}
+            if a
+            in {
+                "taskforce",
+                "checkpoints",
+                "declarations",
+                "testing",
+                "vaccination",
+                "reports",
+                "certificates",
+            }
         ],
     ]:
         try:

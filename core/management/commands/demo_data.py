@@ -68,7 +68,15 @@ class Command(BaseCommand):
         self._users(province, organizations)
         self._people(province)
         # Each app may add its demo data in ``<app>/demo.py`` with ``load(*, stdout)``; idempotent.
-        for app in ("taskforce", "checkpoints", "declarations", "testing", "vaccination", "reports"):
+        for app in (
+            "taskforce",
+            "checkpoints",
+            "declarations",
+            "testing",
+            "vaccination",
+            "reports",
+            "certificates",
+        ):
             try:
                 module = importlib.import_module(f"{app}.demo")
             except ModuleNotFoundError:
