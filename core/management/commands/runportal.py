@@ -14,7 +14,7 @@ only to failures during start, and after ``startretries`` it gives up and leaves
 program FATAL, i.e. down), needs its own configuration file and daemon, and neither it nor
 circus waits for ``/healthz`` before printing the address. circus adds pyzmq and tornado
 and likewise respawns at once and stops a watcher after ``max_retry``. This command is
-~250 lines with its own tests, and is only the embedded mode's supervisor: in production
+about 220 lines with its own tests, and is only the embedded mode's supervisor: in production
 docker-compose restarts each service (``restart: unless-stopped``) and health-checks it.
 """
 
