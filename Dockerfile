@@ -36,4 +36,7 @@ RUN useradd --system --uid 10001 --home-dir /app portal \
 USER portal
 
 EXPOSE 8000
+# For the default command (web); docker-compose gives worker and beat their own checks.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]

@@ -39,7 +39,7 @@ test: venv
 
 messages: venv
 	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=var --no-obsolete
-	$(PY) manage.py compilemessages_py
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -1,82 +1,56 @@
-"""iCalendar (RFC 5545) text for meetings, written by hand: escaping (§3.3.11), line
-folding at 75 octets (§3.1), CRLF line ends, UTC times."""
+"""iCalendar (RFC 5545) text for meetings, written by the ``icalendar`` package: it escapes
+TEXT values (§3.3.11), quotes parameter values and encodes their double quotes (RFC 6868, e.g.
+the organizer's CN), folds lines at 75 octets without splitting a UTF-8 character and ends
+them with CRLF. Times are written in UTC."""
 
 import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from taskforce.models import Meeting
 
 PRODID = "-//covid-taskforce-portal//taskforce//VI"
+STATUS = {"planned": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}
 
 
-def escape(text: str) -> str:
-    """TEXT value escaping: backslash, semicolon, comma, newline."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\n")
-        .replace("\n", "\\n")
-    )
+def _utc(value: datetime.datetime) -> datetime.datetime:
+    return value.astimezone(datetime.UTC).replace(microsecond=0)
 
 
-def fold(line: str) -> str:
-    """Splits a content line into chunks of at most 75 octets, never inside a UTF-8 character;
-    continuation lines start with one space."""
-    encoded = line.encode("utf-8")
-    if len(encoded) <= 75:
-        return line
-    parts: list[str] = []
-    current = ""
-    limit = 75
-    for char in line:
-        if len((current + char).encode("utf-8")) > limit:
-            parts.append(current)
-            current = char
-            limit = 74  # the leading space counts
-        else:
-            current += char
-    parts.append(current)
-    return "\r\n ".join(parts)
-
-
-def _utc(value: datetime.datetime) -> str:
-    return value.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _event(meeting: Meeting, stamp: datetime.datetime) -> list[str]:
-    status = {"planned": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}[meeting.status]
-    agenda = "\n".join(f"{item.order}. {item.title}" for item in meeting.agenda_items.all())
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:taskforce-meeting-{meeting.pk}@{settings.PROVINCE_CODE}.covid-taskforce",
-        f"DTSTAMP:{_utc(stamp)}",
-        f"DTSTART:{_utc(meeting.starts_at)}",
-        f"DTEND:{_utc(meeting.ends_at)}",
-        f"SEQUENCE:{meeting.sequence}",
-        f"SUMMARY:{escape(meeting.title)}",
-        f"STATUS:{status}",
-    ]
+def _event(meeting: Meeting, stamp: datetime.datetime) -> Event:
+    event = Event()
+    event.add("uid", f"taskforce-meeting-{meeting.pk}@{settings.PROVINCE_CODE}.covid-taskforce")
+    event.add("dtstamp", _utc(stamp))
+    event.add("dtstart", _utc(meeting.starts_at))
+    event.add("dtend", _utc(meeting.ends_at))
+    event.add("sequence", meeting.sequence)
+    event.add("summary", meeting.title)
+    event.add("status", STATUS[meeting.status])
     if meeting.location:
-        lines.append(f"LOCATION:{escape(meeting.location)}")
+        event.add("location", meeting.location)
+    agenda = "\n".join(f"{item.order}. {item.title}" for item in meeting.agenda_items.all())
     if agenda:
-        lines.append(f"DESCRIPTION:{escape(agenda)}")
+        event.add("description", agenda)
     if meeting.chair is not None:
-        lines.append(f"ORGANIZER;CN={escape(meeting.chair.full_name)}:mailto:{settings.DEFAULT_FROM_EMAIL}")
-    lines.append("END:VEVENT")
-    return lines
+        organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
+        organizer.params["CN"] = vText(meeting.chair.full_name)
+        event.add("organizer", organizer)
+    return event
 
 
 def calendar(meetings: Iterable[Meeting], *, name: str = "", method: str = "PUBLISH") -> str:
     """A VCALENDAR with one VEVENT per meeting. Callers prefetch ``agenda_items`` and ``chair``."""
     stamp = timezone.now()
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", f"METHOD:{method}"]
+    cal = Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", PRODID)
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
     if name:
-        lines.append(f"X-WR-CALNAME:{escape(name)}")
+        cal.add("x-wr-calname", vText(name))  # an X- property is not TEXT unless told
     for meeting in meetings:
-        lines.extend(_event(meeting, stamp))
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        cal.add_component(_event(meeting, stamp))
+    return cal.to_ical().decode("utf-8")

@@ -189,6 +189,9 @@ else:
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        # Kombu's Redis transport with the fix that keeps the worker alive through an outage.
+        CELERY_BROKER_TRANSPORT = "config.broker:Transport"
     # redis-py 8 defaults socket_timeout to 5 s. Kombu's BRPOP waits `brpop_timeout` (1 s)
     # so the timeout must stay well above it; keepalive and health checks notice dead peers.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
@@ -223,6 +226,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker outage of any length is waited out: the worker retries the connection forever
+# (Celery's default gives up after 100 attempts, ~45 min, and the worker exits).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the connection drops finishes; its acknowledgement goes out after the
+# reconnect (Redis keeps the delivery in its unacked set meanwhile). Cancelling it instead
+# would leave it there until the visibility timeout, an hour later. Set explicitly, as Celery
+# 6 changes the default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_HEARTBEAT_SECONDS = env.float("PORTAL_HEARTBEAT_SECONDS", default=60.0)
 # The periodic jobs, in code. Times are Asia/Ho_Chi_Minh (CELERY_TIMEZONE).

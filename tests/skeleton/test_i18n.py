@@ -11,14 +11,33 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.core.management import call_command
 
-from core.management.commands.compilemessages_py import compiled_entries, mo_entries
 from tests.conftest import unavailable
 from tests.support import BASE_DIR, have_xgettext, project_env
 
 LOCALE = BASE_DIR / "locale"
 EN_PO = LOCALE / "en" / "LC_MESSAGES" / "django.po"
 PO_FILES = sorted(LOCALE.glob("*/LC_MESSAGES/*.po"))
+
+
+Entries = dict[tuple[str | None, str, str], tuple[str, ...]]
+
+
+def _strings(entry: polib.POEntry | polib.MOEntry) -> tuple[str, ...]:
+    if entry.msgid_plural:
+        return tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+    return (entry.msgstr,)
+
+
+def compiled_entries(po: polib.POFile) -> Entries:
+    """What a catalog contributes to its ``.mo``: translated, non-fuzzy, non-obsolete entries."""
+    return {(e.msgctxt, e.msgid, e.msgid_plural): _strings(e) for e in po.translated_entries()}
+
+
+def mo_entries(mo: polib.MOFile) -> Entries:
+    """A compiled catalog's entries, without the header."""
+    return {(e.msgctxt, e.msgid, e.msgid_plural): _strings(e) for e in mo if e.msgid != ""}
 
 
 def test_catalogs_exist_for_both_languages():
@@ -44,6 +63,22 @@ def test_compiled_catalog_matches_its_source(po_path: Path):
     mo_path = po_path.with_suffix(".mo")
     assert mo_path.exists(), f"{mo_path} missing: run make messages"
     assert mo_entries(polib.mofile(str(mo_path))) == compiled_entries(polib.pofile(str(po_path)))
+
+
+def test_committed_catalogs_are_what_djangos_compilemessages_makes(tmp_path, settings, monkeypatch):
+    """``make messages`` compiles with Django's compilemessages (GNU msgfmt --check-format); the
+    ``.mo`` files are committed so that running the portal needs no gettext."""
+    if shutil.which("msgfmt") is None:
+        unavailable("msgfmt (gettext) is not installed")
+    copy = tmp_path / "locale"
+    shutil.copytree(LOCALE, copy, ignore=shutil.ignore_patterns("*.mo"))
+    settings.LOCALE_PATHS = [str(copy)]
+    monkeypatch.chdir(tmp_path)  # compilemessages also compiles every locale/ under the cwd
+    call_command("compilemessages", verbosity=0)
+    for po_path in PO_FILES:
+        relative = po_path.with_suffix(".mo").relative_to(LOCALE)
+        fresh = mo_entries(polib.mofile(str(copy / relative)))
+        assert fresh == mo_entries(polib.mofile(str(LOCALE / relative))), f"run make messages: {relative}"
 
 
 @pytest.mark.slow

@@ -2,11 +2,14 @@
 
 import datetime
 
+import icalendar
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from taskforce import ical, services
+from taskforce.models import Meeting, Member
 
 pytestmark = pytest.mark.django_db
 
@@ -53,11 +56,40 @@ def events(text: str) -> list[dict[str, str]]:
     return found
 
 
-def test_escaping_and_folding_of_long_vietnamese_text():
-    text = "Họp; rà soát, điểm kiểm dịch\\QR\n" + "Nội dung rất dài của cuộc họp Tổ công nghệ " * 5
-    folded = ical.fold("SUMMARY:" + ical.escape(text))
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-    assert unescape(unfold(folded + "\r\n")[0].removeprefix("SUMMARY:")) == text
+def parsed_event(text: str) -> icalendar.cal.Component:
+    (event,) = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    return event
+
+
+def test_escaping_and_folding_of_long_vietnamese_text(tf):
+    text = (
+        "Họp; rà soát, điểm kiểm dịch\\QR\n" + "Nội dung rất dài của cuộc họp Tổ công nghệ " * 3
+    )  # within max_length 200
+    Meeting.objects.filter(pk=tf.meeting.pk).update(title=text)
+    body = ical.calendar([Meeting.objects.get(pk=tf.meeting.pk)])
+    (line,) = [line for line in unfold(body) if line.startswith("SUMMARY:")]  # folded at 75 octets
+    assert unescape(line.removeprefix("SUMMARY:")) == text
+    assert str(parsed_event(body)["SUMMARY"]) == text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Nguyễn Văn Tước",
+        "Nguyễn, Văn Tước; Trưởng ban",
+        'Lê Thị "Hồng" Nhung',
+        "Trần: Đức Anh, PGĐ; Sở Y tế",
+        "Phạm ^ Quốc \\ Việt",
+    ],
+)
+def test_organizer_name_round_trips_through_an_icalendar_parser(tf, name):
+    """RFC 5545 §3.2: a parameter value with ``,`` ``;`` or ``:`` is quoted; a double quote in it
+    is encoded (RFC 6868). Backslash escaping, as for TEXT values, is wrong in a parameter."""
+    Member.objects.filter(pk=tf.leader.pk).update(full_name=name)
+    meeting = Meeting.objects.select_related("chair").get(pk=tf.meeting.pk)
+    organizer = parsed_event(ical.calendar([meeting]))["ORGANIZER"]
+    assert str(organizer.params["CN"]) == name
+    assert str(organizer) == f"mailto:{settings.DEFAULT_FROM_EMAIL}"
 
 
 def test_feed_lists_the_members_meetings(client, tf):
