@@ -1,7 +1,7 @@
 """Test settings: the same services as the environment says (SQLite by default)."""
 
 from .base import *
-from .base import VAR_DIR, env
+from .base import INSTALLED_APPS, VAR_DIR, env
 
 SECRET_KEY = "test-key-not-for-production-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 DEBUG = False
@@ -22,3 +22,6 @@ LOOKUP_HASH_KEY = "test-lookup-key"
 # tested with explicit low values (override_settings), never hit by accident.
 CHECKIN_RATE_PER_DEVICE = 10_000
 DECLARATION_RATE_PER_DEVICE = 10_000
+
+# A test-only app: models standing for apps still to come (tests/testapp).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
