@@ -84,6 +84,10 @@ return over
 """
 
 
+class _MarkedDown(redis.ConnectionError):
+    """The store failed less than ``_BACKOFF`` seconds ago: not tried, not logged again."""
+
+
 class _RedisStore:
     """The limiter's own Redis client and script (one per process and URL; redis-py's pool
     reconnects after a fork)."""
@@ -96,7 +100,7 @@ class _RedisStore:
 
     def over(self, keys: list[str], limits: list[int], ttl: int) -> bool:
         if time.monotonic() < self.down_until:
-            raise redis.ConnectionError("rate limit store marked down")
+            raise _MarkedDown("rate limit store marked down")
         try:
             return bool(self.script(keys=keys, args=[ttl, *limits]))
         except redis.RedisError:
@@ -148,13 +152,14 @@ def allow(limit: Limit, counts: Sequence[tuple[Sequence[str], int]]) -> bool:
         over = store.over(keys, limits, ttl) if store else _cache_over(keys, limits, ttl)
     except Exception as exc:  # the store is down: Redis, or the cache behind it
         failures[limit.scope] += 1
-        logger.warning(
-            "rate limit store unreachable (scope %s, fail %s, %d so far): %s",
-            limit.scope,
-            "open" if limit.fail_open else "closed",
-            failures[limit.scope],
-            exc,
-        )
+        if not isinstance(exc, _MarkedDown):  # one line per failed attempt, not per request
+            logger.warning(
+                "rate limit store unreachable (scope %s, fail %s, %d so far): %s",
+                limit.scope,
+                "open" if limit.fail_open else "closed",
+                failures[limit.scope],
+                exc,
+            )
         if limit.fail_open:
             return True
         raise LimiterUnavailable from exc
