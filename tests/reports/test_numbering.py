@@ -11,7 +11,7 @@ from core.roles import Role
 from reports import services
 from reports.models import Report
 
-PERIOD = {"period_start": datetime.date(2021, 9, 6), "period_end": datetime.date(2021, 9, 12)}
+START, END = datetime.date(2021, 9, 6), datetime.date(2021, 9, 12)
 
 
 @pytest.fixture
@@ -24,9 +24,9 @@ def quiet_worker(monkeypatch):
 @pytest.mark.django_db
 def test_numbers_follow_the_highest_taken(make_user, province, quiet_worker):
     leader = make_user(Role.TASKFORCE_LEADER, province_wide=True)
-    first = services.report_request(actor=leader, **PERIOD)
+    first = services.report_request(actor=leader, period_start=START, period_end=END)
     services.report_regenerate(actor=leader, report=first)  # same number, version 2
-    second = services.report_request(actor=leader, **PERIOD)
+    second = services.report_request(actor=leader, period_start=START, period_end=END)
     year = first.requested_at.year
     assert (first.number, second.number) == (f"ĐX01/{year}/BC-TCN", f"ĐX02/{year}/BC-TCN")
 
@@ -52,7 +52,7 @@ def test_two_requests_at_once_get_two_numbers(make_user, province, quiet_worker,
 
     def request() -> None:
         try:
-            services.report_request(actor=leader, **PERIOD)
+            services.report_request(actor=leader, period_start=START, period_end=END)
         except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
