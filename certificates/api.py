@@ -3,7 +3,6 @@ answer as JSON, for a checkpoint's own scanning app. No login; rate limited like
 
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -45,12 +44,7 @@ class VerifyApi(APIView):
     def post(self, request: Request) -> Response:
         data = VerifyInput(data=request.data)
         data.is_valid(raise_exception=True)
-        if not ratelimit.allow(
-            request,
-            scope="dcc",
-            per_device=settings.DCC_VERIFY_RATE_PER_DEVICE,
-            per_ip=settings.DCC_VERIFY_RATE_PER_IP,
-        ):
+        if not ratelimit.allow_certificate_verify(request):
             return Response(
                 {"detail": _("Quá nhiều lượt kiểm tra, vui lòng thử lại sau một phút.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,

@@ -3,7 +3,6 @@ revocation)."""
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -32,12 +31,7 @@ def _verify(request: HttpRequest) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def verify_public(request: HttpRequest) -> HttpResponse:
     """Anyone may check a certificate: no login, nothing stored, the minimum shown."""
-    if request.method == "POST" and not ratelimit.allow(
-        request,
-        scope="dcc",
-        per_device=settings.DCC_VERIFY_RATE_PER_DEVICE,
-        per_ip=settings.DCC_VERIFY_RATE_PER_IP,
-    ):
+    if request.method == "POST" and not ratelimit.allow_certificate_verify(request):
         return HttpResponse(_("Quá nhiều lượt kiểm tra, vui lòng thử lại sau một phút."), status=429)
     return render(request, "certificates/verify.html", {**_verify(request), "base": "base.html"})
 

@@ -3,8 +3,9 @@ on ``submission``, rate limited), check-out, staff check-in and tracing (authori
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -26,11 +27,6 @@ from declarations import codes
 from declarations.api import PersonInput, code_list, person_data
 from declarations.data import DeclarationData
 from declarations.models import Declaration
-
-
-def _messages(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
-
 
 # --- Checkpoints --------------------------------------------------------------------------
 
@@ -81,10 +77,7 @@ class CheckpointListApi(generics.ListAPIView):
     def post(self, request: Request) -> Response:
         data = CheckpointInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            checkpoint = services.checkpoint_register(actor=request.user, **data.validated_data)
-        except ValidationError as exc:
-            raise ApiValidationError(_messages(exc)) from exc
+        checkpoint = services.checkpoint_register(actor=request.user, **data.validated_data)
         return Response(CheckpointOutput(checkpoint).data, status=status.HTTP_201_CREATED)
 
 
@@ -103,12 +96,9 @@ class CheckpointDecisionApi(APIView):
         )
         data = DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            checkpoint = services.checkpoint_decide(
-                actor=request.user, checkpoint=checkpoint, **data.validated_data
-            )
-        except ValidationError as exc:
-            raise ApiValidationError(_messages(exc)) from exc
+        checkpoint = services.checkpoint_decide(
+            actor=request.user, checkpoint=checkpoint, **data.validated_data
+        )
         return Response(CheckpointOutput(checkpoint).data)
 
 
@@ -193,7 +183,7 @@ class CheckinApi(APIView):
         # Counted once the request is well-formed: only what would write is limited.
         if not ratelimit.allow_checkin(request):
             return Response(
-                {"detail": "Bạn gửi khai báo quá nhanh. Vui lòng đợi một phút rồi gửi lại."},
+                {"detail": _("Bạn gửi khai báo quá nhanh. Vui lòng đợi một phút rồi gửi lại.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
         try:
@@ -205,11 +195,9 @@ class CheckinApi(APIView):
                 submission=v["submission"],
             )
         except selectors.RevokedCode:
-            return Response({"detail": "Mã QR này đã bị thu hồi."}, status=status.HTTP_410_GONE)
+            return Response({"detail": _("Mã QR này đã bị thu hồi.")}, status=status.HTTP_410_GONE)
         except Checkpoint.DoesNotExist:
-            return Response({"detail": "Không tìm thấy điểm kiểm dịch."}, status=status.HTTP_404_NOT_FOUND)
-        except ValidationError as exc:
-            raise ApiValidationError(_messages(exc)) from exc
+            return Response({"detail": _("Không tìm thấy điểm kiểm dịch.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(
             [_CHECKIN_OUTPUT.to_representation(row) for row in rows],
             status=status.HTTP_201_CREATED if stored else status.HTTP_200_OK,
@@ -231,7 +219,7 @@ class CheckoutApi(APIView):
         try:
             checkpoint = selectors.checkpoint_by_token(data.validated_data["checkpoint_token"])
         except (selectors.RevokedCode, Checkpoint.DoesNotExist):
-            return Response({"detail": "Không tìm thấy điểm kiểm dịch."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": _("Không tìm thấy điểm kiểm dịch.")}, status=status.HTTP_404_NOT_FOUND)
         rows = services.checkin_checkout(
             actor=None, checkpoint=checkpoint, submission=data.validated_data["submission"]
         )
@@ -270,7 +258,11 @@ class StaffCheckinApi(APIView):
                 raise ApiValidationError({"payload": [str(exc)]}) from exc
             if identity.missing():
                 raise ApiValidationError(
-                    {"payload": ["Mã thiếu thông tin: " + ", ".join(identity.missing())]}
+                    {
+                        "payload": [
+                            _("Mã thiếu thông tin: %(fields)s") % {"fields": ", ".join(identity.missing())}
+                        ]
+                    }
                 )
             person = PersonData(
                 full_name=identity.full_name,
@@ -283,19 +275,16 @@ class StaffCheckinApi(APIView):
             person = person_data(v["person"])
         else:
             raise ApiValidationError(
-                {"payload": ["Cần mã QR đã quét (payload) hoặc thông tin người (person)."]}
+                {"payload": [_("Cần mã QR đã quét (payload) hoặc thông tin người (person).")]}
             )
-        try:
-            rows = intake.submit(
-                actor=request.user,
-                checkpoint=checkpoint,
-                declaration=DeclarationData(person=person, symptoms=v["symptoms"], exposures=v["exposures"]),
-                method=v["method"],
-                submission=v["submission"],
-                checked_in_at=v["checked_in_at"] if v["method"] == CheckIn.Method.PAPER else None,
-            )
-        except ValidationError as exc:
-            raise ApiValidationError(_messages(exc)) from exc
+        rows = intake.submit(
+            actor=request.user,
+            checkpoint=checkpoint,
+            declaration=DeclarationData(person=person, symptoms=v["symptoms"], exposures=v["exposures"]),
+            method=v["method"],
+            submission=v["submission"],
+            checked_in_at=v["checked_in_at"] if v["method"] == CheckIn.Method.PAPER else None,
+        )
         return Response(CheckinOutput(rows, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -311,7 +300,7 @@ class TracingQuery(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["start"] >= attrs["end"]:
-            raise serializers.ValidationError("Thời điểm kết thúc phải sau thời điểm bắt đầu.")
+            raise serializers.ValidationError(_("Thời điểm kết thúc phải sau thời điểm bắt đầu."))
         return attrs
 
 

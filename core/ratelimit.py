@@ -1,22 +1,174 @@
-"""Rate limits of the public forms and APIs (check-ins, standalone declarations) in the shared
-cache: per device and, generously, per IP.
+"""Rate limits: one limiter for the public forms and APIs (check-ins, standalone declarations)
+and, later, login attempts and result look-ups.
 
-A device is the ``cp_dev`` cookie the public pages set (or, without it, the IP and user
-agent). The per-IP ceiling is high so a market's shared Wi-Fi (one public IP for hundreds of
-phones) keeps working; it stops a single client flooding. Fixed one-minute windows.
+A limit (``Limit``) has a scope, a fixed window in seconds and a fail mode: what it answers
+when its store (Redis) cannot be reached. ``fail_open`` limits let the request through, with a
+log line and a count (``failures``): citizens at a checkpoint are not turned away because
+Redis is down. Closed limits raise ``LimiterUnavailable`` (503 with ``Retry-After``); login
+throttling and result look-ups must be closed. ``allow(limit, counts)`` counts one request
+under each key (its parts and its ceiling) and answers False when any count is over.
+
+With ``REDIS_URL`` the limiter owns a Redis client and a registered Lua script: one round trip
+(EVALSHA) per check, whatever the number of keys. Without Redis (development) it counts in the
+shared cache.
+
+The public pages' unit is a device: the ``cp_dev`` cookie, signed by the server
+(``django.core.signing``), so a made-up value is not a new device; without a valid one the unit
+is the IP and user agent. The per-IP ceiling is high so a market's shared Wi-Fi (one public IP
+for hundreds of phones) keeps working; it stops a single client flooding.
 """
 
+import collections
 import hashlib
+import logging
 import secrets
+import threading
 import time
-from functools import lru_cache
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+import redis
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+from rest_framework.exceptions import APIException
+
+logger = logging.getLogger(__name__)
 
 DEVICE_COOKIE = "cp_dev"
+_DEVICE_SALT = "core.ratelimit.device"
+RETRY_AFTER = 30  # seconds a closed limit asks the client to wait when its store is down
+_BACKOFF = 1.0  # after a store failure, seconds without trying it (no connect timeout per request)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """``scope`` names the counters; ``window`` is the fixed window in seconds; ``fail_open``
+    says what the limit answers when its store is unreachable."""
+
+    scope: str
+    window: int = 60
+    fail_open: bool = False
+
+
+CHECKIN = Limit("ci", window=60, fail_open=True)
+DECLARATION = Limit("decl", window=60, fail_open=True)
+# Verifying a certificate reveals only what the QR in the visitor's hand already holds: open.
+CERTIFICATE_VERIFY = Limit("dcc", window=60, fail_open=True)
+
+
+class LimiterUnavailable(APIException):
+    """A closed limit's store is unreachable: the request is refused with 503."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("Hệ thống đang tạm gián đoạn. Vui lòng thử lại sau ít phút.")
+    default_code = "limiter_unavailable"
+    retry_after = RETRY_AFTER
+
+
+# Store failures by scope in this process (fail-open limits let these requests through).
+failures: collections.Counter[str] = collections.Counter()
+
+
+# INCR each key (its window's count), set its expiry when new; 1 when any count is over its
+# limit. ARGV[1] is the expiry, ARGV[i + 1] the ceiling of KEYS[i].
+_COUNT_SCRIPT = """
+local over = 0
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('EXPIRE', key, ARGV[1]) end
+  if count > tonumber(ARGV[i + 1]) then over = 1 end
+end
+return over
+"""
+
+
+class _MarkedDown(redis.ConnectionError):
+    """The store failed less than ``_BACKOFF`` seconds ago: not tried, not logged again."""
+
+
+class _RedisStore:
+    """The limiter's own Redis client and script (one per process and URL; redis-py's pool
+    reconnects after a fork)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=0.25, socket_timeout=0.5)
+        self.script = self.client.register_script(_COUNT_SCRIPT)
+        self.down_until = 0.0
+
+    def over(self, keys: list[str], limits: list[int], ttl: int) -> bool:
+        if time.monotonic() < self.down_until:
+            raise _MarkedDown("rate limit store marked down")
+        try:
+            return bool(self.script(keys=keys, args=[ttl, *limits]))
+        except redis.RedisError:
+            self.down_until = time.monotonic() + _BACKOFF
+            raise
+
+
+_store: _RedisStore | None = None
+_store_lock = threading.Lock()
+
+
+def _redis_store() -> _RedisStore | None:
+    global _store
+    url = settings.RATE_LIMIT_REDIS_URL
+    if not url:
+        return None
+    if _store is None or _store.url != url:
+        with _store_lock:
+            if _store is None or _store.url != url:
+                _store = _RedisStore(url)
+    return _store
+
+
+def _cache_over(keys: list[str], limits: list[int], ttl: int) -> bool:
+    """The same counting in Django's cache (development without Redis)."""
+    over = False
+    for key, limit in zip(keys, limits, strict=True):
+        cache.add(key, 0, timeout=ttl)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=ttl)
+            count = 1
+        over = over or count > limit
+    return over
+
+
+def allow(limit: Limit, counts: Sequence[tuple[Sequence[str], int]]) -> bool:
+    """Counts one request under each key (its parts and its ceiling per window); False when any
+    count is over. When the store is unreachable: True for a fail-open limit (logged and
+    counted), ``LimiterUnavailable`` for a closed one."""
+    window = int(time.time() // limit.window)
+    prefix = f"{settings.RATE_LIMIT_KEY_PREFIX}:rl:{limit.scope}"
+    keys = [":".join((prefix, *parts, str(window))) for parts, _ceiling in counts]
+    limits = [ceiling for _parts, ceiling in counts]
+    ttl = limit.window * 2
+    store = _redis_store()
+    try:
+        over = store.over(keys, limits, ttl) if store else _cache_over(keys, limits, ttl)
+    except Exception as exc:  # the store is down: Redis, or the cache behind it
+        failures[limit.scope] += 1
+        if not isinstance(exc, _MarkedDown):  # one line per failed attempt, not per request
+            logger.warning(
+                "rate limit store unreachable (scope %s, fail %s, %d so far): %s",
+                limit.scope,
+                "open" if limit.fail_open else "closed",
+                failures[limit.scope],
+                exc,
+            )
+        if limit.fail_open:
+            return True
+        raise LimiterUnavailable from exc
+    return not over
+
+
+# --- The public pages' device -------------------------------------------------------------
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -30,87 +182,65 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def new_device_token() -> str:
-    return secrets.token_urlsafe(16)
+def new_device_cookie() -> str:
+    """A fresh device id, signed by the server (the cookie's value)."""
+    return signing.Signer(salt=_DEVICE_SALT).sign(secrets.token_urlsafe(16))
+
+
+def _device_id(request: HttpRequest) -> str | None:
+    value = request.COOKIES.get(DEVICE_COOKIE, "")
+    if not value or len(value) > 128:
+        return None
+    try:
+        return signing.Signer(salt=_DEVICE_SALT).unsign(value)
+    except signing.BadSignature:
+        return None
 
 
 def device_key(request: HttpRequest) -> str:
-    token = request.COOKIES.get(DEVICE_COOKIE, "")
-    if 16 <= len(token) <= 64:
-        return "d:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+    """The device's key: its signed cookie's id or, without a valid one, the IP and agent."""
+    device = _device_id(request)
+    if device is not None:
+        return "d:" + hashlib.sha256(device.encode()).hexdigest()[:32]
     agent = request.META.get("HTTP_USER_AGENT", "")
     return "a:" + hashlib.sha256(f"{client_ip(request)}|{agent}".encode()).hexdigest()[:32]
 
 
-# INCR each key (its window's count), set its expiry when new; 1 when any count is over its
-# limit. One call to Redis per request.
-_COUNT_SCRIPT = """
-local over = 0
-for i, key in ipairs(KEYS) do
-  local count = redis.call('INCR', key)
-  if count == 1 then redis.call('EXPIRE', key, 120) end
-  if count > tonumber(ARGV[i]) then over = 1 end
-end
-return over
-"""
-
-
-@lru_cache(maxsize=1)
-def _redis_script(backend: Any) -> Any:
-    """The counting script, bound to the cache's Redis client (built once per process: the
-    client's connection pool survives forks by reconnecting)."""
-    return backend.get_client(write=True).register_script(_COUNT_SCRIPT)
-
-
-def _hit(keys: list[tuple[str, int]]) -> bool:
-    """Counts one request under each key; False when any count is over its limit."""
-    window = int(time.time() // 60)
-    full = [(f"rl:{key}:{window}", limit) for key, limit in keys]
-    backend = getattr(cache, "_cache", None)
-    if backend is not None and hasattr(backend, "get_client"):
-        over = _redis_script(backend)(
-            keys=[cache.make_key(key) for key, _limit in full], args=[limit for _key, limit in full]
-        )
-        return not over
-    counts = []
-    for key, _limit in full:
-        cache.add(key, 0, timeout=120)
-        try:
-            counts.append(cache.incr(key))
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=120)
-            counts.append(1)
-    return all(count <= limit for count, (_key, limit) in zip(counts, full, strict=True))
-
-
-def allow(request: HttpRequest, *, scope: str, per_device: int, per_ip: int) -> bool:
-    """Counts this request; False when its device or its IP is over the per-minute limit."""
-    return _hit(
-        [(f"{scope}:{device_key(request)}", per_device), (f"{scope}:ip:{client_ip(request)}", per_ip)]
-    )
+def _allow_public(request: HttpRequest, limit: Limit, *, per_device: int, per_ip: int) -> bool:
+    return allow(limit, [((device_key(request),), per_device), (("ip", client_ip(request)), per_ip)])
 
 
 def allow_checkin(request: HttpRequest) -> bool:
-    return allow(
-        request, scope="ci", per_device=settings.CHECKIN_RATE_PER_DEVICE, per_ip=settings.CHECKIN_RATE_PER_IP
+    return _allow_public(
+        request, CHECKIN, per_device=settings.CHECKIN_RATE_PER_DEVICE, per_ip=settings.CHECKIN_RATE_PER_IP
     )
 
 
 def allow_declaration(request: HttpRequest) -> bool:
-    return allow(
+    return _allow_public(
         request,
-        scope="decl",
+        DECLARATION,
         per_device=settings.DECLARATION_RATE_PER_DEVICE,
         per_ip=settings.DECLARATION_RATE_PER_IP,
     )
 
 
+def allow_certificate_verify(request: HttpRequest) -> bool:
+    return _allow_public(
+        request,
+        CERTIFICATE_VERIFY,
+        per_device=settings.DCC_VERIFY_RATE_PER_DEVICE,
+        per_ip=settings.DCC_VERIFY_RATE_PER_IP,
+    )
+
+
 def set_device_cookie(request: HttpRequest, response: HttpResponse) -> None:
-    """Gives a phone its device cookie (the rate limits' unit), once."""
-    if DEVICE_COOKIE not in request.COOKIES:
+    """Gives a phone its signed device cookie (the rate limits' unit), once; a cookie whose
+    signature does not verify is replaced."""
+    if _device_id(request) is None:
         response.set_cookie(
             DEVICE_COOKIE,
-            new_device_token(),
+            new_device_cookie(),
             max_age=365 * 86400,
             httponly=True,
             samesite="Lax",

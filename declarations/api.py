@@ -4,10 +4,9 @@ check-in API shares."""
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,7 +35,7 @@ class PersonInput(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("date_of_birth") and not attrs.get("birth_year"):
-            raise serializers.ValidationError("Vui lòng nhập ngày sinh hoặc năm sinh.")
+            raise serializers.ValidationError(_("Vui lòng nhập ngày sinh hoặc năm sinh."))
         return attrs
 
 
@@ -89,24 +88,21 @@ class TravelDeclarationApi(APIView):
         data.is_valid(raise_exception=True)
         if not ratelimit.allow_declaration(request):
             return Response(
-                {"detail": "Bạn gửi khai báo quá nhanh. Vui lòng đợi một phút rồi gửi lại."},
+                {"detail": _("Bạn gửi khai báo quá nhanh. Vui lòng đợi một phút rồi gửi lại.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
         v = data.validated_data
-        try:
-            declaration = intake.visitor_declare(
-                actor=None,
-                data=DeclarationData(
-                    person=person_data(v["person"]),
-                    places_visited=v["places_visited"],
-                    symptoms=v["symptoms"],
-                    exposures=v["exposures"],
-                    travel_from=v["travel_from"],
-                    travel_to=v["travel_to"],
-                    travel_date=v["travel_date"],
-                    transport=v["transport"],
-                ),
-            )
-        except ValidationError as exc:
-            raise ApiValidationError(list(exc.messages)) from exc
+        declaration = intake.visitor_declare(
+            actor=None,
+            data=DeclarationData(
+                person=person_data(v["person"]),
+                places_visited=v["places_visited"],
+                symptoms=v["symptoms"],
+                exposures=v["exposures"],
+                travel_from=v["travel_from"],
+                travel_to=v["travel_to"],
+                travel_date=v["travel_date"],
+                transport=v["transport"],
+            ),
+        )
         return Response(DeclarationOutput(declaration).data, status=status.HTTP_201_CREATED)

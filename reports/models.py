@@ -78,6 +78,12 @@ class Report(models.Model):
                 condition=models.Q(kind="weekly"),
                 name="one_weekly_report_version_per_week",
             ),
+            # Ad-hoc numbers are read as "one past the highest"; two requests at once retry.
+            models.UniqueConstraint(
+                fields=["number", "version"],
+                condition=models.Q(kind="adhoc"),
+                name="one_adhoc_report_per_number_version",
+            ),
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")), name="period_order"
             ),

@@ -30,14 +30,26 @@ MAX_PERIOD_DAYS = 366
 _require = require_capability
 
 
+NUMBER_ATTEMPTS = 5
+
+
 def _number(kind: str, period_start: datetime.date) -> str:
     year, week, _day = period_start.isocalendar()
     if kind == Report.Kind.WEEKLY:
         return f"{week:02d}/{year}/BC-TCN"
-    count = Report.objects.filter(
-        kind=Report.Kind.ADHOC, requested_at__year=timezone.localdate().year
-    ).count()
-    return f"ĐX{count + 1:02d}/{timezone.localdate().year}/BC-TCN"
+    return _next_adhoc_number()
+
+
+def _next_adhoc_number() -> str:
+    """The next ad-hoc number of this year (ĐX01/2021/BC-TCN, ĐX02/...): one past the highest
+    taken. Two requests at once can read the same one; the unique constraint refuses the second
+    and ``report_request`` tries again with a fresh read."""
+    suffix = f"/{timezone.localdate().year}/BC-TCN"
+    taken = Report.objects.filter(
+        kind=Report.Kind.ADHOC, number__startswith="ĐX", number__endswith=suffix
+    ).values_list("number", flat=True)
+    sequence = [int(n[2 : -len(suffix)]) for n in taken if n[2 : -len(suffix)].isdigit()]
+    return f"ĐX{max(sequence, default=0) + 1:02d}{suffix}"
 
 
 def _validate(
@@ -82,9 +94,7 @@ def report_request(
     sections = [s for s in Section.values if s in set(sections or Section.values)]
     _validate(actor, period_start, period_end, unit_ids, sections)
     with transaction.atomic():
-        report = Report.objects.create(
-            kind=Report.Kind.ADHOC,
-            number=_number(Report.Kind.ADHOC, period_start),
+        report = _create_adhoc(
             period_start=period_start,
             period_end=period_end,
             unit_ids=unit_ids,
@@ -104,6 +114,19 @@ def report_request(
         )
         generate_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]
     return report
+
+
+def _create_adhoc(**fields: Any) -> Report:
+    """An ad-hoc report with the next free number; a number taken by a concurrent request (the
+    unique constraint) is read again, in a savepoint, up to ``NUMBER_ATTEMPTS`` times."""
+    for attempt in range(NUMBER_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Report.objects.create(kind=Report.Kind.ADHOC, number=_next_adhoc_number(), **fields)
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def last_week(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:

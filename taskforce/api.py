@@ -2,12 +2,11 @@
 proposals, with the pages' scoping (selectors) and rules (services). Input serializers are
 explicit; writes call services, never ``serializer.save()``."""
 
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -29,14 +28,6 @@ def has_any(*caps: str) -> type[BasePermission]:
             return any(user_can(request.user, cap) for cap in caps)
 
     return HasCapability
-
-
-def call(service: Callable[[], Any]) -> Any:
-    """A service's refusal in the API's error contract (400 with messages, 403)."""
-    try:
-        return service()
-    except DjangoValidationError as exc:
-        raise ValidationError({"detail": exc.messages}) from exc
 
 
 # --- Output ------------------------------------------------------------------------------
@@ -251,27 +242,25 @@ class AssignmentListApi(APIView):
             organization is not None
             and not organizations_visible_to(request.user).filter(pk=organization.pk).exists()
         ):
-            raise ValidationError({"assignee_organization": ["not visible"]})
+            raise ValidationError({"assignee_organization": [_("Không có quyền xem mục này.")]})
         proposal = values.get("proposal")
         if (
             proposal is not None
             and not selectors.proposals_visible_to(request.user).filter(pk=proposal.pk).exists()
         ):
-            raise ValidationError({"proposal": ["not visible"]})
-        assignment = call(
-            lambda: services.assignment_create(
-                actor=request.user,
-                title=values["title"],
-                description=values["description"],
-                assignee_member=values.get("assignee_member"),
-                assignee_organization=organization,
-                due_on=values["due_on"],
-                backdated=values["backdated"],
-                priority=values["priority"],
-                source=values["source"],
-                source_reference=values["source_reference"],
-                proposal=proposal,
-            )
+            raise ValidationError({"proposal": [_("Không có quyền xem mục này.")]})
+        assignment = services.assignment_create(
+            actor=request.user,
+            title=values["title"],
+            description=values["description"],
+            assignee_member=values.get("assignee_member"),
+            assignee_organization=organization,
+            due_on=values["due_on"],
+            backdated=values["backdated"],
+            priority=values["priority"],
+            source=values["source"],
+            source_reference=values["source_reference"],
+            proposal=proposal,
         )
         return Response(AssignmentOutput(assignment).data, status=status.HTTP_201_CREATED)
 
@@ -304,15 +293,13 @@ class AssignmentProgressApi(APIView):
         data = ProgressInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        call(
-            lambda: services.assignment_progress(
-                actor=request.user,
-                assignment=assignment,
-                text=values["text"],
-                status=values["status"],
-                progress=values.get("progress"),
-                attachment=values.get("attachment"),
-            )
+        services.assignment_progress(
+            actor=request.user,
+            assignment=assignment,
+            text=values["text"],
+            status=values["status"],
+            progress=values.get("progress"),
+            attachment=values.get("attachment"),
         )
         return Response(AssignmentOutput(assignment).data, status=status.HTTP_201_CREATED)
 
@@ -345,10 +332,8 @@ class ProposalListApi(APIView):
             raise PermissionDenied
         data = ProposalInput(data=request.data)
         data.is_valid(raise_exception=True)
-        proposal = call(
-            lambda: services.proposal_submit(
-                actor=request.user, title=data.validated_data["title"], body=data.validated_data["body"]
-            )
+        proposal = services.proposal_submit(
+            actor=request.user, title=data.validated_data["title"], body=data.validated_data["body"]
         )
         return Response(ProposalOutput(proposal).data, status=status.HTTP_201_CREATED)
 
@@ -372,12 +357,10 @@ class ProposalDecisionApi(APIView):
             raise PermissionDenied
         data = ProposalDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        call(
-            lambda: services.proposal_decide(
-                actor=request.user,
-                proposal=proposal,
-                status=data.validated_data["status"],
-                response=data.validated_data["response"],
-            )
+        services.proposal_decide(
+            actor=request.user,
+            proposal=proposal,
+            status=data.validated_data["status"],
+            response=data.validated_data["response"],
         )
         return Response(ProposalOutput(proposal).data)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from checkpoints import intake, selectors, services
 from checkpoints.models import Checkpoint
-from core import ratelimit
+from core import crypto, ratelimit
 from declarations.forms import DeclarationForm, MemberForm, initial_from, notice_text
 
 REMEMBER_COOKIE = "cp_me"
@@ -41,8 +41,8 @@ def _remembered(request: HttpRequest) -> dict[str, Any] | None:
     if not raw:
         return None
     try:
-        data = signing.loads(raw, salt=REMEMBER_SALT, max_age=REMEMBER_DAYS * 86400)
-    except signing.BadSignature:
+        data = signing.loads(crypto.decrypt(raw), salt=REMEMBER_SALT, max_age=REMEMBER_DAYS * 86400)
+    except (ValueError, signing.BadSignature):  # not ours, tampered, expired or an old signed cookie
         return None
     return data if isinstance(data, dict) else None
 
@@ -178,7 +178,9 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
         keep = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in keep.items()}
         response.set_cookie(
             REMEMBER_COOKIE,
-            signing.dumps(keep, salt=REMEMBER_SALT, compress=True),
+            # Encrypted (the field-encryption keys), not only signed: the phone keeps the ID and
+            # phone numbers, but nobody reading the cookie can.
+            crypto.encrypt(signing.dumps(keep, salt=REMEMBER_SALT, compress=True)),
             max_age=REMEMBER_DAYS * 86400,
             path="/c/",
             httponly=True,

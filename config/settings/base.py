@@ -185,6 +185,10 @@ else:
         }
     }
 
+# The rate limiter's store: its own Redis client (core.ratelimit); without it, the cache above.
+RATE_LIMIT_REDIS_URL = env.str("PORTAL_RATE_LIMIT_REDIS_URL", default=REDIS_URL)
+RATE_LIMIT_KEY_PREFIX = env.str("PORTAL_CACHE_PREFIX", default="portal")
+
 # --- Celery -------------------------------------------------------------------------------
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
@@ -320,6 +324,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "core.exception_handlers.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Tổ công nghệ phòng, chống dịch COVID-19 — API",

@@ -1,7 +1,7 @@
 """Test settings: the same services as the environment says (SQLite by default)."""
 
 from .base import *
-from .base import VAR_DIR, env
+from .base import INSTALLED_APPS, VAR_DIR, env
 
 SECRET_KEY = "test-key-not-for-production-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 DEBUG = False
@@ -26,3 +26,6 @@ DCC_VERIFY_RATE_PER_DEVICE = 10_000
 
 # A demo document signer generated into var/dcc/ when no real one is configured.
 DCC_DEMO_SIGNER = env.bool("PORTAL_DCC_DEMO_SIGNER", default=True)
+
+# A test-only app: models standing for apps still to come (tests/testapp).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]

@@ -23,6 +23,22 @@ from core.roles import Cap
 from core.services._common import Actor, require
 
 
+def person_references() -> list[tuple[Any, str]]:
+    """Every (model, field) that points at a person by a foreign key or one-to-one, hidden
+    relations (``related_name="+"``) included, so a new app's records are merged and counted
+    without being listed here. Many-to-many tables are left out (as before), and so are
+    duplicate suspicions (resolved or deleted by merge and purge themselves)."""
+    references = []
+    for rel in Person._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        related: Any = rel.related_model
+        if related is DuplicateCandidate or related._meta.auto_created:
+            continue
+        references.append((related, rel.field.name))  # type: ignore[union-attr]
+    return references
+
+
 def person_merge(*, actor: Actor, keep: Person, duplicate: Person, reason: str) -> Person:
     """Merges ``duplicate`` into ``keep``: every record pointing at the duplicate (check-ins,
     samples, doses...) is moved to ``keep``, blanks in ``keep`` are filled, the duplicate is
@@ -37,11 +53,7 @@ def person_merge(*, actor: Actor, keep: Person, duplicate: Person, reason: str) 
         duplicate = selectors.access_person_by_id(actor, duplicate.pk)
     with transaction.atomic():
         moved: dict[str, int] = {}
-        for rel in Person._meta.related_objects:
-            if rel.many_to_many or rel.related_model is DuplicateCandidate:
-                continue
-            field = rel.field.name
-            related: Any = rel.related_model
+        for related, field in person_references():
             count = related._base_manager.filter(**{field: duplicate}).update(**{field: keep})
             if count:
                 moved[related._meta.label_lower] = count
@@ -92,11 +104,8 @@ def persons_purge_orphans(*, actor: Actor, now: datetime.datetime | None = None)
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.PERSON_RETENTION_DAYS)
     orphans = Person.objects.filter(source=Person.Source.VISITOR, created_at__lt=cutoff)
-    for rel in Person._meta.related_objects:
-        if rel.many_to_many:
-            continue
-        related: Any = rel.related_model
-        orphans = orphans.exclude(Exists(related._base_manager.filter(**{rel.field.name: OuterRef("pk")})))
+    for related, field in person_references():
+        orphans = orphans.exclude(Exists(related._base_manager.filter(**{field: OuterRef("pk")})))
     deleted = 0
     while True:
         with transaction.atomic():

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,26 +56,34 @@ def message_send(
 
 def message_deliver(*, message_id: int) -> OutboundMessage:
     """Sends one queued message through the gateway. Raises on a transient failure so the
-    task retries; the attempt is recorded either way."""
+    task retries; the attempt is recorded either way.
+
+    No transaction or row lock is held while the gateway talks to SMTP or the SMS provider:
+    the worker first claims the message (queued or failed → sending, a conditional UPDATE that
+    only one delivery wins), sends, then records the outcome. A duplicate delivery of the task
+    finds the message sending or sent and sends nothing."""
     from core.notifications import gateway
 
+    Status = OutboundMessage.Status
+    claimed = OutboundMessage.objects.filter(pk=message_id, status__in=[Status.QUEUED, Status.FAILED]).update(
+        status=Status.SENDING, attempts=F("attempts") + 1
+    )
+    message = OutboundMessage.objects.get(pk=message_id)
+    if not claimed:
+        return message  # sent, or being sent by another delivery
+    error: Exception | None = None
+    try:
+        gateway.send(message)
+    except Exception as exc:
+        error = exc
+        message.status = Status.FAILED
+        message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+    else:
+        message.status = Status.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
     with transaction.atomic():
-        message = OutboundMessage.objects.select_for_update().get(pk=message_id)
-        if message.status == OutboundMessage.Status.SENT:
-            return message  # a retried task must not send twice
-        message.attempts += 1
-        error: Exception | None = None
-        try:
-            gateway.send(message)
-        except Exception as exc:
-            error = exc
-            message.status = OutboundMessage.Status.FAILED
-            message.last_error = f"{type(exc).__name__}: {exc}"[:500]
-        else:
-            message.status = OutboundMessage.Status.SENT
-            message.sent_at = timezone.now()
-            message.last_error = ""
-        message.save()
+        message.save(update_fields=["status", "sent_at", "last_error"])
         audit(
             actor=None,
             action="message.send" if error is None else "message.fail",

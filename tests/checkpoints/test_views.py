@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from checkpoints import services
 from checkpoints.models import CheckIn
+from core import ratelimit
 from core.models import AuditLog, Person
 from core.roles import Role
 from declarations.models import Declaration
@@ -195,7 +196,7 @@ def test_remember_me_is_opt_in(client, checkpoint):
 
 @override_settings(CHECKIN_RATE_PER_DEVICE=2)
 def test_rate_limit_per_device_keeps_the_form(client, checkpoint):
-    client.cookies["cp_dev"] = uuid.uuid4().hex
+    client.cookies["cp_dev"] = ratelimit.new_device_cookie()
     for _i in range(2):
         assert client.post(url(checkpoint), form_data()).status_code == 302
     response = client.post(url(checkpoint), form_data(address_line="Thôn 9"))
@@ -203,7 +204,7 @@ def test_rate_limit_per_device_keeps_the_form(client, checkpoint):
     text = response.content.decode()
     assert "quá nhanh" in text and 'value="Thôn 9"' in text
     # Another phone on the same Wi-Fi (same IP) is not blocked.
-    client.cookies["cp_dev"] = uuid.uuid4().hex
+    client.cookies["cp_dev"] = ratelimit.new_device_cookie()
     assert client.post(url(checkpoint), form_data()).status_code == 302
 
 
@@ -211,9 +212,9 @@ def test_rate_limit_per_device_keeps_the_form(client, checkpoint):
 def test_rate_limit_per_ip_behind_a_proxy(client, checkpoint):
     ip = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.7"
     for _i in range(3):
-        client.cookies["cp_dev"] = uuid.uuid4().hex
+        client.cookies["cp_dev"] = ratelimit.new_device_cookie()
         assert client.post(url(checkpoint), form_data(), HTTP_X_FORWARDED_FOR=ip).status_code == 302
-    client.cookies["cp_dev"] = uuid.uuid4().hex
+    client.cookies["cp_dev"] = ratelimit.new_device_cookie()
     assert client.post(url(checkpoint), form_data(), HTTP_X_FORWARDED_FOR=ip).status_code == 429
 
 

@@ -104,3 +104,54 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commi
             pass
     assert callbacks == [] and mail.outbox == []
     assert not OutboundMessage.objects.exists()
+
+
+class WatchingSms(SmsBackend):
+    """Records whether a transaction is open on the database connection while sending."""
+
+    seen: list[bool] = []
+
+    def send(self, phone: str, text: str) -> None:
+        from django.db import connection
+
+        WatchingSms.seen.append(connection.in_atomic_block)
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(SMS_BACKEND="tests.core.test_notifications.WatchingSms")
+def test_no_transaction_is_open_while_the_gateway_sends():
+    WatchingSms.seen = []
+    message = services.message_send(actor=None, channel="sms", recipient="0912345678", body="x", purpose="t")
+    WatchingSms.seen = []  # message_send delivers on commit (eager): count the explicit run only
+    OutboundMessage.objects.filter(pk=message.pk).update(status=OutboundMessage.Status.QUEUED)
+    services.message_deliver(message_id=message.pk)
+    assert WatchingSms.seen == [False]
+    message.refresh_from_db()
+    assert message.status == OutboundMessage.Status.SENT
+
+
+class SlowSms(SmsBackend):
+    """While sending, a duplicate delivery of the same message arrives."""
+
+    calls = 0
+
+    def send(self, phone: str, text: str) -> None:
+        SlowSms.calls += 1
+        if SlowSms.calls == 1:
+            again = services.message_deliver(message_id=SlowSms.message_id)
+            assert again.status == OutboundMessage.Status.SENDING
+
+    message_id = 0
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(SMS_BACKEND="tests.core.test_notifications.SlowSms")
+def test_a_double_delivery_sends_once():
+    message = OutboundMessage.objects.create(channel="sms", recipient="0912345678", body="x", purpose="t")
+    SlowSms.calls, SlowSms.message_id = 0, message.pk
+    services.message_deliver(message_id=message.pk)
+    services.message_deliver(message_id=message.pk)  # a late duplicate of the task
+    message.refresh_from_db()
+    assert SlowSms.calls == 1
+    assert message.status == OutboundMessage.Status.SENT and message.attempts == 1
+    assert AuditLog.objects.filter(action="message.send", target_id=str(message.pk)).count() == 1

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core import ratelimit
 from core.models import AdministrativeUnit, AuditLog, Person
 from declarations import codes
 from declarations.data import DeclarationData
@@ -131,5 +132,5 @@ def test_declarations_are_rate_limited_per_device_keeping_the_form(client, provi
     api = APIClient()
     api.cookies["cp_dev"] = client.cookies["cp_dev"].value
     assert api.post("/api/v1/declarations/", travel_body(province), format="json").status_code == 429
-    client.cookies["cp_dev"] = "another-phone-on-the-same-wifi"
+    client.cookies["cp_dev"] = ratelimit.new_device_cookie()  # another phone on the same Wi-Fi
     assert client.post(reverse("declarations:declare"), data).status_code == 200

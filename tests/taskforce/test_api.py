@@ -46,7 +46,9 @@ def test_assignments_are_scoped_and_created_through_the_service(client, tf, lead
         },
         content_type="application/json",
     )
-    assert bad.status_code == 400 and "detail" in bad.json()
+    assert bad.status_code == 400 and bad.json() == {
+        "non_field_errors": ["Chọn một thành viên hoặc một cơ quan thực hiện."]
+    }
     client.force_login(tf.member.user)
     progress = client.post(
         reverse("taskforce-api:assignment-progress", args=[body["id"]]),
