@@ -13,3 +13,16 @@ class CoreConfig(AppConfig):
 
         # Every app's ``retention.py`` registers its data categories and roll-ups.
         retention.discover()
+
+        from core.navigation import Entry, register_portal
+
+        register_portal(
+            Entry(
+                "core:retention",
+                _("Thời hạn lưu trữ dữ liệu"),
+                _(
+                    "Loại dữ liệu nào được giữ bao lâu, căn cứ pháp lý, số liệu nào được tổng hợp "
+                    "trước khi xóa."
+                ),
+            )
+        )

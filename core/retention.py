@@ -143,3 +143,24 @@ def delete_expired(category: Category, before: datetime.datetime, batch: int) ->
         since = rows[-1][1]
         deleted += len(rows)
     return deleted
+
+
+def overview() -> list[dict[str, Any]]:
+    """What officials see on the retention page: every category in deletion order, its period
+    (None: kept as a legal record), cut-off now, and the roll-up that outlives its rows."""
+    from core import rollups
+
+    now = timezone.now()
+    rows = []
+    for category in categories():
+        rollup = rollups.get(category.rollup) if category.rollup else None
+        rows.append(
+            {
+                "category": category,
+                "days": category.days,
+                "cutoff": category.cutoff(now),
+                "rollup": rollup,
+                "folded_until": rollups.folded_until(rollup.name) if rollup else None,
+            }
+        )
+    return rows

@@ -131,3 +131,17 @@ def test_the_nightly_task_purges_in_deletion_order(checkpoint):
         < names.index("core.person")
     )
     assert list(purge_expired()) == names
+
+
+@override_settings(CHECKIN_RETENTION_DAYS=14)
+def test_the_retention_page_shows_officials_what_is_kept_for_how_long(client, make_user):
+    from core.roles import Role
+
+    client.force_login(make_user(Role.DISTRICT_OFFICIAL))
+    page = client.get("/portal/luu-tru-du-lieu/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Lượt vào điểm kiểm dịch" in page and "14 ngày" in page
+    assert "Lưu như hồ sơ pháp lý" in page and "chưa kiểm chứng" in page
+    assert "Số lượt theo điểm kiểm dịch và ngày" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/portal/luu-tru-du-lieu/").content.decode()
+    assert "14 days" in english and "not verified" in english
