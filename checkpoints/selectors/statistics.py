@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -126,6 +126,39 @@ def silent_checkpoints(
         .exclude(Exists(recent))
         .select_related("organization", "unit")
     )
+
+
+def silent_checkpoints_named(
+    *, user: User | None, now: datetime.datetime | None = None, among: Iterable[int] | None = None
+) -> list[dict[str, Any]]:
+    """Silent checkpoints with what officials need to act (the weekly report, the list page):
+    id, name, organization, organization_reachable (has a contact email: the daily reminder
+    reaches it), unit, last_scan (the last check-in still kept) and last_day (the last day with
+    a check-in in the daily roll-up, when the check-ins are past retention); None: never.
+    ``user=None`` means the system."""
+    qs = silent_checkpoints(now=now)
+    if user is not None:
+        qs = qs.filter(pk__in=checkpoints_visible_to(user).values("id"))
+    if among is not None:
+        qs = qs.filter(pk__in=list(among))
+    last_scan = CheckIn.objects.filter(checkpoint=OuterRef("pk")).order_by("-checked_in_at")
+    last_day = CheckinDailyStat.objects.filter(checkpoint=OuterRef("pk"), total__gt=0).order_by("-day")
+    rows = qs.annotate(
+        last_scan=Subquery(last_scan.values("checked_in_at")[:1]),
+        last_day=Subquery(last_day.values("day")[:1]),
+    ).order_by("organization__name", "name", "id")
+    return [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "organization": c.organization.name,
+            "organization_reachable": bool(c.organization.contact_email),
+            "unit": c.unit.name,
+            "last_scan": c.last_scan,  # type: ignore[attr-defined]
+            "last_day": c.last_day,  # type: ignore[attr-defined]
+        }
+        for c in rows
+    ]
 
 
 def adoption_figures(*, now: datetime.datetime | None = None, days: int | None = None) -> dict[str, int]:

@@ -36,5 +36,13 @@ def checkpoints_mark_silent(*, actor: Actor, now: datetime.datetime | None = Non
             .select_for_update(of=("self",))
         )
         Checkpoint.objects.filter(pk__in=[c.pk for c in silent]).update(silent_notified_at=now)
-        audit(actor=actor, action="checkpoint.silent", target=Checkpoint, target_ids=[c.pk for c in silent])
+        # Agencies the reminder cannot reach (no contact email), kept on record.
+        unreachable = sorted({c.organization_id for c in silent if not c.organization.contact_email})
+        audit(
+            actor=actor,
+            action="checkpoint.silent",
+            target=Checkpoint,
+            target_ids=[c.pk for c in silent],
+            details={"unreachable_organizations": unreachable},
+        )
     return silent
