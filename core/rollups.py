@@ -144,6 +144,12 @@ def fold(rollup: Rollup, until: datetime.date, now: datetime.datetime | None = N
             if mark.next_day is not None and mark.next_day >= until:
                 break
             day = _next_source_day(rollup, mark.next_day, until)
+            if mark.next_day is not None:
+                # Days skipped for want of source rows have no counts (after a rewind, drop stale
+                # ones), but never those past retention.
+                rollup.get_model()._default_manager.filter(
+                    day__gte=max(mark.next_day, cutoff_day), day__lt=day
+                ).delete()
             if day < until:
                 written += _fold_day(rollup, day, past_retention=day < cutoff_day)
                 days += 1

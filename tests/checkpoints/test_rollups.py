@@ -82,8 +82,11 @@ def test_a_rebuild_never_touches_days_past_retention(checkpoint):
     _visits(checkpoint, recent, 2)
     old = CheckinDailyStat.objects.create(checkpoint=checkpoint, day=old_day, total=7, self_scanned=7)
     core_services.rollups_fold(actor=None)
-    # A correction to a recent day's source (within retention) is picked up by a rebuild.
+    # A correction to a recent day's source (within retention) is picked up by a rebuild: its
+    # counts are recounted, and a day left without check-ins loses its stale counts.
     CheckinDailyStat.objects.filter(day=recent.date()).update(total=99, self_scanned=0)
+    emptied = recent.date() + datetime.timedelta(days=1)
+    CheckinDailyStat.objects.create(checkpoint=checkpoint, day=emptied, total=5, self_scanned=5)
     result = core_services.rollup_rebuild(
         actor=None, name=CHECKIN_ROLLUP, since=old_day - datetime.timedelta(days=5)
     )
@@ -91,6 +94,7 @@ def test_a_rebuild_never_touches_days_past_retention(checkpoint):
     old_after = CheckinDailyStat.objects.get(pk=old.pk)
     assert (old_after.total, old_after.self_scanned) == (7, 7)
     assert CheckinDailyStat.objects.get(day=recent.date()).total == 2
+    assert not CheckinDailyStat.objects.filter(day=emptied).exists()
     assert rollups.folded_until(CHECKIN_ROLLUP) == now.date()
 
 
