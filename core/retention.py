@@ -97,8 +97,8 @@ def discover() -> None:
 
 
 def categories() -> list[Category]:
-    """Every category in deletion order (dependents first)."""
-    return sorted(_REGISTRY.values(), key=lambda c: (c.order, c.name))
+    """Every category with a period in deletion order (dependents first), then those kept."""
+    return sorted(_REGISTRY.values(), key=lambda c: (c.kept, c.order, c.name))
 
 
 def get(name: str) -> Category:
