@@ -145,3 +145,21 @@ def test_the_retention_page_shows_officials_what_is_kept_for_how_long(client, ma
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     english = client.get("/portal/luu-tru-du-lieu/").content.decode()
     assert "14 days" in english and "not verified" in english
+
+
+def test_the_purge_and_the_fold_are_scheduled():
+    from celery.schedules import crontab
+    from django.conf import settings
+
+    from config.celery_app import app
+
+    app.loader.import_default_modules()
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["core-retention"]["task"] == "core.tasks.purge_expired" in app.tasks
+    assert schedule["core-rollups"]["task"] == "core.tasks.fold_rollups" in app.tasks
+    nightly, hourly = schedule["core-retention"]["schedule"], schedule["core-rollups"]["schedule"]
+    assert isinstance(nightly, crontab) and isinstance(hourly, crontab)
+    assert (nightly.hour, nightly.minute) == ({2}, {30})  # type: ignore[attr-defined]
+    assert hourly.minute == {15} and len(hourly.hour) == 24  # type: ignore[attr-defined]
+    # The three per-app purge entries are gone: one nightly purge walks every category.
+    assert not {"checkpoints-retention", "declarations-retention", "core-purge-orphan-people"} & set(schedule)
