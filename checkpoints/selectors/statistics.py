@@ -154,8 +154,8 @@ def silent_checkpoints_named(
             "organization": c.organization.name,
             "organization_reachable": bool(c.organization.contact_email),
             "unit": c.unit.name,
-            "last_scan": c.last_scan,  # type: ignore[attr-defined]
-            "last_day": c.last_day,  # type: ignore[attr-defined]
+            "last_scan": c.last_scan,
+            "last_day": c.last_day,
         }
         for c in rows
     ]
