@@ -8,11 +8,12 @@ check-ins at a fixed rate (open loop: request *i* is due at ``t0 + i / rate``; i
 measured from when it was due, so a stalled server is not hidden by a waiting client), each a
 different visitor (own ``cp_dev`` cookie and X-Forwarded-For, fresh ``submission``) to
 ``POST /api/v1/checkins/``. After ``--before`` seconds it runs
-``checkpoints.services.checkins_purge_expired`` (the Celery task's service: roll-up, then
-batches of ``PORTAL_RETENTION_BATCH_SIZE``) in another process, keeps posting during it and for
-``--after`` seconds more. Reports purge time, rows deleted and check-in latency before, during
-and after. ``--prepare N`` first adds check-ins on the expired day until it holds N (append mode
-of gen_checkins.py). Appends to docs/benchmarks.md unless ``--no-write``.
+``checkpoints.services.checkins_purge_expired`` (the check-in category of the one purge loop,
+``core.retention``: roll-up fold, then batches of ``PORTAL_RETENTION_BATCH_SIZE``) in another
+process, keeps posting during it and for ``--after`` seconds more. Reports purge time, rows
+deleted and check-in latency before, during and after. ``--prepare N`` first adds check-ins on
+the expired day until it holds N (append mode of gen_checkins.py). Appends to
+docs/benchmarks.md unless ``--no-write``.
 """
 
 import argparse
@@ -50,16 +51,16 @@ sys.path.insert(0, {base!r})
 from bench.common import setup_django
 setup_django()
 from checkpoints import services
-from checkpoints.services import maintenance
-rollup = maintenance._rollup
+from core import rollups
+fold = rollups.fold
 spent = []
-def timed_rollup(before):  # measurement only: how much of the purge the roll-up takes
+def timed_fold(*args, **kwargs):  # measurement only: how much of the purge the roll-up takes
     t = time.perf_counter()
     try:
-        return rollup(before)
+        return fold(*args, **kwargs)
     finally:
         spent.append(time.perf_counter() - t)
-maintenance._rollup = timed_rollup
+rollups.fold = timed_fold
 t = time.perf_counter()
 deleted = services.checkins_purge_expired(actor=None)
 print(json.dumps({{"deleted": deleted, "seconds": time.perf_counter() - t, "rollup_seconds": sum(spent)}}))

@@ -127,9 +127,11 @@ class CheckIn(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="checkins", db_index=False, verbose_name=_("người")
     )
+    # A check-in has its own retention: deleting its declaration (a shorter retention) only
+    # clears the reference; the risk is copied on the check-in and counted by the roll-up.
     declaration = models.ForeignKey(
         Declaration,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="checkins",
@@ -192,7 +194,9 @@ class CheckIn(models.Model):
 
 
 class CheckinDailyStat(models.Model):
-    """Counts per checkpoint and day (Asia/Ho_Chi_Minh), kept after the check-ins are purged."""
+    """Counts per checkpoint and day (Asia/Ho_Chi_Minh), kept after the check-ins are purged:
+    the aggregate of the ``checkpoints.checkin_daily`` roll-up (``core.rollups``), folded in
+    for every finished day by the hourly task."""
 
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="daily_stats")
     day = models.DateField(_("ngày"))

@@ -1,11 +1,15 @@
 """Celery tasks of the checkpoints app: take ids, call services, idempotent."""
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from checkpoints import services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="checkpoints.tasks.alert_flagged")
@@ -51,13 +55,22 @@ def purge_expired() -> int:
 
 @shared_task(name="checkpoints.tasks.notify_silent")
 def notify_silent() -> int:
-    """Daily: remind the organizations owning checkpoints with no check-in for N days."""
+    """Daily: remind the organizations owning checkpoints with no check-in for N days. An
+    agency without a contact email cannot be reminded: it is logged as unreachable (and the
+    checkpoints list and the weekly report say so), never skipped silently."""
     from core.services import message_send
 
     silent = services.checkpoints_mark_silent(actor=None)
     by_org: dict[int, list] = {}
     for checkpoint in silent:
         by_org.setdefault(checkpoint.organization_id, []).append(checkpoint)
+    unreachable = [c[0].organization for c in by_org.values() if not c[0].organization.contact_email]
+    if unreachable:
+        logger.warning(
+            "silent checkpoints: %d agencies unreachable (no contact email): %s",
+            len(unreachable),
+            "; ".join(f"{org.pk} {org.name}" for org in unreachable),
+        )
     sent = 0
     with override(settings.LANGUAGE_CODE):
         for checkpoints in by_org.values():

@@ -15,3 +15,21 @@ class CoreConfig(AppConfig):
 
         # Vietnamese ORDER BY on SQLite (PostgreSQL has the ICU collation from a migration).
         connection_created.connect(register_sqlite_collation, dispatch_uid="core.vi_collation")
+
+        from core import retention, retention_categories  # noqa: F401  (registers core's categories)
+
+        # Every app's ``retention.py`` registers its data categories and roll-ups.
+        retention.discover()
+
+        from core.navigation import Entry, register_portal
+
+        register_portal(
+            Entry(
+                "core:retention",
+                _("Thời hạn lưu trữ dữ liệu"),
+                _(
+                    "Loại dữ liệu nào được giữ bao lâu, căn cứ pháp lý, số liệu nào được tổng hợp "
+                    "trước khi xóa."
+                ),
+            )
+        )

@@ -312,3 +312,19 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.purpose} ({self.get_status_display()})"
+
+
+class RollupWatermark(models.Model):
+    """How far a daily roll-up (``core.rollups``) has folded its source: every local day
+    before ``next_day`` is in the aggregate table, later days are counted live."""
+
+    name = models.CharField(max_length=80, unique=True)
+    next_day = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("mốc tổng hợp theo ngày")
+        verbose_name_plural = _("mốc tổng hợp theo ngày")
+
+    def __str__(self) -> str:
+        return f"{self.name} < {self.next_day}"

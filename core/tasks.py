@@ -49,3 +49,25 @@ def purge_orphan_people() -> int:
     from core.services import persons_purge_orphans
 
     return persons_purge_orphans(actor=None)
+
+
+@shared_task(name="core.tasks.purge_expired")
+def purge_expired() -> dict[str, int]:
+    """Nightly: every data category past its retention, in deletion order (dependents first);
+    each folds its roll-up in before deleting (``core.retention``)."""
+    from core import retention
+    from core.services import retention_purge
+
+    return {
+        category.name: retention_purge(actor=None, category=category.name)
+        for category in retention.categories()
+        if not category.kept
+    }
+
+
+@shared_task(name="core.tasks.fold_rollups")
+def fold_rollups() -> dict[str, int]:
+    """Hourly: every daily roll-up takes in the finished days (``core.rollups``)."""
+    from core.services import rollups_fold
+
+    return rollups_fold(actor=None)

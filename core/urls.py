@@ -7,4 +7,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("portal/", views.portal_home, name="portal-home"),
+    path("portal/luu-tru-du-lieu/", views.retention_policy, name="retention"),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core import health, navigation
+from core import health, navigation, retention
 
 
 @require_GET
@@ -18,6 +18,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def portal_home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"portal_modules": navigation.portal_modules_for(request)})
+
+
+@login_required
+@require_GET
+def retention_policy(request: HttpRequest) -> HttpResponse:
+    """What the portal keeps and for how long (every official may read it: no personal data)."""
+    return render(request, "core/retention.html", {"rows": retention.overview()})
 
 
 @never_cache

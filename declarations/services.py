@@ -4,7 +4,6 @@
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -53,29 +52,9 @@ def declaration_submit(*, actor: Actor, person: Person, data: DeclarationData) -
 def declarations_purge_expired(
     *, actor: Actor, now: datetime.datetime | None = None, batch_size: int | None = None
 ) -> int:
-    """Deletes declarations past retention in small transactions (their check-ins, same age,
-    go with them); one audit row at the end."""
-    now = now or timezone.now()
-    day = timezone.localdate(now) - datetime.timedelta(days=settings.DECLARATION_RETENTION_DAYS)
-    cutoff = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
-    batch = batch_size or settings.RETENTION_BATCH_SIZE
-    deleted = 0
-    while True:
-        with transaction.atomic():
-            ids = list(
-                Declaration.objects.filter(created_at__lt=cutoff)
-                .order_by()
-                .values_list("id", flat=True)[:batch]
-            )
-            if not ids:
-                break
-            Declaration.objects.filter(id__in=ids).delete()
-        deleted += len(ids)
-    with transaction.atomic():
-        audit(
-            actor=actor,
-            action="declaration.purge",
-            target=Declaration,
-            details={"deleted": deleted, "cutoff": cutoff.isoformat()},
-        )
-    return deleted
+    """Deletes declarations past retention (the ``declarations.declaration`` category of
+    ``core.retention``), in small transactions; check-ins that refer to one keep their own
+    retention (the reference is cleared). One audit row."""
+    from core.services import retention_purge
+
+    return retention_purge(actor=actor, category="declarations.declaration", now=now, batch_size=batch_size)

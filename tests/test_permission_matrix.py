@@ -49,6 +49,7 @@ URL_MATRIX: dict[str, Url] = {
     "readyz": Url(),
     "core:home": Url(),
     "core:portal-home": Url(allowed=SIGNED_IN),
+    "core:retention": Url(allowed=SIGNED_IN),
     "login": Url(),
     "logout": Url(method="post", ok=302),
     "set_language": Url(method="post", ok=302, data={"language": "en", "next": "/"}),

@@ -25,6 +25,7 @@ from checkpoints.selectors.statistics import (
     measured_by_organization,
     silent_checkpoint_ids,
     silent_checkpoints,
+    silent_checkpoints_named,
 )
 from checkpoints.selectors.tracing import (
     VISIT_FIELDS,
@@ -63,6 +64,7 @@ __all__ = [
     "measured_by_organization",
     "silent_checkpoint_ids",
     "silent_checkpoints",
+    "silent_checkpoints_named",
     "trace_case",
     "trace_checkpoint",
     "trace_contacts_queryset",

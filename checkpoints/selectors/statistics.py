@@ -1,4 +1,4 @@
-"""Check-in counts (rolled-up days past retention, live days after), silent checkpoints,
+"""Check-in counts (folded days from the daily roll-up, live days after), silent checkpoints,
 adoption figures."""
 
 import datetime
@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from checkpoints.models import CheckIn, CheckinDailyStat, Checkpoint
-from checkpoints.retention import local_midnight, retention_cutoff
+from checkpoints.retention import CHECKIN_ROLLUP, local_midnight
 from checkpoints.selectors.checkpoints import checkpoints_visible_to
+from core import rollups
 
 User = Any
 
@@ -42,17 +43,16 @@ def checkin_stats(
 ) -> list[dict[str, Any]]:
     """Check-ins per checkpoint and local day, ``date_from``..``date_to`` inclusive.
 
-    Days past retention come from ``CheckinDailyStat`` (rolled up before the purge); later days
-    are counted live. Rows: checkpoint_id, day, total, self_scanned, staff_scanned, paper,
+    Days the roll-up has folded in (``core.rollups``: every finished day, and every day past
+    retention) come from ``CheckinDailyStat``; later days are counted live, so each day is
+    counted once at every moment. Rows: checkpoint_id, day, total, self_scanned, staff_scanned, paper,
     flagged. ``user=None`` means the system (the task force's adoption figures, weekly report).
     """
     checkpoint_ids = None if user is None else checkpoints_visible_to(user).values("id")
-    cutoff_day = timezone.localdate(retention_cutoff())
+    folded, live = rollups.split(CHECKIN_ROLLUP, date_from, date_to)
     rows: list[dict[str, Any]] = []
-    if date_from < cutoff_day:
-        stats = CheckinDailyStat.objects.filter(
-            day__gte=date_from, day__lte=min(date_to, cutoff_day - datetime.timedelta(days=1))
-        )
+    if folded:
+        stats = CheckinDailyStat.objects.filter(day__gte=folded[0], day__lte=folded[1])
         if checkpoint_ids is not None:
             stats = stats.filter(checkpoint_id__in=checkpoint_ids)
         rows += [
@@ -61,12 +61,11 @@ def checkin_stats(
                 "checkpoint_id", "day", "total", "self_scanned", "staff_scanned", "paper", "flagged"
             )
         ]
-    live_from = max(date_from, cutoff_day)
-    if live_from <= date_to:
+    if live:
         rows += list(
             live_stats(
-                local_midnight(live_from),
-                local_midnight(date_to + datetime.timedelta(days=1)),
+                local_midnight(live[0]),
+                local_midnight(live[1] + datetime.timedelta(days=1)),
                 checkpoint_ids,
             )
         )
@@ -78,9 +77,9 @@ SCAN_COUNTS = ("total", "self_scanned", "staff_scanned", "paper", "flagged")
 
 def checkin_totals(*, date_from: datetime.date, date_to: datetime.date) -> dict[int, dict[str, int]]:
     """Check-ins per checkpoint over local days ``date_from``..``date_to`` inclusive: the same
-    counts as ``checkin_stats`` summed over the days, in one grouped query per source (rolled-up
-    days past retention, live days after), without grouping by day."""
-    cutoff_day = timezone.localdate(retention_cutoff())
+    counts as ``checkin_stats`` summed over the days, in one grouped query per source (folded
+    days, live days after them), without grouping by day."""
+    folded, live = rollups.split(CHECKIN_ROLLUP, date_from, date_to)
     totals: dict[int, dict[str, int]] = {}
 
     def add(rows: Any) -> None:
@@ -89,21 +88,18 @@ def checkin_totals(*, date_from: datetime.date, date_to: datetime.date) -> dict[
             for key in SCAN_COUNTS:
                 bucket[key] += row[key] or 0
 
-    if date_from < cutoff_day:
+    if folded:
         add(
-            CheckinDailyStat.objects.filter(
-                day__gte=date_from, day__lte=min(date_to, cutoff_day - datetime.timedelta(days=1))
-            )
+            CheckinDailyStat.objects.filter(day__gte=folded[0], day__lte=folded[1])
             .values("checkpoint_id")
             .annotate(**{key: Sum(key) for key in SCAN_COUNTS})
             .order_by()
         )
-    live_from = max(date_from, cutoff_day)
-    if live_from <= date_to:
+    if live:
         add(
             CheckIn.objects.filter(
-                checked_in_at__gte=local_midnight(live_from),
-                checked_in_at__lt=local_midnight(date_to + datetime.timedelta(days=1)),
+                checked_in_at__gte=local_midnight(live[0]),
+                checked_in_at__lt=local_midnight(live[1] + datetime.timedelta(days=1)),
             )
             .values("checkpoint_id")
             .annotate(
@@ -130,6 +126,39 @@ def silent_checkpoints(
         .exclude(Exists(recent))
         .select_related("organization", "unit")
     )
+
+
+def silent_checkpoints_named(
+    *, user: User | None, now: datetime.datetime | None = None, among: Iterable[int] | None = None
+) -> list[dict[str, Any]]:
+    """Silent checkpoints with what officials need to act (the weekly report, the list page):
+    id, name, organization, organization_reachable (has a contact email: the daily reminder
+    reaches it), unit, last_scan (the last check-in still kept) and last_day (the last day with
+    a check-in in the daily roll-up, when the check-ins are past retention); None: never.
+    ``user=None`` means the system."""
+    qs = silent_checkpoints(now=now)
+    if user is not None:
+        qs = qs.filter(pk__in=checkpoints_visible_to(user).values("id"))
+    if among is not None:
+        qs = qs.filter(pk__in=list(among))
+    last_scan = CheckIn.objects.filter(checkpoint=OuterRef("pk")).order_by("-checked_in_at")
+    last_day = CheckinDailyStat.objects.filter(checkpoint=OuterRef("pk"), total__gt=0).order_by("-day")
+    rows = qs.annotate(
+        last_scan=Subquery(last_scan.values("checked_in_at")[:1]),
+        last_day=Subquery(last_day.values("day")[:1]),
+    ).order_by("organization__name", "name", "id")
+    return [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "organization": c.organization.name,
+            "organization_reachable": bool(c.organization.contact_email),
+            "unit": c.unit.name,
+            "last_scan": c.last_scan,
+            "last_day": c.last_day,
+        }
+        for c in rows
+    ]
 
 
 def adoption_figures(*, now: datetime.datetime | None = None, days: int | None = None) -> dict[str, int]:

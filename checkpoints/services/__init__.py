@@ -14,7 +14,6 @@ from checkpoints.services.checkins import (
     estimated_checkout,
 )
 from checkpoints.services.maintenance import (
-    checkin_stats_rollup,
     checkins_purge_expired,
     checkpoints_mark_silent,
 )
@@ -32,7 +31,6 @@ __all__ = [
     "checkin_alert_mark",
     "checkin_checkout",
     "checkin_create",
-    "checkin_stats_rollup",
     "checkins_purge_expired",
     "checkpoint_decide",
     "checkpoint_operators_set",

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from checkpoints import selectors
 from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.notify import alert_if_flagged
-from checkpoints.retention import retention_cutoff
+from checkpoints.retention import CHECKIN_ROLLUP, retention_cutoff
 from checkpoints.services._common import Actor, human, require
+from core import rollups
 from core.audit import audit
 from core.models import Person
 from core.roles import Cap
@@ -136,6 +137,9 @@ def checkin_create(
                 checkins[0].save()
             else:
                 CheckIn.objects.bulk_create(checkins)
+            if timezone.localdate(at) < timezone.localdate(now):
+                # A back-dated paper entry: the day may be folded already; it is counted again.
+                rollups.mark_stale(CHECKIN_ROLLUP, timezone.localdate(at))
             # Inferred check-out: a visit still open elsewhere ended when this one began.
             CheckIn.objects.filter(
                 person_id__in=[p.pk for p, _d in entries],

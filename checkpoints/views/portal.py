@@ -4,6 +4,7 @@ paper entry. Identities shown here are masked (Decision 2666/QĐ-BYT)."""
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -45,6 +46,12 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
             "checkpoints": checkpoints,
             "can_register": user_can(user, Cap.REGISTER_CHECKPOINTS),
             "figures": selectors.adoption_figures() if user_can(user, Cap.VIEW_CHECKPOINTS) else None,
+            "silent": (
+                selectors.silent_checkpoints_named(user=user)
+                if user_can(user, Cap.VIEW_CHECKPOINTS)
+                else None
+            ),
+            "silent_days": settings.SILENT_CHECKPOINT_DAYS,
         },
     )
 

@@ -43,11 +43,11 @@ REPORTING_LEVEL = env.str(
 )
 
 # --- Checkpoints and declarations -----------------------------------------------------------
-# Retention per data category (docs/domain.md §3: no Vietnamese period found; 21 days as NHS).
+# Retention per data category (docs/retention.md: no Vietnamese period found; 21 days as NHS).
 CHECKIN_RETENTION_DAYS = env.int("PORTAL_CHECKIN_RETENTION_DAYS", default=21)
 DECLARATION_RETENTION_DAYS = env.int("PORTAL_DECLARATION_RETENTION_DAYS", default=21)
 # People created from visitors' input are deleted once nothing refers to them and they are older
-# than this (core.services.persons_purge_orphans).
+# than this (the core.person category of core.retention; docs/retention.md).
 PERSON_RETENTION_DAYS = env.int("PORTAL_PERSON_RETENTION_DAYS", default=21)
 # Rows deleted per transaction by the purge: small, so check-ins never wait behind it.
 RETENTION_BATCH_SIZE = env.int("PORTAL_RETENTION_BATCH_SIZE", default=2000)
@@ -260,19 +260,11 @@ def _cron(expression: str) -> crontab:
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "core-heartbeat": {"task": "core.tasks.heartbeat", "schedule": CELERY_HEARTBEAT_SECONDS},
     "reports-weekly": {"task": "reports.tasks.weekly_report", "schedule": _cron(WEEKLY_REPORT_CRON)},
-    # Checkpoints: purge expired check-ins at night (after rolling them up), silent points daily.
-    "checkpoints-retention": {
-        "task": "checkpoints.tasks.purge_expired",
-        "schedule": crontab(hour=2, minute=30),
-    },
-    "declarations-retention": {
-        "task": "declarations.tasks.purge_expired",
-        "schedule": crontab(hour=3, minute=0),
-    },
-    "core-purge-orphan-people": {
-        "task": "core.tasks.purge_orphan_people",
-        "schedule": crontab(hour=3, minute=30),
-    },
+    # Retention (core.retention): every data category past its period, dependents first, each
+    # after folding its daily roll-up in; at night, when few check-ins arrive.
+    "core-retention": {"task": "core.tasks.purge_expired", "schedule": crontab(hour=2, minute=30)},
+    # Daily roll-ups (core.rollups): finished days folded in from the watermark, every hour.
+    "core-rollups": {"task": "core.tasks.fold_rollups", "schedule": crontab(minute=15)},
     "checkpoints-silent": {"task": "checkpoints.tasks.notify_silent", "schedule": crontab(hour=7, minute=0)},
 }
 

@@ -18,6 +18,7 @@ from core.services.people import (
     person_resolve_for_visitor,
     person_update,
 )
+from core.services.retention import retention_purge, rollup_rebuild, rollups_fold
 from core.services.units import UnitRow, unit_population_set, units_load
 
 __all__ = [
@@ -36,6 +37,9 @@ __all__ = [
     "person_resolve_for_visitor",
     "person_update",
     "persons_purge_orphans",
+    "retention_purge",
+    "rollup_rebuild",
+    "rollups_fold",
     "unit_population_set",
     "units_load",
     "user_roles_set",

@@ -6,10 +6,9 @@ Merge and purge walk every relation to ``Person``, so a later app's records foll
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,34 +94,11 @@ def person_merge(*, actor: Actor, keep: Person, duplicate: Person, reason: str) 
 
 def persons_purge_orphans(*, actor: Actor, now: datetime.datetime | None = None) -> int:
     """Deletes people who exist only because a visitor typed them in, once nothing points at
-    them any more (their check-ins and declarations were deleted when their retention ended)
-    and they are older than the person retention. Records officials made are kept.
+    them any more and they are past the person retention: the ``core.person`` category of
+    ``core.retention`` (which rows qualify: ``core.retention_categories``)."""
+    from core.services.retention import retention_purge
 
-    Every reverse relation to Person counts as a reference, so a later app's samples or doses
-    keep their person without this function knowing about them.
-    """
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.PERSON_RETENTION_DAYS)
-    orphans = Person.objects.filter(source=Person.Source.VISITOR, created_at__lt=cutoff)
-    for related, field in person_references():
-        orphans = orphans.exclude(Exists(related._base_manager.filter(**{field: OuterRef("pk")})))
-    deleted = 0
-    while True:
-        with transaction.atomic():
-            ids = list(orphans.order_by().values_list("pk", flat=True)[: settings.RETENTION_BATCH_SIZE])
-            if not ids:
-                break
-            DuplicateCandidate.objects.filter(Q(person_id__in=ids) | Q(other_id__in=ids)).delete()
-            Person.objects.filter(pk__in=ids).delete()
-        deleted += len(ids)
-    with transaction.atomic():
-        audit(
-            actor=actor,
-            action="person.purge",
-            target=Person,
-            details={"deleted": deleted, "cutoff": cutoff.isoformat()},
-        )
-    return deleted
+    return retention_purge(actor=actor, category="core.person", now=now)
 
 
 def duplicate_dismiss(*, actor: Actor, candidate: DuplicateCandidate, reason: str) -> DuplicateCandidate:

@@ -3,8 +3,10 @@
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from checkpoints import selectors as cp_selectors
 from checkpoints.selectors import SCAN_COUNTS
 from core.collation import vi_sort_key
 from reports import formatting
@@ -49,6 +51,36 @@ def _district_rows(ctx: ReportContext, figures: dict[str, Any]) -> list[list[Any
             ]
         )
     return rows
+
+
+def _last_scan(row: dict[str, Any]) -> str:
+    if row["last_scan"]:
+        return f"{timezone.localtime(row['last_scan']):%d/%m/%Y}"
+    if row["last_day"]:
+        return f"{row['last_day']:%d/%m/%Y}"
+    return str(_("Chưa có lượt quét nào"))
+
+
+def _silent_table(ctx: ReportContext, figures: dict[str, Any]) -> Table:
+    """The silent checkpoints named, so agencies can act (issue 13, point 5)."""
+    rows = cp_selectors.silent_checkpoints_named(user=None, now=ctx.end, among=figures["silent"])
+    return Table(
+        key="silent_checkpoints",
+        title=_("Điểm kiểm dịch không có lượt quét"),
+        headers=[_("Tên điểm"), _("Cơ quan quản lý"), _("Địa bàn"), _("Lượt quét gần nhất")],
+        rows=[
+            [
+                r["name"],
+                r["organization"]
+                if r["organization_reachable"]
+                else _("%(name)s (không nhắc được: chưa có email liên hệ)") % {"name": r["organization"]},
+                r["unit"],
+                _last_scan(r),
+            ]
+            for r in rows
+        ],
+        note=_("Không có điểm nào.") if not rows else "",
+    )
 
 
 def build_adoption(ctx: ReportContext) -> SectionData:
@@ -131,6 +163,7 @@ def build_adoption(ctx: ReportContext) -> SectionData:
             rows=org_rows,
         )
     )
+    section.tables.append(_silent_table(ctx, figures))
     section.highlights.append(
         _("%(reported)s/%(expected)s cơ quan đã gửi báo cáo sử dụng phần mềm tuần %(start)s.")
         % {

@@ -77,13 +77,6 @@ def _purge(ctx):
     return lambda: services.checkins_purge_expired(actor=None, batch_size=1)
 
 
-def _rollup(ctx):
-    _checkin(ctx)
-    return lambda: services.checkin_stats_rollup(
-        actor=None, before=timezone.now() + datetime.timedelta(days=1)
-    )
-
-
 SERVICE_CASES = {
     "checkpoints.services.checkpoint_register": lambda ctx: (
         lambda agency: (
@@ -105,7 +98,6 @@ SERVICE_CASES = {
     "checkpoints.services.checkin_create": _checkin_create,
     "checkpoints.services.checkin_checkout": _checkout,
     "checkpoints.services.checkin_alert_mark": _alert,
-    "checkpoints.services.checkin_stats_rollup": _rollup,
     "checkpoints.services.checkins_purge_expired": _purge,
     "checkpoints.services.checkpoints_mark_silent": lambda ctx: (
         lambda: services.checkpoints_mark_silent(actor=None)

@@ -111,6 +111,15 @@ SERVICE_CASES = {
     ),
     "core.services.message_deliver": _case_message_deliver,
     "core.services.persons_purge_orphans": lambda ctx: lambda: services.persons_purge_orphans(actor=None),
+    "core.services.retention_purge": lambda ctx: (
+        lambda: services.retention_purge(actor=None, category="core.person")
+    ),
+    "core.services.rollups_fold": lambda ctx: lambda: services.rollups_fold(actor=None),
+    "core.services.rollup_rebuild": lambda ctx: (
+        lambda: services.rollup_rebuild(
+            actor=None, name="checkpoints.checkin_daily", since=datetime.date(2021, 1, 1)
+        )
+    ),
 }
 
 
