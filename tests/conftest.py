@@ -197,3 +197,15 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., Proc]]:
         except subprocess.TimeoutExpired:
             proc.process.kill()
             proc.process.wait()
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Each test starts in the site's language: a request with the English cookie activates
+    English on the thread (Django does not reset it), which would leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

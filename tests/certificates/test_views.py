@@ -10,6 +10,7 @@ from django.urls import reverse
 from certificates import pdf, services
 from certificates.dcc import codec
 from certificates.models import SignerCertificate
+from core import ratelimit
 from core.models import AuditLog
 from tests.certificates.conftest import make_certificate, pem
 from tests.certificates.qr import read_qr, require_tools
@@ -139,10 +140,9 @@ def test_issuers_find_and_revoke_a_certificate(client, issued, lab_user):
 
 
 def test_the_public_check_is_rate_limited(client, settings, db):
-    import uuid
 
     settings.DCC_VERIFY_RATE_PER_DEVICE = 2
-    client.cookies["cp_dev"] = uuid.uuid4().hex  # a fresh device: counters of other runs do not count
+    client.cookies["cp_dev"] = ratelimit.new_device_cookie()  # a fresh signed device: other runs do not count
     codes = [client.post(VERIFY, {"payload": "HC1:X"}).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
     assert client.get(VERIFY).status_code == 200  # reading the page is not counted
