@@ -19,6 +19,7 @@ from django.utils import timezone
 from checkpoints import express, selectors, services
 from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.notify import alert_if_flagged
+from core.actors import Visitor
 from core.services import person_resolve_for_visitor
 from declarations.data import DeclarationData
 
@@ -46,7 +47,7 @@ def visitor_submit(
             alert_if_flagged(rows)
             return rows, True
     return submit_once(
-        actor=None,
+        actor=Visitor("checkin"),
         checkpoint=selectors.checkpoint_by_token(token),
         declaration=declaration,
         members=members,

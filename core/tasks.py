@@ -6,6 +6,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
+from core.actors import SystemActor
 from core.notifications import TransientSendError
 
 HEARTBEAT_CACHE_KEY = "celery:heartbeat"
@@ -48,4 +49,4 @@ def purge_orphan_people() -> int:
     """Nightly, after the check-in and declaration purges: visitors nobody refers to any more."""
     from core.services import persons_purge_orphans
 
-    return persons_purge_orphans(actor=None)
+    return persons_purge_orphans(actor=SystemActor("celery:purge_orphan_people"))

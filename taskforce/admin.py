@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from core.admin import ServiceAdmin
-from core.roles import Cap
 from taskforce import selectors, services
+from taskforce.capabilities import TaskforceCap
 from taskforce.models import Assignment, Decision, Meeting, Member, Platform, Proposal, UsageReport
 
 
@@ -20,8 +20,8 @@ class ReadOnlyAdmin(ServiceAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(ServiceAdmin):
-    view_cap = Cap.TASKFORCE_VIEW
-    add_cap = Cap.TASKFORCE_MANAGE_MEMBERS
+    view_cap = TaskforceCap.TASKFORCE_VIEW
+    add_cap = TaskforceCap.TASKFORCE_MANAGE_MEMBERS
     selector = staticmethod(selectors.decisions_visible_to)
     list_display = ("number", "title", "kind", "signed_on", "signer_name")
     fields = (
@@ -46,9 +46,9 @@ class DecisionAdmin(ServiceAdmin):
 
 @admin.register(Member)
 class MemberAdmin(ServiceAdmin):
-    view_cap = Cap.TASKFORCE_VIEW
-    add_cap = Cap.TASKFORCE_MANAGE_MEMBERS
-    change_cap = Cap.TASKFORCE_MANAGE_MEMBERS
+    view_cap = TaskforceCap.TASKFORCE_VIEW
+    add_cap = TaskforceCap.TASKFORCE_MANAGE_MEMBERS
+    change_cap = TaskforceCap.TASKFORCE_MANAGE_MEMBERS
     selector = staticmethod(selectors.members_visible_to)
     list_display = ("full_name", "role", "position_title", "organization", "active_from", "active_to", "user")
     list_filter = ("role",)
@@ -96,7 +96,7 @@ class MemberAdmin(ServiceAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(ReadOnlyAdmin):
-    view_cap = Cap.TASKFORCE_VIEW
+    view_cap = TaskforceCap.TASKFORCE_VIEW
     selector = staticmethod(selectors.meetings_visible_to)
     list_display = ("title", "kind", "starts_at", "status", "chair")
     list_filter = ("kind", "status")
@@ -105,7 +105,7 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(ReadOnlyAdmin):
-    view_cap = Cap.TASKFORCE_VIEW_ALL_WORK
+    view_cap = TaskforceCap.TASKFORCE_VIEW_ALL_WORK
     selector = staticmethod(selectors.assignments_visible_to)
     list_display = (
         "title",
@@ -122,7 +122,7 @@ class AssignmentAdmin(ReadOnlyAdmin):
 
 @admin.register(Proposal)
 class ProposalAdmin(ReadOnlyAdmin):
-    view_cap = Cap.TASKFORCE_VIEW_ALL_WORK
+    view_cap = TaskforceCap.TASKFORCE_VIEW_ALL_WORK
     selector = staticmethod(selectors.proposals_visible_to)
     list_display = ("title", "submitted_by", "submitted_at", "status", "decided_at")
     list_filter = ("status",)
@@ -130,9 +130,9 @@ class ProposalAdmin(ReadOnlyAdmin):
 
 @admin.register(Platform)
 class PlatformAdmin(ServiceAdmin):
-    view_cap = Cap.ADOPTION_VIEW
-    add_cap = Cap.PLATFORMS_EDIT
-    change_cap = Cap.PLATFORMS_EDIT
+    view_cap = TaskforceCap.ADOPTION_VIEW
+    add_cap = TaskforceCap.PLATFORMS_EDIT
+    change_cap = TaskforceCap.PLATFORMS_EDIT
     selector = staticmethod(selectors.platforms_visible_to)
     list_display = ("name", "code", "scope", "purpose", "order", "is_active")
     list_filter = ("scope", "purpose", "is_active")
@@ -148,7 +148,7 @@ class PlatformAdmin(ServiceAdmin):
 
 @admin.register(UsageReport)
 class UsageReportAdmin(ReadOnlyAdmin):
-    view_cap = Cap.ADOPTION_VIEW
+    view_cap = TaskforceCap.ADOPTION_VIEW
     selector = staticmethod(selectors.usage_reports_visible_to)
     list_display = (
         "organization",

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from taskforce import ical, services
+from tests.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +62,8 @@ def test_escaping_and_folding_of_long_vietnamese_text():
 
 
 def test_feed_lists_the_members_meetings(client, tf):
-    services.meeting_agenda_add(actor=None, meeting=tf.meeting, title="Điểm kiểm dịch; mã QR, quét")
-    services.meeting_cancel(actor=None, meeting=tf.meeting, reason="x")
+    services.meeting_agenda_add(actor=SYSTEM, meeting=tf.meeting, title="Điểm kiểm dịch; mã QR, quét")
+    services.meeting_cancel(actor=SYSTEM, meeting=tf.meeting, reason="x")
     url = reverse("taskforce:calendar-feed", kwargs={"token": tf.member.calendar_token})
     response = client.get(url)
     assert response.status_code == 200
@@ -86,6 +87,6 @@ def test_token_is_revocable_and_ended_members_lose_the_feed(client, tf):
     new = reverse("taskforce:calendar-feed", kwargs={"token": tf.member.calendar_token})
     assert client.get(new).status_code == 200
     services.member_end(
-        actor=None, member=tf.member, active_to=timezone.localdate() - datetime.timedelta(days=1)
+        actor=SYSTEM, member=tf.member, active_to=timezone.localdate() - datetime.timedelta(days=1)
     )
     assert client.get(new).status_code == 404
