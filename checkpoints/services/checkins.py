@@ -20,7 +20,7 @@ from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.notify import alert_if_flagged
 from checkpoints.retention import retention_cutoff
 from checkpoints.services._common import Actor, human, is_system, require
-from core.actors import SystemActor
+from core.actors import SystemActor, check_actor
 from core.audit import audit
 from core.models import Person
 from declarations.data import DeclarationData, build_declaration
@@ -64,6 +64,7 @@ def checkin_create(
     Visitors (a ``core.actors.Visitor``) check themselves in now; operators scan (``staff``) or key in
     paper forms (``paper``, with the time written on the form).
     """
+    check_actor(actor)
     if not entries:
         raise ValidationError(_("Chưa có người nào để ghi nhận."))
     if method == CheckIn.Method.SELF:
@@ -181,6 +182,7 @@ def checkin_checkout(
 ) -> list[CheckIn]:
     """A scanned check-out: the visitor taps "check out" (their submission) or an operator
     scans them again (``person``). Returns the check-ins closed (none if already closed)."""
+    check_actor(actor)
     if (submission is None) == (person is None):
         raise TypeError("give a submission or a person")
     if actor.is_authenticated:
