@@ -53,8 +53,8 @@ def _app_capability_modules() -> list[Any]:
 
 
 def compose(modules: Iterable[Any]) -> dict[str, frozenset[str]]:
-    """The role table from the apps' ``GRANTS``; refuses an unknown role or a capability string
-    that two apps both declare (their checks would silently merge)."""
+    """The role table from the apps' ``GRANTS``; refuses an unknown role, a grant of a capability
+    no app declares, and a capability string two apps both declare (their checks would merge)."""
     owner: dict[str, str] = {}
     table: dict[str, set[str]] = {role: set() for role in Role.values}
     for module in modules:
@@ -68,6 +68,9 @@ def compose(modules: Iterable[Any]) -> dict[str, frozenset[str]]:
             if role not in table:
                 raise ImproperlyConfigured(f"{module.__name__}.GRANTS names an unknown role {role!r}")
             table[role] |= {str(cap) for cap in caps}
+    undeclared = set().union(*table.values()) - set(owner)
+    if undeclared:  # a typo in a grant would otherwise grant nothing, silently
+        raise ImproperlyConfigured(f"capabilities granted but declared by no app: {sorted(undeclared)}")
     return {role: frozenset(caps) for role, caps in table.items()}
 
 

@@ -61,3 +61,11 @@ def test_a_grant_to_an_unknown_role_is_refused():
 
     with pytest.raises(ImproperlyConfigured, match="nobody"):
         compose([_module("app_c.capabilities", {"nobody": {C.X}}, C=C)])
+
+
+def test_a_grant_of_an_undeclared_capability_is_refused():
+    class D(models.TextChoices):
+        X = "d.x", "x"
+
+    with pytest.raises(ImproperlyConfigured, match=r"d\.typo"):
+        compose([_module("app_d.capabilities", {Role.LAB_STAFF: {"d.typo"}}, D=D)])
