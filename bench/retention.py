@@ -52,6 +52,7 @@ from bench.common import setup_django
 setup_django()
 from checkpoints import services
 from core import rollups
+from core.actors import SystemActor
 fold = rollups.fold
 spent = []
 def timed_fold(*args, **kwargs):  # measurement only: how much of the purge the roll-up takes
@@ -62,7 +63,7 @@ def timed_fold(*args, **kwargs):  # measurement only: how much of the purge the 
         spent.append(time.perf_counter() - t)
 rollups.fold = timed_fold
 t = time.perf_counter()
-deleted = services.checkins_purge_expired(actor=None)
+deleted = services.checkins_purge_expired(actor=SystemActor("bench:retention"))
 print(json.dumps({{"deleted": deleted, "seconds": time.perf_counter() - t, "rollup_seconds": sum(spent)}}))
 """
 
@@ -281,7 +282,7 @@ def main() -> None:
             f"- Load (`uptime`) before: `{load_before}`; at purge start: `{load_mid}`; after: `{load_after}`",
             f"- Data: {total_before:,} check-ins, of which {have:,} past retention (local day(s) "
             f"{', '.join(d.isoformat() for d in days)}; cutoff {cutoff.isoformat()})",
-            f"- Purge: `checkins_purge_expired(actor=None)` in its own process (roll-up, then batches of "
+            f"- Purge: `checkins_purge_expired` (system actor) in its own process (roll-up, then batches of "
             f"{__import__('django.conf').conf.settings.RETENTION_BATCH_SIZE} rows per transaction)",
             f"- Load: gunicorn sync workers: {args.workers}; open-loop client posting {args.rate:.0f} "
             "check-ins/s (`POST /api/v1/checkins/`, each a different visitor), latency measured "

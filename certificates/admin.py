@@ -6,14 +6,14 @@ from typing import Any
 from django.contrib import admin
 
 from certificates import selectors
+from certificates.capabilities import CertificateCap
 from certificates.models import IssuedCertificate, SignerCertificate
 from core.admin import ServiceAdmin
-from core.roles import Cap
 
 
 @admin.register(SignerCertificate)
 class SignerCertificateAdmin(ServiceAdmin):
-    view_cap = Cap.CERTIFICATES_MANAGE_TRUST_LIST
+    view_cap = CertificateCap.CERTIFICATES_MANAGE_TRUST_LIST
     list_display = ("country", "kid", "subject", "valid_until", "key_usage", "own_province", "active")
     list_filter = ("active", "own_province", "country")
     search_fields = ("kid", "subject")
@@ -26,7 +26,7 @@ class SignerCertificateAdmin(ServiceAdmin):
 
 @admin.register(IssuedCertificate)
 class IssuedCertificateAdmin(ServiceAdmin):
-    view_cap = Cap.CERTIFICATES_ISSUE
+    view_cap = CertificateCap.CERTIFICATES_ISSUE
     list_display = ("uvci", "kind", "issued_at", "expires_at", "revoked_at")
     list_filter = ("kind",)
     search_fields = ("uvci",)

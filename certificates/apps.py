@@ -9,8 +9,9 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Chứng nhận COVID-19 số")
 
     def ready(self) -> None:
+        from certificates.capabilities import CertificateCap
         from core.navigation import Entry, register_portal, register_public
-        from core.roles import Cap, user_can
+        from core.roles import user_can
 
         register_public(
             Entry(
@@ -24,7 +25,7 @@ class CertificatesConfig(AppConfig):
                 "certificates:staff-verify",
                 _("Kiểm tra chứng nhận COVID-19"),
                 _("Quét mã chứng nhận của khách tại điểm kiểm dịch."),
-                visible_to=lambda r: user_can(r.user, Cap.CERTIFICATES_VERIFY),
+                visible_to=lambda r: user_can(r.user, CertificateCap.CERTIFICATES_VERIFY),
             )
         )
         register_portal(
@@ -32,7 +33,7 @@ class CertificatesConfig(AppConfig):
                 "certificates:issued",
                 _("Chứng nhận COVID-19 đã cấp"),
                 _("Tải bản in, thu hồi chứng nhận cấp sai."),
-                visible_to=lambda r: user_can(r.user, Cap.CERTIFICATES_ISSUE),
+                visible_to=lambda r: user_can(r.user, CertificateCap.CERTIFICATES_ISSUE),
             )
         )
         register_portal(
@@ -40,6 +41,6 @@ class CertificatesConfig(AppConfig):
                 "certificates:trust-list",
                 _("Danh sách chứng chỉ ký tin cậy"),
                 _("Thêm, gỡ chứng chỉ ký của các nước và của tỉnh."),
-                visible_to=lambda r: user_can(r.user, Cap.CERTIFICATES_MANAGE_TRUST_LIST),
+                visible_to=lambda r: user_can(r.user, CertificateCap.CERTIFICATES_MANAGE_TRUST_LIST),
             )
         )

@@ -14,6 +14,7 @@ from certificates import pdf, services
 from certificates.dcc import payload
 from certificates.models import IssuedCertificate, SignerCertificate
 from certificates.signing import province_signer
+from core.actors import DEMO
 from core.models import Person
 
 
@@ -24,7 +25,7 @@ def load(*, stdout: Any) -> None:
         fingerprint=hashlib.sha256(der).hexdigest(), active=True
     ).exists():
         services.signer_upload(
-            actor=None,
+            actor=DEMO,
             data=signer.certificate.public_bytes(serialization.Encoding.PEM),
             country="VN",
             own_province=True,
@@ -34,7 +35,7 @@ def load(*, stdout: Any) -> None:
         stdout.write("Chứng nhận COVID-19 minh họa: đã có, bỏ qua.")
         return
     vaccination = services.certificate_issue(
-        actor=None,
+        actor=DEMO,
         person=person,
         kind="vaccination",
         entry=payload.vaccination_entry(
@@ -47,7 +48,7 @@ def load(*, stdout: Any) -> None:
         ),
     )
     test = services.certificate_issue(
-        actor=None,
+        actor=DEMO,
         person=person,
         kind="test",
         entry=payload.test_entry(

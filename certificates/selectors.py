@@ -8,9 +8,10 @@ from cryptography import x509
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from certificates.capabilities import CertificateCap
 from certificates.dcc import verify as dcc_verify
 from certificates.models import IssuedCertificate, SignerCertificate
-from core.roles import Cap, user_can
+from core.roles import user_can
 
 
 def trusted_signers(kid: bytes) -> list[dcc_verify.TrustedSigner]:
@@ -38,12 +39,12 @@ def certificate_verify(text: str, *, at: datetime.datetime | None = None) -> dcc
 
 
 def signers_visible_to(user: Any) -> QuerySet[SignerCertificate]:
-    if not user_can(user, Cap.CERTIFICATES_MANAGE_TRUST_LIST):
+    if not user_can(user, CertificateCap.CERTIFICATES_MANAGE_TRUST_LIST):
         return SignerCertificate.objects.none()
     return SignerCertificate.objects.all()
 
 
 def issued_visible_to(user: Any) -> QuerySet[IssuedCertificate]:
-    if not user_can(user, Cap.CERTIFICATES_ISSUE):
+    if not user_can(user, CertificateCap.CERTIFICATES_ISSUE):
         return IssuedCertificate.objects.none()
     return IssuedCertificate.objects.select_related("person")

@@ -14,13 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certificates.capabilities import CertificateCap
 from certificates.dcc import codec, cose, cwt, names, payload, uvci
 from certificates.dcc.verify import allowed_kinds
 from certificates.models import IssuedCertificate, SignerCertificate
 from certificates.signing import province_signer
 from core.audit import audit
 from core.models import Person
-from core.roles import Cap, require_capability
+from core.roles import require_capability
 
 Actor = Any
 MIN_RSA_BITS = 2048
@@ -64,7 +65,7 @@ def signer_upload(
     *, actor: Actor, data: bytes, country: str, own_province: bool = False
 ) -> SignerCertificate:
     """Adds a signer certificate (PEM or DER) to the trust list, or puts a removed one back."""
-    require_capability(actor, Cap.CERTIFICATES_MANAGE_TRUST_LIST)
+    require_capability(actor, CertificateCap.CERTIFICATES_MANAGE_TRUST_LIST)
     certificate = _parse_certificate(data)
     country = country.strip().upper()
     _check_signer(certificate, country)
@@ -97,7 +98,7 @@ def signer_upload(
 
 def signer_remove(*, actor: Actor, signer: SignerCertificate, reason: str = "") -> SignerCertificate:
     """Takes a signer off the trust list: its certificates no longer verify. The row stays."""
-    require_capability(actor, Cap.CERTIFICATES_MANAGE_TRUST_LIST)
+    require_capability(actor, CertificateCap.CERTIFICATES_MANAGE_TRUST_LIST)
     with transaction.atomic():
         signer = SignerCertificate.objects.select_for_update().get(pk=signer.pk)
         if not signer.active:
@@ -139,7 +140,7 @@ def certificate_issue(
     ``payload.vaccination_entry``; the country, issuer and a new identifier are added here.
     The name is split Vietnamese-style (family name first) unless given.
     """
-    require_capability(actor, Cap.CERTIFICATES_ISSUE)
+    require_capability(actor, CertificateCap.CERTIFICATES_ISSUE)
     if kind not in IssuedCertificate.Kind.values:
         raise ValidationError(_("Loại chứng nhận không hợp lệ."))
     if not (family_name or given_name):
@@ -187,7 +188,7 @@ def certificate_issue(
 
 def certificate_revoke(*, actor: Actor, certificate: IssuedCertificate, reason: str) -> IssuedCertificate:
     """Revokes by identifier: the certificate fails verification here from now on."""
-    require_capability(actor, Cap.CERTIFICATES_ISSUE)
+    require_capability(actor, CertificateCap.CERTIFICATES_ISSUE)
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationError(_("Vui lòng nhập lý do thu hồi."))

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certificates import pdf, selectors, services
+from certificates.capabilities import CertificateCap
 from certificates.forms import RemoveForm, SignerUploadForm, VerifyForm
 from core import ratelimit
 from core.decorators import capability_required
 from core.masking import mask_name
-from core.roles import Cap
 
 
 def _verify(request: HttpRequest) -> dict[str, Any]:
@@ -36,14 +36,14 @@ def verify_public(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/verify.html", {**_verify(request), "base": "base.html"})
 
 
-@capability_required(Cap.CERTIFICATES_VERIFY)
+@capability_required(CertificateCap.CERTIFICATES_VERIFY)
 @require_http_methods(["GET", "POST"])
 def verify_staff(request: HttpRequest) -> HttpResponse:
     """The same check inside the staff portal (checkpoint operators)."""
     return render(request, "certificates/verify.html", {**_verify(request), "base": "portal/base.html"})
 
 
-@capability_required(Cap.CERTIFICATES_MANAGE_TRUST_LIST)
+@capability_required(CertificateCap.CERTIFICATES_MANAGE_TRUST_LIST)
 @require_http_methods(["GET", "POST"])
 def trust_list(request: HttpRequest) -> HttpResponse:
     form = SignerUploadForm(request.POST or None, request.FILES or None)
@@ -68,7 +68,7 @@ def trust_list(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/trust_list.html", {"form": form, "signers": signers})
 
 
-@capability_required(Cap.CERTIFICATES_MANAGE_TRUST_LIST)
+@capability_required(CertificateCap.CERTIFICATES_MANAGE_TRUST_LIST)
 @require_POST
 def signer_remove(request: HttpRequest, pk: int) -> HttpResponse:
     signer = get_object_or_404(selectors.signers_visible_to(request.user), pk=pk)
@@ -83,7 +83,7 @@ def signer_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("certificates:trust-list")
 
 
-@capability_required(Cap.CERTIFICATES_ISSUE)
+@capability_required(CertificateCap.CERTIFICATES_ISSUE)
 @require_GET
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(selectors.issued_visible_to(request.user), pk=pk)
@@ -92,7 +92,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@capability_required(Cap.CERTIFICATES_ISSUE)
+@capability_required(CertificateCap.CERTIFICATES_ISSUE)
 @require_GET
 def issued_list(request: HttpRequest) -> HttpResponse:
     """Recent certificates, names masked; look one up by its identifier to revoke it."""
@@ -104,7 +104,7 @@ def issued_list(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/issued_list.html", {"rows": rows, "query": query})
 
 
-@capability_required(Cap.CERTIFICATES_ISSUE)
+@capability_required(CertificateCap.CERTIFICATES_ISSUE)
 @require_POST
 def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(selectors.issued_visible_to(request.user), pk=pk)

@@ -10,17 +10,17 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from checkpoints import selectors, services
+from checkpoints.capabilities import CheckpointCap
 from checkpoints.models import CheckinDailyStat, Checkpoint
 from core.admin import ServiceAdmin
 from core.collation import vi_order
-from core.roles import Cap
 
 
 @admin.register(Checkpoint)
 class CheckpointAdmin(ServiceAdmin):
-    view_cap = Cap.VIEW_CHECKPOINTS
-    add_cap = Cap.REGISTER_CHECKPOINTS
-    change_cap = Cap.REGISTER_CHECKPOINTS
+    view_cap = CheckpointCap.VIEW_CHECKPOINTS
+    add_cap = CheckpointCap.REGISTER_CHECKPOINTS
+    change_cap = CheckpointCap.REGISTER_CHECKPOINTS
 
     @staticmethod
     def selector(user: Any) -> Any:
@@ -51,7 +51,7 @@ class CheckpointAdmin(ServiceAdmin):
 
 @admin.register(CheckinDailyStat)
 class CheckinDailyStatAdmin(ServiceAdmin):
-    view_cap = Cap.VIEW_CHECKPOINTS
+    view_cap = CheckpointCap.VIEW_CHECKPOINTS
     list_display = ("day", "checkpoint", "total", "self_scanned", "staff_scanned", "paper", "flagged")
     list_filter = ("day",)
 

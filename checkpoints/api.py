@@ -15,13 +15,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from checkpoints import intake, selectors, services
+from checkpoints.capabilities import CheckpointCap
 from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.qrpayload import QrPayloadError, parse
 from core import ratelimit
+from core.actors import Visitor
 from core.audit import audit_read
 from core.collation import vi_order
 from core.models import AdministrativeUnit, Organization
-from core.roles import Cap, user_can
+from core.roles import user_can
 from core.services import PersonData
 from declarations import codes
 from declarations.api import PersonInput, code_list, person_data
@@ -89,7 +91,7 @@ class DecisionInput(serializers.Serializer):
 class CheckpointDecisionApi(APIView):
     @extend_schema(request=DecisionInput, responses={200: CheckpointOutput})
     def post(self, request: Request, pk: int) -> Response:
-        if not user_can(request.user, Cap.APPROVE_CHECKPOINTS):
+        if not user_can(request.user, CheckpointCap.APPROVE_CHECKPOINTS):
             raise PermissionDenied
         checkpoint = selectors.access_checkpoint(
             request.user, pk, selectors.checkpoints_approvable_by(request.user)
@@ -221,7 +223,7 @@ class CheckoutApi(APIView):
         except (selectors.RevokedCode, Checkpoint.DoesNotExist):
             return Response({"detail": _("Không tìm thấy điểm kiểm dịch.")}, status=status.HTTP_404_NOT_FOUND)
         rows = services.checkin_checkout(
-            actor=None, checkpoint=checkpoint, submission=data.validated_data["submission"]
+            actor=Visitor("checkout_api"), checkpoint=checkpoint, submission=data.validated_data["submission"]
         )
         return Response(CheckinOutput(rows, many=True).data)
 
@@ -243,7 +245,7 @@ class StaffCheckinApi(APIView):
 
     @extend_schema(request=StaffCheckinInput, responses={201: CheckinOutput(many=True)})
     def post(self, request: Request, pk: int) -> Response:
-        if not user_can(request.user, Cap.OPERATE_CHECKPOINTS):
+        if not user_can(request.user, CheckpointCap.OPERATE_CHECKPOINTS):
             raise PermissionDenied
         checkpoint = selectors.access_checkpoint(
             request.user, pk, selectors.checkpoints_operated_by(request.user)
@@ -319,7 +321,7 @@ class TracingApi(APIView):
         ]
     )
     def get(self, request: Request) -> Response:
-        if not user_can(request.user, Cap.TRACE_CONTACTS):
+        if not user_can(request.user, CheckpointCap.TRACE_CONTACTS):
             raise PermissionDenied
         query = TracingQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

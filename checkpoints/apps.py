@@ -9,9 +9,10 @@ class CheckpointsConfig(AppConfig):
     verbose_name = _("Điểm kiểm dịch")
 
     def ready(self) -> None:
+        from checkpoints.capabilities import CheckpointCap
         from checkpoints.selectors import measured_by_organization
         from core.navigation import Entry, register_portal
-        from core.roles import Cap, user_can
+        from core.roles import user_can
         from taskforce.selectors import register_measured_source
 
         # The task force's adoption table shows measured figures beside the agencies' reports.
@@ -23,7 +24,8 @@ class CheckpointsConfig(AppConfig):
                 _("Điểm kiểm dịch"),
                 _("Đăng ký, duyệt, in mã QR; quét mã khách và nhập tờ khai giấy."),
                 visible_to=lambda r: (
-                    user_can(r.user, Cap.VIEW_CHECKPOINTS) or user_can(r.user, Cap.OPERATE_CHECKPOINTS)
+                    user_can(r.user, CheckpointCap.VIEW_CHECKPOINTS)
+                    or user_can(r.user, CheckpointCap.OPERATE_CHECKPOINTS)
                 ),
             )
         )
@@ -32,6 +34,6 @@ class CheckpointsConfig(AppConfig):
                 "checkpoints:trace",
                 _("Truy vết tiếp xúc"),
                 _("Tìm người ở cùng điểm kiểm dịch với ca bệnh; xuất CSV, Excel."),
-                visible_to=lambda r: user_can(r.user, Cap.TRACE_CONTACTS),
+                visible_to=lambda r: user_can(r.user, CheckpointCap.TRACE_CONTACTS),
             )
         )

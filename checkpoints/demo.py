@@ -15,6 +15,7 @@ from checkpoints import services
 from checkpoints.models import CheckIn, Checkpoint
 from core import selectors as core_selectors
 from core import services as core_services
+from core.actors import DEMO
 from core.crypto import lookup_hash
 from core.models import AdministrativeUnit, Organization, Person
 from declarations import codes
@@ -111,7 +112,7 @@ def _organization(ref: Any, district: AdministrativeUnit) -> Organization:
     name, kind = ref
     org = Organization.objects.filter(name=name, unit=district).first()
     return org or core_services.organization_create(
-        actor=None,
+        actor=DEMO,
         name=name,
         kind=kind,
         unit=district,
@@ -130,7 +131,7 @@ def _points() -> list[Checkpoint]:
         ward = _ward(district_code, index)
         org = _organization(org_ref, ward.parent)  # type: ignore[arg-type]
         point = services.checkpoint_register(
-            actor=None,
+            actor=DEMO,
             name=name,
             organization=org,
             kind=kind,
@@ -139,9 +140,9 @@ def _points() -> list[Checkpoint]:
             opens_at=datetime.time(hours[0]) if hours else None,
             closes_at=datetime.time(hours[1]) if hours else None,
         )
-        services.checkpoint_decide(actor=None, checkpoint=point, approve=True, note="Dữ liệu minh họa")
+        services.checkpoint_decide(actor=DEMO, checkpoint=point, approve=True, note="Dữ liệu minh họa")
         if operator is not None and org.short_name in {"SYT", "BVDK", "CDC"}:
-            services.checkpoint_operators_set(actor=None, checkpoint=point, operators=[operator])
+            services.checkpoint_operators_set(actor=DEMO, checkpoint=point, operators=[operator])
         points.append(point)
     # Registered and approved a month ago, before the demo check-ins: the silent one counts as
     # silent, and reports for past weeks see the points as they stood then.

@@ -11,7 +11,6 @@ overwrites an existing person) and ``checkpoints.services.checkin_create``.
 import datetime
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils import timezone
 from checkpoints import express, selectors, services
 from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.notify import alert_if_flagged
+from core.actors import Actor, Visitor
 from core.services import person_resolve_for_visitor
 from declarations.data import DeclarationData
 
@@ -46,7 +46,7 @@ def visitor_submit(
             alert_if_flagged(rows)
             return rows, True
     return submit_once(
-        actor=None,
+        actor=Visitor("checkin"),
         checkpoint=selectors.checkpoint_by_token(token),
         declaration=declaration,
         members=members,
@@ -56,7 +56,7 @@ def visitor_submit(
 
 def submit(
     *,
-    actor: Any,
+    actor: Actor,
     checkpoint: Checkpoint,
     declaration: DeclarationData,
     members: Sequence[DeclarationData] = (),
@@ -78,7 +78,7 @@ def submit(
 
 def submit_once(
     *,
-    actor: Any,
+    actor: Actor,
     checkpoint: Checkpoint,
     declaration: DeclarationData,
     members: Sequence[DeclarationData] = (),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from checkpoints import services
+from core.actors import SystemActor
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def alert_flagged(checkin_id: int) -> int:
         subject = _("Cảnh báo khai báo y tế tại %(name)s") % {"name": checkpoint.name}
         for email in alert_recipients(checkpoint):
             message_send(
-                actor=None,
+                actor=SystemActor("celery:alert_flagged"),
                 channel="email",
                 recipient=email,
                 subject=subject,
@@ -50,7 +51,7 @@ def alert_flagged(checkin_id: int) -> int:
 
 @shared_task(name="checkpoints.tasks.purge_expired")
 def purge_expired() -> int:
-    return services.checkins_purge_expired(actor=None)
+    return services.checkins_purge_expired(actor=SystemActor("celery:checkpoints.purge_expired"))
 
 
 @shared_task(name="checkpoints.tasks.notify_silent")
@@ -60,7 +61,7 @@ def notify_silent() -> int:
     checkpoints list and the weekly report say so), never skipped silently."""
     from core.services import message_send
 
-    silent = services.checkpoints_mark_silent(actor=None)
+    silent = services.checkpoints_mark_silent(actor=SystemActor("celery:notify_silent"))
     by_org: dict[int, list] = {}
     for checkpoint in silent:
         by_org.setdefault(checkpoint.organization_id, []).append(checkpoint)
@@ -79,7 +80,7 @@ def notify_silent() -> int:
                 continue
             names = "\n".join(f"- {c.name}" for c in checkpoints)
             message_send(
-                actor=None,
+                actor=SystemActor("celery:notify_silent"),
                 channel="email",
                 recipient=org.contact_email,
                 subject=_("Điểm kiểm dịch không có lượt quét mã"),

@@ -9,6 +9,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Dùng chung")
 
     def ready(self) -> None:
+        from core.roles import role_capabilities
+
+        # Compose every app's capabilities now (all apps are loaded), so a clash between two
+        # apps' declarations stops the start instead of the first permission check.
+        role_capabilities()
+
         from django.db.backends.signals import connection_created
 
         from core.collation import register_sqlite_collation

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from core.actors import actor_label, check_actor
 from core.models import AuditLog
 
 
@@ -28,6 +29,10 @@ def audit(
         # A write audited outside its transaction could be logged without happening (or
         # happen without being logged): services must wrap both in transaction.atomic().
         raise RuntimeError("audit() must run inside the service's transaction")
+    check_actor(actor)  # every row says who acted: a user, or the system part / visitor channel
+    details = dict(details or {})
+    if label := actor_label(actor):
+        details.setdefault("actor", label)
     ids = [str(i) for i in target_ids]
     target_id = ""
     if isinstance(target, models.Model):
@@ -35,13 +40,13 @@ def audit(
     elif len(ids) == 1:
         target_id = ids[0]
     return AuditLog.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor if actor.is_authenticated else None,
         action=action,
         target_type=_label(target),
         target_id=target_id,
         target_ids=ids if len(ids) > 1 else [],
         reason=reason[:500],
-        details=details or {},
+        details=details,
     )
 
 

@@ -1,11 +1,18 @@
 """The real roles of the task force's work, as auth groups, and what each may do.
 
 Groups are created by a migration (``core/migrations/0002_roles_and_audit_guard.py``). Capabilities are
-checked in one place (``user_can``) by views, APIs and the admin alike.
+declared by their apps (``<app>/capabilities.py``), composed here, and checked in one place
+(``user_can``) by views, APIs and the admin alike.
 """
 
+import functools
+import importlib
+import importlib.util
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -24,139 +31,63 @@ class Role(models.TextChoices):
     VACCINATION_STAFF = "vaccination_staff", _("Nhân viên tiêm chủng")
 
 
-class Cap(models.TextChoices):
-    """Capabilities. A role grants a set of them; superusers have all."""
-
-    VIEW_UNITS = "units.view", _("Xem đơn vị hành chính")
-    EDIT_POPULATION = "units.edit_population", _("Sửa dân số")
-    VIEW_ORGANIZATIONS = "organizations.view", _("Xem cơ quan")
-    EDIT_ORGANIZATIONS = "organizations.edit", _("Sửa cơ quan")
-    VIEW_PEOPLE = "people.view", _("Xem thông tin cá nhân")
-    EDIT_PEOPLE = "people.edit", _("Sửa thông tin cá nhân")
-    MERGE_PEOPLE = "people.merge", _("Hợp nhất hồ sơ trùng")
-    VIEW_AUDIT = "audit.view", _("Xem nhật ký")
-    VIEW_MESSAGES = "messages.view", _("Xem tin đã gửi")
-    MANAGE_SCOPES = "scopes.manage", _("Phân quyền phạm vi")
-    TRACE_CONTACTS = "contacts.trace", _("Truy vết")
-    VIEW_REPORTS = "reports.view", _("Xem, tải báo cáo")
-    REQUEST_REPORTS = "reports.request", _("Yêu cầu tạo báo cáo")
-    MANAGE_REPORT_RECIPIENTS = "reports.recipients", _("Quản lý người nhận báo cáo")
-    VIEW_CHECKPOINTS = "checkpoints.view", _("Xem điểm kiểm dịch")
-    REGISTER_CHECKPOINTS = "checkpoints.register", _("Đăng ký điểm kiểm dịch")
-    APPROVE_CHECKPOINTS = "checkpoints.approve", _("Duyệt điểm kiểm dịch")
-    OPERATE_CHECKPOINTS = "checkpoints.operate", _("Quét mã, nhập tờ khai tại điểm kiểm dịch")
-    # Task force workplace (taskforce app).
-    TASKFORCE_VIEW = "taskforce.view", _("Xem hoạt động Tổ công nghệ")
-    TASKFORCE_MANAGE_MEMBERS = "taskforce.manage_members", _("Quản lý quyết định, thành viên Tổ")
-    TASKFORCE_RUN_MEETINGS = "taskforce.run_meetings", _("Tổ chức cuộc họp, ghi biên bản")
-    TASKFORCE_ASSIGN = "taskforce.assign", _("Giao nhiệm vụ")
-    TASKFORCE_VIEW_ALL_WORK = "taskforce.view_all_work", _("Xem mọi nhiệm vụ, đề xuất")
-    TASKFORCE_PROPOSE = "taskforce.propose", _("Gửi đề xuất, kiến nghị")
-    TASKFORCE_DECIDE = "taskforce.decide", _("Xử lý đề xuất, kiến nghị")
-    ASSIGNMENT_WORK = "taskforce.work_assignments", _("Cập nhật nhiệm vụ được giao")
-    ADOPTION_VIEW = "adoption.view", _("Xem tình hình sử dụng phần mềm")
-    ADOPTION_REPORT = "adoption.report", _("Báo cáo tình hình sử dụng phần mềm")
-    PLATFORMS_EDIT = "adoption.edit_platforms", _("Quản lý danh mục nền tảng")
-    # EU Digital COVID Certificates (certificates app).
-    CERTIFICATES_VERIFY = "certificates.verify", _("Kiểm tra chứng nhận COVID-19 (trang cán bộ)")
-    CERTIFICATES_ISSUE = "certificates.issue", _("Cấp, thu hồi chứng nhận COVID-19")
-    CERTIFICATES_MANAGE_TRUST_LIST = (
-        "certificates.manage_trust_list",
-        _("Quản lý danh sách chứng chỉ ký tin cậy"),
-    )
+# What each role may do is declared by the app that owns the capability, in
+# ``<app>/capabilities.py``: a ``TextChoices`` of capability strings and ``GRANTS`` (role ->
+# capabilities). The role table is composed from every installed app that has one, once
+# (``CoreConfig.ready()`` builds it; ``role_capabilities`` caches it). A new app adds its
+# capabilities with that one file, without editing core.
+CAPABILITIES_MODULE = "capabilities"
+# What an app's ``GRANTS`` maps: role -> the capabilities the role holds.
+Grants = Mapping[str, AbstractSet[str]]
 
 
-_ALL_READ = {Cap.VIEW_UNITS, Cap.VIEW_ORGANIZATIONS}
-_REPORTS = {Cap.VIEW_REPORTS, Cap.REQUEST_REPORTS}
+def _app_capability_modules() -> list[Any]:
+    from django.apps import apps
 
-ROLE_CAPABILITIES: dict[str, set[str]] = {
-    Role.TASKFORCE_LEADER: _ALL_READ
-    | _REPORTS
-    | {
-        Cap.EDIT_POPULATION,
-        Cap.EDIT_ORGANIZATIONS,
-        Cap.VIEW_AUDIT,
-        Cap.VIEW_MESSAGES,
-        Cap.MANAGE_REPORT_RECIPIENTS,
-    },
-    Role.TASKFORCE_DEPUTY: _ALL_READ
-    | _REPORTS
-    | {Cap.EDIT_POPULATION, Cap.EDIT_ORGANIZATIONS, Cap.VIEW_AUDIT},
-    Role.TASKFORCE_MEMBER: _ALL_READ | {Cap.VIEW_REPORTS},
-    Role.SECRETARIAT: _ALL_READ
-    | _REPORTS
-    | {
-        Cap.EDIT_POPULATION,
-        Cap.EDIT_ORGANIZATIONS,
-        Cap.VIEW_AUDIT,
-        Cap.VIEW_MESSAGES,
-        Cap.MANAGE_SCOPES,
-        Cap.MANAGE_REPORT_RECIPIENTS,
-    },
-    # The chairman reads reports and writes nothing.
-    Role.CHAIRMAN: _ALL_READ | {Cap.VIEW_REPORTS},
-    Role.DISTRICT_OFFICIAL: _ALL_READ | {Cap.VIEW_PEOPLE, Cap.EDIT_POPULATION},
-    Role.AGENCY_OFFICER: set(_ALL_READ),
-    Role.EPIDEMIOLOGIST: _ALL_READ | {Cap.VIEW_PEOPLE, Cap.EDIT_PEOPLE, Cap.MERGE_PEOPLE, Cap.TRACE_CONTACTS},
-    Role.CHECKPOINT_OPERATOR: set(),
-    Role.LAB_STAFF: {Cap.VIEW_UNITS, Cap.VIEW_PEOPLE, Cap.EDIT_PEOPLE},
-    Role.VACCINATION_STAFF: {Cap.VIEW_UNITS, Cap.VIEW_PEOPLE, Cap.EDIT_PEOPLE},
-}
+    found = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.{CAPABILITIES_MODULE}"
+        if importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return found
 
-# Checkpoints (issue 5): agencies register, district officials and the standing agency approve,
-# operators scan; everyone guiding the rollout may look.
-_CHECKPOINT_CAPS: dict[str, set[str]] = {
-    Role.TASKFORCE_LEADER: {Cap.VIEW_CHECKPOINTS},
-    Role.TASKFORCE_DEPUTY: {Cap.VIEW_CHECKPOINTS},
-    Role.TASKFORCE_MEMBER: {Cap.VIEW_CHECKPOINTS},
-    Role.CHAIRMAN: {Cap.VIEW_CHECKPOINTS},
-    Role.SECRETARIAT: {Cap.VIEW_CHECKPOINTS, Cap.REGISTER_CHECKPOINTS, Cap.APPROVE_CHECKPOINTS},
-    Role.DISTRICT_OFFICIAL: {Cap.VIEW_CHECKPOINTS, Cap.REGISTER_CHECKPOINTS, Cap.APPROVE_CHECKPOINTS},
-    Role.AGENCY_OFFICER: {Cap.VIEW_CHECKPOINTS, Cap.REGISTER_CHECKPOINTS},
-    Role.EPIDEMIOLOGIST: {Cap.VIEW_CHECKPOINTS},
-    Role.CHECKPOINT_OPERATOR: {Cap.OPERATE_CHECKPOINTS},
-}
-for _role, _caps in _CHECKPOINT_CAPS.items():
-    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | _caps
-# Task force workplace (taskforce app). The leader assigns (a deputy only when the leader has
-# delegated it: checked per member by the service), the standing agency keeps the records,
-# members propose and work their own assignments, agencies report their software use.
-_TF_READ = {Cap.TASKFORCE_VIEW, Cap.ADOPTION_VIEW}
-_TF_WORK = _TF_READ | {Cap.TASKFORCE_PROPOSE, Cap.ASSIGNMENT_WORK}
-ROLE_CAPABILITIES[Role.TASKFORCE_LEADER] |= _TF_WORK | {
-    Cap.TASKFORCE_MANAGE_MEMBERS,
-    Cap.TASKFORCE_RUN_MEETINGS,
-    Cap.TASKFORCE_ASSIGN,
-    Cap.TASKFORCE_VIEW_ALL_WORK,
-    Cap.TASKFORCE_DECIDE,
-    Cap.PLATFORMS_EDIT,
-}
-ROLE_CAPABILITIES[Role.TASKFORCE_DEPUTY] |= _TF_WORK | {
-    Cap.TASKFORCE_RUN_MEETINGS,
-    Cap.TASKFORCE_ASSIGN,
-    Cap.TASKFORCE_VIEW_ALL_WORK,
-}
-# Members read all the task force's work (a 16-person body); they update only their own.
-ROLE_CAPABILITIES[Role.TASKFORCE_MEMBER] |= _TF_WORK | {Cap.TASKFORCE_VIEW_ALL_WORK}
-ROLE_CAPABILITIES[Role.SECRETARIAT] |= _TF_READ | {
-    Cap.TASKFORCE_MANAGE_MEMBERS,
-    Cap.TASKFORCE_RUN_MEETINGS,
-    Cap.TASKFORCE_VIEW_ALL_WORK,
-    Cap.PLATFORMS_EDIT,
-}
-ROLE_CAPABILITIES[Role.CHAIRMAN] |= _TF_READ | {Cap.TASKFORCE_VIEW_ALL_WORK}
-ROLE_CAPABILITIES[Role.DISTRICT_OFFICIAL] |= {Cap.ASSIGNMENT_WORK, Cap.ADOPTION_REPORT}
-ROLE_CAPABILITIES[Role.AGENCY_OFFICER] |= {Cap.ASSIGNMENT_WORK, Cap.ADOPTION_REPORT}
 
-# --- Certificates (certificates app) ---------------------------------------------------------
-# Labs and vaccination teams issue (and revoke what they issued); the task force's leadership
-# keeps the trust list; everyone may use the staff verification page (the public one needs none).
-for _role in Role.values:
-    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {Cap.CERTIFICATES_VERIFY}
-for _role in (Role.LAB_STAFF, Role.VACCINATION_STAFF):
-    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {Cap.CERTIFICATES_ISSUE}
-for _role in (Role.TASKFORCE_LEADER, Role.SECRETARIAT):
-    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {Cap.CERTIFICATES_MANAGE_TRUST_LIST}
+def compose(modules: Iterable[Any]) -> dict[str, frozenset[str]]:
+    """The role table from the apps' ``GRANTS``; refuses an unknown role, a grant of a capability
+    no app declares, and a capability string two apps both declare (their checks would merge)."""
+    owner: dict[str, str] = {}
+    table: dict[str, set[str]] = {role: set() for role in Role.values}
+    for module in modules:
+        for choices in _choices_of(module):
+            for value in choices.values:
+                if owner.setdefault(value, module.__name__) != module.__name__:
+                    raise ImproperlyConfigured(
+                        f"capability {value!r} declared by both {owner[value]} and {module.__name__}"
+                    )
+        for role, caps in module.GRANTS.items():
+            if role not in table:
+                raise ImproperlyConfigured(f"{module.__name__}.GRANTS names an unknown role {role!r}")
+            table[role] |= {str(cap) for cap in caps}
+    undeclared = set().union(*table.values()) - set(owner)
+    if undeclared:  # a typo in a grant would otherwise grant nothing, silently
+        raise ImproperlyConfigured(f"capabilities granted but declared by no app: {sorted(undeclared)}")
+    return {role: frozenset(caps) for role, caps in table.items()}
+
+
+def _choices_of(module: Any) -> list[type[models.TextChoices]]:
+    return [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, models.TextChoices)
+        and value.__module__ == module.__name__
+    ]
+
+
+@functools.cache
+def role_capabilities() -> dict[str, frozenset[str]]:
+    return compose(_app_capability_modules())
+
 
 # Roles whose holders use the Django admin (is_staff is set by the demo data and scope service).
 STAFF_ROLES = {
@@ -192,14 +123,20 @@ def user_can(user: Any, capability: str) -> bool:
         return False
     if user.is_superuser:
         return True
-    return any(capability in ROLE_CAPABILITIES.get(role, set()) for role in user_roles(user))
+    table = role_capabilities()
+    return any(capability in table.get(role, ()) for role in user_roles(user))
 
 
 def require_capability(actor: Any, capability: str) -> None:
-    """The check every service starts with. ``actor=None`` is the system (tasks, migrations,
-    management commands run by the operator); a human actor must hold the capability."""
+    """The check every service starts with. A ``SystemActor`` (a task, a command, demo data) passes;
+    a user must hold the capability; a ``Visitor`` holds none. ``None`` is refused: a caller that
+    forgets who acts must not run unchecked (``core.actors``)."""
     from django.core.exceptions import PermissionDenied
     from django.utils.translation import gettext as _
 
-    if actor is not None and not user_can(actor, capability):
+    from core.actors import is_system
+
+    if is_system(actor):  # raises ActorMissing for None
+        return
+    if not user_can(actor, capability):
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))

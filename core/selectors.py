@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from core.capabilities import Cap
 from core.models import (
     AdministrativeUnit,
     AuditLog,
@@ -22,7 +23,7 @@ from core.models import (
     OutboundMessage,
     Person,
 )
-from core.roles import Cap, user_can
+from core.roles import user_can
 
 # Any: django-stubs cannot see the attributes we cache on the user object.
 User = Any

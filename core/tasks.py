@@ -6,6 +6,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
+from core.actors import SystemActor
 from core.notifications import TransientSendError
 
 HEARTBEAT_CACHE_KEY = "celery:heartbeat"
@@ -48,7 +49,7 @@ def purge_orphan_people() -> int:
     """Nightly, after the check-in and declaration purges: visitors nobody refers to any more."""
     from core.services import persons_purge_orphans
 
-    return persons_purge_orphans(actor=None)
+    return persons_purge_orphans(actor=SystemActor("celery:purge_orphan_people"))
 
 
 @shared_task(name="core.tasks.purge_expired")
@@ -59,7 +60,7 @@ def purge_expired() -> dict[str, int]:
     from core.services import retention_purge
 
     return {
-        category.name: retention_purge(actor=None, category=category.name)
+        category.name: retention_purge(actor=SystemActor("celery:purge_expired"), category=category.name)
         for category in retention.categories()
         if not category.kept
     }
@@ -70,4 +71,4 @@ def fold_rollups() -> dict[str, int]:
     """Hourly: every daily roll-up takes in the finished days (``core.rollups``)."""
     from core.services import rollups_fold
 
-    return rollups_fold(actor=None)
+    return rollups_fold(actor=SystemActor("celery:fold_rollups"))

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import ratelimit
+from core.actors import Visitor
 from core.models import AdministrativeUnit, Person
 from core.selectors import unit_list
 from core.services import PersonData
@@ -93,7 +94,7 @@ class TravelDeclarationApi(APIView):
             )
         v = data.validated_data
         declaration = intake.visitor_declare(
-            actor=None,
+            actor=Visitor("declaration_api"),
             data=DeclarationData(
                 person=person_data(v["person"]),
                 places_visited=v["places_visited"],

@@ -6,6 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from core import selectors as core_selectors
+from core.actors import DEMO
 from core.models import AdministrativeUnit
 from core.services import PersonData, person_resolve_for_visitor
 from declarations import services
@@ -30,7 +31,7 @@ def load(*, stdout: Any) -> None:
         person_data = PersonData(full_name=name, birth_year=year, sex=sex, phone=phone)
         person, _created = person_resolve_for_visitor(data=person_data)
         services.declaration_submit(
-            actor=None,
+            actor=DEMO,
             person=person,
             data=DeclarationData(
                 person=person_data,

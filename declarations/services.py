@@ -2,19 +2,17 @@
 ``checkpoints.services.checkin_create``; this module has the standalone ones and retention."""
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import Actor, user_of
 from core.audit import audit
 from core.models import Person
 from declarations.data import DeclarationData, build_declaration
 from declarations.models import Declaration
-
-Actor = Any
 
 
 def declaration_validate(data: DeclarationData) -> None:
@@ -36,7 +34,7 @@ def declaration_submit(*, actor: Actor, person: Person, data: DeclarationData) -
         person=person,
         kind=Declaration.Kind.TRAVEL,
         source=Declaration.Source.SELF,
-        entered_by=actor,
+        entered_by=user_of(actor),
     )
     with transaction.atomic():
         declaration.save()

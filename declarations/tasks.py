@@ -2,9 +2,10 @@
 
 from celery import shared_task
 
+from core.actors import SystemActor
 from declarations import services
 
 
 @shared_task(name="declarations.tasks.purge_expired")
 def purge_expired() -> int:
-    return services.declarations_purge_expired(actor=None)
+    return services.declarations_purge_expired(actor=SystemActor("celery:declarations.purge_expired"))

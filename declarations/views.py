@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import ratelimit
+from core.actors import public_actor
 from declarations import intake
 from declarations.forms import TravelDeclarationForm, initial_from, notice_text
 
@@ -27,7 +28,9 @@ def declare(request: HttpRequest) -> HttpResponse:
             )
         else:
             try:
-                declaration = intake.visitor_declare(actor=request.user, data=form.declaration_data())
+                declaration = intake.visitor_declare(
+                    actor=public_actor(request.user, "declaration_page"), data=form.declaration_data()
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

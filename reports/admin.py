@@ -6,14 +6,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from core.admin import ServiceAdmin
-from core.roles import Cap
 from reports import selectors, services
+from reports.capabilities import ReportCap
 from reports.models import Report, ReportRecipient
 
 
 @admin.register(Report)
 class ReportAdmin(ServiceAdmin):
-    view_cap = Cap.VIEW_REPORTS
+    view_cap = ReportCap.VIEW_REPORTS
     selector = staticmethod(selectors.reports_visible_to)
     list_display = ("number", "kind", "period_start", "period_end", "version", "status", "finished_at")
     list_filter = ("kind", "status")
@@ -25,9 +25,9 @@ class ReportAdmin(ServiceAdmin):
 
 @admin.register(ReportRecipient)
 class ReportRecipientAdmin(ServiceAdmin):
-    view_cap = Cap.MANAGE_REPORT_RECIPIENTS
-    add_cap = Cap.MANAGE_REPORT_RECIPIENTS
-    change_cap = Cap.MANAGE_REPORT_RECIPIENTS
+    view_cap = ReportCap.MANAGE_REPORT_RECIPIENTS
+    add_cap = ReportCap.MANAGE_REPORT_RECIPIENTS
+    change_cap = ReportCap.MANAGE_REPORT_RECIPIENTS
     selector = staticmethod(selectors.recipients_visible_to)
     list_display = ("name", "email", "is_active")
 

@@ -10,13 +10,14 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.navigation import Entry, register_portal
-        from core.roles import Cap, user_can
+        from core.roles import user_can
+        from reports.capabilities import ReportCap
 
         register_portal(
             Entry(
                 url_name="reports:archive",
                 title=_("Báo cáo gửi Chủ tịch UBND tỉnh"),
                 text=_("Báo cáo tuần tự động, báo cáo đột xuất, lưu trữ và tải về PDF, Excel."),
-                visible_to=lambda request: user_can(request.user, Cap.VIEW_REPORTS),
+                visible_to=lambda request: user_can(request.user, ReportCap.VIEW_REPORTS),
             )
         )

@@ -4,6 +4,7 @@ black-and-white print loses nothing."""
 from html import escape
 
 from reports.data import Table
+from reports.formatting import format_cell
 
 
 def bar_chart(table: Table, *, width: int = 640, bar_height: int = 11, gap: int = 3) -> str | None:
@@ -35,9 +36,7 @@ def bar_chart(table: Table, *, width: int = 640, bar_height: int = 11, gap: int 
                 f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
                 'fill="#4d4d4d" stroke="#000" stroke-width="0.5"/>'
             )
-        shown = f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
-        parts.append(
-            f'<text x="{label_width + length + 4:.1f}" y="{text_y}">{shown.replace(",", ".")}</text>'
-        )
+        shown, _align = format_cell(value)  # as in the table beside it (12,5 not 12.5)
+        parts.append(f'<text x="{label_width + length + 4:.1f}" y="{text_y}">{shown}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -16,15 +16,15 @@ FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 
 
 def render_html(*, report: object, ctx: ReportContext, sections: list[SectionData]) -> str:
-    view = []
-    for section in sections:
-        tables = []
-        for table in section.tables:
-            svg = bar_chart(table)
-            chart = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode() if svg else ""
-            tables.append({"table": table, "rows": table.display_rows(), "chart": chart})
-        view.append({"section": section, "tables": tables})
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE):  # cells too: numbers in the report's locale
+        view = []
+        for section in sections:
+            tables = []
+            for table in section.tables:
+                svg = bar_chart(table)
+                chart = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode() if svg else ""
+                tables.append({"table": table, "rows": table.display_rows(), "chart": chart})
+            view.append({"section": section, "tables": tables})
         return render_to_string(
             "reports/report_pdf.html",
             {

@@ -5,13 +5,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from core.roles import Cap, user_can
+from core.roles import user_can
+from reports.capabilities import ReportCap
 from reports.models import Report, ReportRecipient
 
 
 def reports_visible_to(user: Any) -> QuerySet[Report]:
     """Reports hold aggregates only (no personal data): every holder of the capability sees all."""
-    if not user_can(user, Cap.VIEW_REPORTS):
+    if not user_can(user, ReportCap.VIEW_REPORTS):
         return Report.objects.none()
     return Report.objects.select_related("requested_by")
 
@@ -32,6 +33,6 @@ def report_archive(user: Any) -> list[tuple[tuple[Any, Any], list[Report]]]:
 
 
 def recipients_visible_to(user: Any) -> QuerySet[ReportRecipient]:
-    if not user_can(user, Cap.MANAGE_REPORT_RECIPIENTS):
+    if not user_can(user, ReportCap.MANAGE_REPORT_RECIPIENTS):
         return ReportRecipient.objects.none()
     return ReportRecipient.objects.all()

@@ -16,14 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import selectors as core_selectors
+from core.actors import Actor, SystemActor, is_system, user_of
 from core.audit import audit
 from core.models import OutboundMessage
-from core.roles import Cap, require_capability
+from core.roles import require_capability
 from core.services import message_send
 from reports import data, render
+from reports.capabilities import ReportCap
 from reports.models import Report, ReportRecipient, Section
 
-Actor = Any
 MAX_PERIOD_DAYS = 366
 
 
@@ -71,7 +72,7 @@ def _validate(
     valid_units = set(core_selectors.reporting_units().values_list("pk", flat=True))
     if set(unit_ids) - valid_units:
         raise ValidationError(_("Địa bàn không hợp lệ."))
-    if actor is not None:
+    if not is_system(actor):
         scope = core_selectors.unit_ids_in_scope(actor)
         if scope is not None and (not unit_ids or set(unit_ids) - scope):
             raise PermissionDenied(_("Địa bàn nằm ngoài phạm vi của bạn."))
@@ -89,7 +90,7 @@ def report_request(
     """An official asks for an ad-hoc report; the worker produces it (``reports.tasks``)."""
     from reports.tasks import generate_report
 
-    _require(actor, Cap.REQUEST_REPORTS)
+    _require(actor, ReportCap.REQUEST_REPORTS)
     unit_ids = sorted(set(unit_ids or []))
     sections = [s for s in Section.values if s in set(sections or Section.values)]
     _validate(actor, period_start, period_end, unit_ids, sections)
@@ -100,7 +101,7 @@ def report_request(
             unit_ids=unit_ids,
             sections=sections,
             instruction=instruction.strip(),
-            requested_by=actor,
+            requested_by=user_of(actor),
         )
         audit(
             actor=actor,
@@ -155,7 +156,10 @@ def weekly_report_ensure(*, week_start: datetime.date) -> Report:
                 version=1,
             )
             audit(
-                actor=None, action="report.schedule", target=report, details={"week_start": str(week_start)}
+                actor=SystemActor("celery:weekly_report"),
+                action="report.schedule",
+                target=report,
+                details={"week_start": str(week_start)},
             )
             generate_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]
     except IntegrityError:
@@ -168,7 +172,7 @@ def report_regenerate(*, actor: Actor, report: Report) -> Report:
     """A new version of a report with fresh figures; the old one stays as it was."""
     from reports.tasks import generate_report
 
-    _require(actor, Cap.REQUEST_REPORTS)
+    _require(actor, ReportCap.REQUEST_REPORTS)
     with transaction.atomic():
         latest = (
             Report.objects.filter(
@@ -186,7 +190,7 @@ def report_regenerate(*, actor: Actor, report: Report) -> Report:
             instruction=report.instruction,
             version=latest + 1,
             previous=report,
-            requested_by=actor,
+            requested_by=user_of(actor),
         )
         audit(actor=actor, action="report.regenerate", target=new, details={"previous_id": report.pk})
         generate_report.delay_on_commit(new.pk)  # type: ignore[attr-defined]
@@ -227,7 +231,12 @@ def report_generate(*, report_id: int) -> Report:
             Report.objects.filter(pk=report.pk).update(
                 status=Report.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:500]
             )
-            audit(actor=None, action="report.fail", target=report, details={"error": type(exc).__name__})
+            audit(
+                actor=SystemActor("celery:generate_report"),
+                action="report.fail",
+                target=report,
+                details={"error": type(exc).__name__},
+            )
         raise
     stem = f"bao-cao-{report.kind}-{report.period_start:%Y%m%d}-{report.pk}-v{report.version}"
     with transaction.atomic():
@@ -241,7 +250,7 @@ def report_generate(*, report_id: int) -> Report:
         report.progress = 100
         report.save()
         audit(
-            actor=None,
+            actor=SystemActor("celery:generate_report"),
             action="report.generate",
             target=report,
             details={"pdf_sha256": report.pdf_sha256, "bytes": len(pdf)},
@@ -267,7 +276,7 @@ def report_deliver(*, report_id: int) -> list[OutboundMessage]:
             continue
         sent.append(
             message_send(
-                actor=None,
+                actor=SystemActor("celery:deliver_report"),
                 channel=OutboundMessage.Channel.EMAIL,
                 recipient=recipient.email,
                 subject=_("Báo cáo %(number)s của Tổ công nghệ phòng, chống dịch COVID-19")
@@ -292,7 +301,7 @@ def report_deliver(*, report_id: int) -> list[OutboundMessage]:
 
 
 def recipient_save(*, actor: Actor, recipient: ReportRecipient) -> ReportRecipient:
-    _require(actor, Cap.MANAGE_REPORT_RECIPIENTS)
+    _require(actor, ReportCap.MANAGE_REPORT_RECIPIENTS)
     created = recipient.pk is None
     recipient.full_clean()
     with transaction.atomic():

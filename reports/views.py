@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.decorators import capability_required
-from core.roles import Cap, user_can
+from core.roles import user_can
 from reports import selectors, services
+from reports.capabilities import ReportCap
 from reports.forms import AdhocReportForm
 from reports.models import Report
 
 
-@capability_required(Cap.VIEW_REPORTS)
+@capability_required(ReportCap.VIEW_REPORTS)
 @require_GET
 def archive(request: HttpRequest) -> HttpResponse:
     return render(
@@ -22,12 +23,12 @@ def archive(request: HttpRequest) -> HttpResponse:
         "reports/archive.html",
         {
             "groups": selectors.report_archive(request.user),
-            "can_request": user_can(request.user, Cap.REQUEST_REPORTS),
+            "can_request": user_can(request.user, ReportCap.REQUEST_REPORTS),
         },
     )
 
 
-@capability_required(Cap.REQUEST_REPORTS)
+@capability_required(ReportCap.REQUEST_REPORTS)
 @require_http_methods(["GET", "POST"])
 def request_report(request: HttpRequest) -> HttpResponse:
     form = AdhocReportForm(request.POST or None)
@@ -49,7 +50,7 @@ def request_report(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/request.html", {"form": form})
 
 
-@capability_required(Cap.VIEW_REPORTS)
+@capability_required(ReportCap.VIEW_REPORTS)
 @require_GET
 def detail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.access_report_by_id(request.user, report_id)
@@ -57,11 +58,15 @@ def detail(request: HttpRequest, report_id: int) -> HttpResponse:
     return render(
         request,
         "reports/detail.html",
-        {"report": report, "pending": pending, "can_request": user_can(request.user, Cap.REQUEST_REPORTS)},
+        {
+            "report": report,
+            "pending": pending,
+            "can_request": user_can(request.user, ReportCap.REQUEST_REPORTS),
+        },
     )
 
 
-@capability_required(Cap.VIEW_REPORTS)
+@capability_required(ReportCap.VIEW_REPORTS)
 @require_GET
 def download(request: HttpRequest, report_id: int, fmt: str) -> FileResponse:
     if fmt not in ("pdf", "xlsx"):
@@ -74,7 +79,7 @@ def download(request: HttpRequest, report_id: int, fmt: str) -> FileResponse:
     return FileResponse(file.open("rb"), as_attachment=True, filename=name)
 
 
-@capability_required(Cap.REQUEST_REPORTS)
+@capability_required(ReportCap.REQUEST_REPORTS)
 @require_POST
 def regenerate(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.access_report_by_id(request.user, report_id)

@@ -9,8 +9,8 @@ from django.http import HttpRequest
 
 from core.admin import ServiceAdmin
 from core.collation import vi_order
-from core.roles import Cap
 from taskforce import selectors, services
+from taskforce.capabilities import TaskforceCap
 from taskforce.models import Assignment, Decision, Meeting, Member, Platform, Proposal, UsageReport
 
 
@@ -21,8 +21,8 @@ class ReadOnlyAdmin(ServiceAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(ServiceAdmin):
-    view_cap = Cap.TASKFORCE_VIEW
-    add_cap = Cap.TASKFORCE_MANAGE_MEMBERS
+    view_cap = TaskforceCap.TASKFORCE_VIEW
+    add_cap = TaskforceCap.TASKFORCE_MANAGE_MEMBERS
     selector = staticmethod(selectors.decisions_visible_to)
     list_display = ("number", "title", "kind", "signed_on", "signer_name")
     fields = (
@@ -47,9 +47,9 @@ class DecisionAdmin(ServiceAdmin):
 
 @admin.register(Member)
 class MemberAdmin(ServiceAdmin):
-    view_cap = Cap.TASKFORCE_VIEW
-    add_cap = Cap.TASKFORCE_MANAGE_MEMBERS
-    change_cap = Cap.TASKFORCE_MANAGE_MEMBERS
+    view_cap = TaskforceCap.TASKFORCE_VIEW
+    add_cap = TaskforceCap.TASKFORCE_MANAGE_MEMBERS
+    change_cap = TaskforceCap.TASKFORCE_MANAGE_MEMBERS
     selector = staticmethod(selectors.members_visible_to)
     list_display = ("full_name", "role", "position_title", "organization", "active_from", "active_to", "user")
     ordering = ("order", vi_order("full_name"), "id")  # type: ignore[assignment]  # expressions work
@@ -98,7 +98,7 @@ class MemberAdmin(ServiceAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(ReadOnlyAdmin):
-    view_cap = Cap.TASKFORCE_VIEW
+    view_cap = TaskforceCap.TASKFORCE_VIEW
     selector = staticmethod(selectors.meetings_visible_to)
     list_display = ("title", "kind", "starts_at", "status", "chair")
     list_filter = ("kind", "status")
@@ -107,7 +107,7 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(ReadOnlyAdmin):
-    view_cap = Cap.TASKFORCE_VIEW_ALL_WORK
+    view_cap = TaskforceCap.TASKFORCE_VIEW_ALL_WORK
     selector = staticmethod(selectors.assignments_visible_to)
     list_display = (
         "title",
@@ -124,7 +124,7 @@ class AssignmentAdmin(ReadOnlyAdmin):
 
 @admin.register(Proposal)
 class ProposalAdmin(ReadOnlyAdmin):
-    view_cap = Cap.TASKFORCE_VIEW_ALL_WORK
+    view_cap = TaskforceCap.TASKFORCE_VIEW_ALL_WORK
     selector = staticmethod(selectors.proposals_visible_to)
     list_display = ("title", "submitted_by", "submitted_at", "status", "decided_at")
     list_filter = ("status",)
@@ -132,9 +132,9 @@ class ProposalAdmin(ReadOnlyAdmin):
 
 @admin.register(Platform)
 class PlatformAdmin(ServiceAdmin):
-    view_cap = Cap.ADOPTION_VIEW
-    add_cap = Cap.PLATFORMS_EDIT
-    change_cap = Cap.PLATFORMS_EDIT
+    view_cap = TaskforceCap.ADOPTION_VIEW
+    add_cap = TaskforceCap.PLATFORMS_EDIT
+    change_cap = TaskforceCap.PLATFORMS_EDIT
     selector = staticmethod(selectors.platforms_visible_to)
     list_display = ("name", "code", "scope", "purpose", "order", "is_active")
     list_filter = ("scope", "purpose", "is_active")
@@ -150,7 +150,7 @@ class PlatformAdmin(ServiceAdmin):
 
 @admin.register(UsageReport)
 class UsageReportAdmin(ReadOnlyAdmin):
-    view_cap = Cap.ADOPTION_VIEW
+    view_cap = TaskforceCap.ADOPTION_VIEW
     selector = staticmethod(selectors.usage_reports_visible_to)
     list_display = (
         "organization",

@@ -16,9 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.models import Organization
-from core.roles import Cap, user_can
+from core.roles import user_can
 from core.selectors import organizations_visible_to
 from taskforce import selectors, services
+from taskforce.capabilities import TaskforceCap
 from taskforce.models import AgendaItem, Assignment, Attendance, Conclusion, Meeting, Member, Proposal
 
 
@@ -154,7 +155,7 @@ class ProposalOutput(serializers.ModelSerializer):
 class MemberListApi(generics.ListAPIView):
     """Members of the task force, active on ``on`` (YYYY-MM-DD) when given."""
 
-    permission_classes = [IsAuthenticated, has_any(Cap.TASKFORCE_VIEW)]
+    permission_classes = [IsAuthenticated, has_any(TaskforceCap.TASKFORCE_VIEW)]
     serializer_class = MemberOutput
 
     @extend_schema(parameters=[OpenApiParameter("on", str, required=False, description="YYYY-MM-DD")])
@@ -167,7 +168,7 @@ class MemberListApi(generics.ListAPIView):
 
 
 class MeetingListApi(generics.ListAPIView):
-    permission_classes = [IsAuthenticated, has_any(Cap.TASKFORCE_VIEW)]
+    permission_classes = [IsAuthenticated, has_any(TaskforceCap.TASKFORCE_VIEW)]
     serializer_class = MeetingOutput
 
     def get_queryset(self) -> QuerySet[Meeting]:
@@ -175,7 +176,7 @@ class MeetingListApi(generics.ListAPIView):
 
 
 class MeetingDetailApi(APIView):
-    permission_classes = [IsAuthenticated, has_any(Cap.TASKFORCE_VIEW)]
+    permission_classes = [IsAuthenticated, has_any(TaskforceCap.TASKFORCE_VIEW)]
 
     @extend_schema(responses=MeetingDetailOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -184,7 +185,7 @@ class MeetingDetailApi(APIView):
 
 # --- Assignments --------------------------------------------------------------------------
 
-WORK = has_any(Cap.TASKFORCE_VIEW_ALL_WORK, Cap.ASSIGNMENT_WORK)
+WORK = has_any(TaskforceCap.TASKFORCE_VIEW_ALL_WORK, TaskforceCap.ASSIGNMENT_WORK)
 
 
 class AssignmentInput(serializers.Serializer):
@@ -306,7 +307,7 @@ class AssignmentProgressApi(APIView):
 
 # --- Proposals ----------------------------------------------------------------------------
 
-PROPOSALS = has_any(Cap.TASKFORCE_VIEW_ALL_WORK, Cap.TASKFORCE_PROPOSE)
+PROPOSALS = has_any(TaskforceCap.TASKFORCE_VIEW_ALL_WORK, TaskforceCap.TASKFORCE_PROPOSE)
 
 
 class ProposalInput(serializers.Serializer):
@@ -328,7 +329,9 @@ class ProposalListApi(APIView):
 
     @extend_schema(request=ProposalInput, responses={201: ProposalOutput})
     def post(self, request: Request) -> Response:
-        if selectors.seat_of(request.user) is None or not user_can(request.user, Cap.TASKFORCE_PROPOSE):
+        if selectors.seat_of(request.user) is None or not user_can(
+            request.user, TaskforceCap.TASKFORCE_PROPOSE
+        ):
             raise PermissionDenied
         data = ProposalInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -348,7 +351,7 @@ class ProposalDecisionInput(serializers.Serializer):
 class ProposalDecisionApi(APIView):
     """The leader's decision on a proposal."""
 
-    permission_classes = [IsAuthenticated, has_any(Cap.TASKFORCE_DECIDE)]
+    permission_classes = [IsAuthenticated, has_any(TaskforceCap.TASKFORCE_DECIDE)]
 
     @extend_schema(request=ProposalDecisionInput, responses=ProposalOutput)
     def post(self, request: Request, pk: int) -> Response:

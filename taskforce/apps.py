@@ -10,7 +10,8 @@ class TaskforceConfig(AppConfig):
 
     def ready(self) -> None:
         from core.navigation import Entry, register_portal
-        from core.roles import Cap, user_can
+        from core.roles import user_can
+        from taskforce.capabilities import TaskforceCap
 
         def can(*caps: str):
             return lambda request: any(user_can(request.user, cap) for cap in caps)
@@ -20,7 +21,7 @@ class TaskforceConfig(AppConfig):
                 "taskforce:home",
                 _("Tổ công nghệ"),
                 _("Thành viên, cuộc họp sắp tới, nhiệm vụ của tôi, nhiệm vụ quá hạn, đề xuất đang chờ."),
-                can(Cap.TASKFORCE_VIEW),
+                can(TaskforceCap.TASKFORCE_VIEW),
             )
         )
         register_portal(
@@ -29,8 +30,8 @@ class TaskforceConfig(AppConfig):
                 _("Nhiệm vụ được giao"),
                 _("Nhiệm vụ Tổ công nghệ giao cho cơ quan, cập nhật tiến độ."),
                 lambda request: (
-                    not user_can(request.user, Cap.TASKFORCE_VIEW)
-                    and user_can(request.user, Cap.ASSIGNMENT_WORK)
+                    not user_can(request.user, TaskforceCap.TASKFORCE_VIEW)
+                    and user_can(request.user, TaskforceCap.ASSIGNMENT_WORK)
                 ),
             )
         )
@@ -39,7 +40,7 @@ class TaskforceConfig(AppConfig):
                 "taskforce:adoption",
                 _("Tình hình sử dụng phần mềm"),
                 _("Báo cáo hằng tuần của các cơ quan; cơ quan chưa báo cáo."),
-                can(Cap.ADOPTION_VIEW),
+                can(TaskforceCap.ADOPTION_VIEW),
             )
         )
         register_portal(
@@ -47,6 +48,6 @@ class TaskforceConfig(AppConfig):
                 "taskforce:report-submit",
                 _("Gửi báo cáo sử dụng phần mềm"),
                 _("Báo cáo hằng tuần của cơ quan: cài đặt ứng dụng, điểm kiểm dịch, lượt quét."),
-                can(Cap.ADOPTION_REPORT),
+                can(TaskforceCap.ADOPTION_REPORT),
             )
         )

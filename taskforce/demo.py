@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import DEMO
 from core.models import Organization
 from taskforce import selectors, services
 from taskforce.models import Assignment, Attendance, Decision, Meeting, Member, Platform, Proposal
@@ -177,7 +178,7 @@ def _load() -> None:
     User = get_user_model()
     orgs = {o.short_name: o for o in Organization.objects.exclude(short_name="")}
     decision = services.decision_record(
-        actor=None,
+        actor=DEMO,
         number=NUMBER,
         title="Về việc thành lập Tổ công nghệ phòng, chống dịch Covid-19 tỉnh Thanh Hóa",
         signed_on=SIGNED,
@@ -189,7 +190,7 @@ def _load() -> None:
     members: dict[int, Member] = {}
     for order, name, org, position, role, duties, username in MEMBERS:
         members[order] = services.member_appoint(
-            actor=None,
+            actor=DEMO,
             decision=decision,
             active_from=SIGNED,
             full_name=name,
@@ -204,11 +205,11 @@ def _load() -> None:
             user=User.objects.filter(username=username).first() if username else None,
             order=order,
         )
-    services.member_delegate(actor=None, member=members[2], may_assign=True)
+    services.member_delegate(actor=DEMO, member=members[2], may_assign=True)
 
     # Weekly meetings from the founding (illustrative minutes), and an ad-hoc one next week.
     series = services.meeting_series_create(
-        actor=None,
+        actor=DEMO,
         title="Họp giao ban Tổ công nghệ",
         weekday=0,
         start_time=datetime.time(8, 0),
@@ -219,10 +220,10 @@ def _load() -> None:
     first = series.meetings.order_by("starts_at").first()
     assert first is not None
     services.meeting_agenda_add(
-        actor=None, meeting=first, title="Triển khai 4 nền tảng theo Công văn 2790/BTTTT-THH"
+        actor=DEMO, meeting=first, title="Triển khai 4 nền tảng theo Công văn 2790/BTTTT-THH"
     )
     services.meeting_agenda_add(
-        actor=None, meeting=first, title="Đăng ký điểm kiểm dịch, quét mã QR tại trụ sở"
+        actor=DEMO, meeting=first, title="Đăng ký điểm kiểm dịch, quét mã QR tại trụ sở"
     )
     entries = [
         services.AttendanceEntry(member_id=m.pk, status=Attendance.Status.PRESENT) for m in members.values()
@@ -236,9 +237,9 @@ def _load() -> None:
         member_id=members[13].pk, status=Attendance.Status.EXCUSED, note="Công tác"
     )
     entries[15] = services.AttendanceEntry(member_id=members[16].pk, status=Attendance.Status.ABSENT)
-    services.meeting_attendance_record(actor=None, meeting=first, entries=entries)
+    services.meeting_attendance_record(actor=DEMO, meeting=first, entries=entries)
     services.meeting_minutes_record(
-        actor=None,
+        actor=DEMO,
         meeting=first,
         minutes=(
             "(Biên bản minh họa) Tổ trưởng Nguyễn Văn Tước "
@@ -248,18 +249,18 @@ def _load() -> None:
         ),
     )
     qr = services.meeting_conclusion_add(
-        actor=None,
+        actor=DEMO,
         meeting=first,
         text="Các sở, ban, ngành và UBND các huyện đăng ký điểm kiểm dịch, quét mã QR tại trụ sở; Sở TT&TT "
         "hướng dẫn, các doanh nghiệp viễn thông hỗ trợ cài đặt.",
     )
     services.meeting_conclusion_add(
-        actor=None,
+        actor=DEMO,
         meeting=first,
         text="Sở Y tế là đầu mối khai thác dữ liệu từ nền tảng xét nghiệm và tiêm chủng.",
     )
     services.conclusion_assign(
-        actor=None,
+        actor=DEMO,
         conclusion=qr,
         title="Hỗ trợ cài đặt, đăng ký điểm kiểm dịch tại các huyện",
         assignee_members=[members[4], members[5], members[6]],
@@ -269,7 +270,7 @@ def _load() -> None:
     )
     for meeting in series.meetings.exclude(pk=first.pk).filter(starts_at__lt=timezone.now()):
         services.meeting_attendance_record(
-            actor=None,
+            actor=DEMO,
             meeting=meeting,
             entries=[
                 services.AttendanceEntry(member_id=a.member_id, status="present")
@@ -277,7 +278,7 @@ def _load() -> None:
             ],
         )
         services.meeting_minutes_record(
-            actor=None,
+            actor=DEMO,
             meeting=meeting,
             minutes="(Biên bản minh họa) Các thành viên báo cáo tiến độ nhiệm vụ.",
         )
@@ -287,7 +288,7 @@ def _load() -> None:
         datetime.datetime.combine(today + datetime.timedelta(days=3), datetime.time(14, 0))
     )
     services.meeting_schedule(
-        actor=None,
+        actor=DEMO,
         title="Họp đột xuất: rà soát điểm kiểm dịch chưa có lượt quét (minh họa)",
         starts_at=soon,
         ends_at=soon + datetime.timedelta(hours=1),
@@ -300,10 +301,10 @@ def _load() -> None:
     done = Assignment.objects.filter(conclusion=qr).first()
     assert done is not None
     services.assignment_progress(
-        actor=None, assignment=done, text="(minh họa) Đã hỗ trợ 27 huyện đăng ký.", status="done"
+        actor=DEMO, assignment=done, text="(minh họa) Đã hỗ trợ 27 huyện đăng ký.", status="done"
     )
     chairman = services.assignment_create(
-        actor=None,
+        actor=DEMO,
         title="Hướng dẫn cán bộ cài đặt Bluezone, Smart Thanh Hóa và khai báo y tế điện tử",
         description="Theo Công văn 13341/UBND-CNTT của Chủ tịch UBND tỉnh về đẩy mạnh ứng dụng CNTT.",
         assignee_organization=orgs["STTTT"],
@@ -313,20 +314,20 @@ def _load() -> None:
         source_reference="Công văn 13341/UBND-CNTT",
     )
     services.assignment_progress(
-        actor=leader_user,
+        actor=leader_user or DEMO,
         assignment=chairman,
         text="(minh họa) Đã gửi hướng dẫn tới 15 sở.",
         status="in_progress",
         progress=40,
     )
     services.assignment_create(
-        actor=None,
+        actor=DEMO,
         title="Tổng hợp báo cáo tuần về tình hình sử dụng phần mềm",
         assignee_member=members[8],
         due_on=today + datetime.timedelta(days=5),
     )
     services.assignment_create(
-        actor=None,
+        actor=DEMO,
         title="Cung cấp dữ liệu tiêm chủng cho cơ quan thường trực",
         assignee_member=members[3],
         due_on=today - datetime.timedelta(days=3),
@@ -334,16 +335,16 @@ def _load() -> None:
         priority=Assignment.Priority.HIGH,
     )
     cancelled = services.assignment_create(
-        actor=None,
+        actor=DEMO,
         title="Khảo sát phần mềm đánh giá nguy cơ trong doanh nghiệp (thay bằng nền tảng quốc gia)",
         assignee_member=members[11],
         due_on=today + datetime.timedelta(days=20),
         priority=Assignment.Priority.LOW,
     )
     services.assignment_progress(
-        actor=None, assignment=cancelled, text="(minh họa) Không triển khai nữa.", status="cancelled"
+        actor=DEMO, assignment=cancelled, text="(minh họa) Không triển khai nữa.", status="cancelled"
     )
-    services.assignments_mark_overdue(actor=None)
+    services.assignments_mark_overdue(actor=DEMO)
 
     # Two proposals: one accepted with its assignment, one waiting.
     member_user = User.objects.filter(username="member").first()
@@ -357,13 +358,13 @@ def _load() -> None:
             ),
         )
         services.proposal_decide(
-            actor=None,
+            actor=DEMO,
             proposal=accepted,
             status=Proposal.Status.ACCEPTED,
             response="Đồng ý, giao TTCNTT thực hiện.",
         )
         services.assignment_create(
-            actor=None,
+            actor=DEMO,
             title="Công bố danh sách điểm kiểm dịch đã đăng ký",
             assignee_organization=orgs["TTCNTT"],
             due_on=today + datetime.timedelta(days=7),
@@ -384,7 +385,7 @@ def _load() -> None:
     for index, short in enumerate(["STTTT", "SYT", "CDC", "VPUBND"]):
         staff = 60 + 25 * index
         services.usage_report_submit(
-            actor=None,
+            actor=DEMO,
             organization=orgs[short],
             period_start=last_week,
             staff_count=staff,

@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from core.collation import sort_by_name, vi_order
 from core.models import Organization
-from core.roles import Cap, Role, user_can, user_has_role
+from core.roles import Role, user_can, user_has_role
 from core.selectors import organization_ids_in_scope
+from taskforce.capabilities import TaskforceCap
 from taskforce.models import (
     Assignment,
     AssignmentUpdate,
@@ -57,7 +58,7 @@ def seat_of(user: User, on: datetime.date | None = None) -> Member | None:
 
 def members_visible_to(user: User, on: datetime.date | None = None) -> QuerySet[Member]:
     """Members, active on ``on`` when given (the task force as of that date)."""
-    if not user_can(user, Cap.TASKFORCE_VIEW):
+    if not user_can(user, TaskforceCap.TASKFORCE_VIEW):
         return Member.objects.none()
     qs = Member.objects.select_related("organization", "appointed_by", "user")
     return qs.active_on(on) if on else qs
@@ -74,7 +75,7 @@ def members_by_role(user: User, on: datetime.date) -> list[tuple[Any, list[Membe
 
 
 def decisions_visible_to(user: User) -> QuerySet[Decision]:
-    if not user_can(user, Cap.TASKFORCE_VIEW):
+    if not user_can(user, TaskforceCap.TASKFORCE_VIEW):
         return Decision.objects.none()
     return Decision.objects.all()
 
@@ -95,7 +96,7 @@ def member_by_calendar_token(token: str) -> Member:
 
 
 def meetings_visible_to(user: User) -> QuerySet[Meeting]:
-    if not user_can(user, Cap.TASKFORCE_VIEW):
+    if not user_can(user, TaskforceCap.TASKFORCE_VIEW):
         return Meeting.objects.none()
     return (
         Meeting.objects.select_related("chair", "series")
@@ -165,9 +166,9 @@ def assignments_visible_to(user: User) -> QuerySet[Assignment]:
     qs = Assignment.objects.select_related(
         "assignee_member", "assignee_organization", "assigned_by", "conclusion__meeting", "proposal"
     )
-    if user_can(user, Cap.TASKFORCE_VIEW_ALL_WORK):
+    if user_can(user, TaskforceCap.TASKFORCE_VIEW_ALL_WORK):
         return qs
-    if not user_can(user, Cap.ASSIGNMENT_WORK):
+    if not user_can(user, TaskforceCap.ASSIGNMENT_WORK):
         return qs.none()
     orgs = work_organization_ids(user)
     if orgs is None:
@@ -193,7 +194,7 @@ def my_assignments(user: User) -> QuerySet[Assignment]:
     mine = Q(assignee_member__user=user)
     if orgs:
         mine |= Q(assignee_organization_id__in=orgs)
-    elif orgs is None and user_can(user, Cap.ASSIGNMENT_WORK):
+    elif orgs is None and user_can(user, TaskforceCap.ASSIGNMENT_WORK):
         mine |= Q(assignee_organization__isnull=False)
     return assignments_visible_to(user).filter(mine, status__in=Assignment.OPEN_STATUSES)
 
@@ -222,9 +223,9 @@ def proposals_visible_to(user: User) -> QuerySet[Proposal]:
         .annotate(assignment_count=Count("assignments"))
         .order_by("-submitted_at", "-id")
     )
-    if user_can(user, Cap.TASKFORCE_VIEW_ALL_WORK):
+    if user_can(user, TaskforceCap.TASKFORCE_VIEW_ALL_WORK):
         return qs
-    if not user_can(user, Cap.TASKFORCE_PROPOSE):
+    if not user_can(user, TaskforceCap.TASKFORCE_PROPOSE):
         return qs.none()
     return qs.filter(submitted_by__user=user)
 
@@ -256,7 +257,7 @@ def period_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def platforms_visible_to(user: User) -> QuerySet[Platform]:
-    if not (user_can(user, Cap.ADOPTION_VIEW) or user_can(user, Cap.ADOPTION_REPORT)):
+    if not (user_can(user, TaskforceCap.ADOPTION_VIEW) or user_can(user, TaskforceCap.ADOPTION_REPORT)):
         return Platform.objects.none()
     return Platform.objects.all()
 
@@ -268,9 +269,9 @@ def reporting_organizations() -> QuerySet[Organization]:
 
 def usage_reports_visible_to(user: User) -> QuerySet[UsageReport]:
     qs = UsageReport.objects.select_related("organization", "submitted_by").prefetch_related("platforms_used")
-    if user_can(user, Cap.ADOPTION_VIEW):
+    if user_can(user, TaskforceCap.ADOPTION_VIEW):
         return qs
-    if not user_can(user, Cap.ADOPTION_REPORT):
+    if not user_can(user, TaskforceCap.ADOPTION_REPORT):
         return qs.none()
     ids = organization_ids_in_scope(user)
     return qs if ids is None else qs.filter(organization_id__in=ids)
@@ -278,7 +279,7 @@ def usage_reports_visible_to(user: User) -> QuerySet[UsageReport]:
 
 def organizations_reporting_for(user: User) -> QuerySet[Organization]:
     """The organizations a user may submit usage reports for."""
-    if not user_can(user, Cap.ADOPTION_REPORT):
+    if not user_can(user, TaskforceCap.ADOPTION_REPORT):
         return Organization.objects.none()
     ids = organization_ids_in_scope(user)
     qs = reporting_organizations()

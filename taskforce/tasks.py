@@ -9,13 +9,15 @@ import datetime
 
 from celery import shared_task
 
+from core.actors import SystemActor
+
 
 @shared_task(name="taskforce.tasks.mark_overdue_assignments")
 def mark_overdue_assignments() -> list[int]:
     """Beat, daily at 07:00: marks overdue assignments; reminders follow as their own tasks."""
     from taskforce.services import assignments_mark_overdue
 
-    return assignments_mark_overdue(actor=None)
+    return assignments_mark_overdue(actor=SystemActor("celery:mark_overdue_assignments"))
 
 
 @shared_task(name="taskforce.tasks.sync_member_roles")
@@ -24,7 +26,7 @@ def sync_member_roles() -> dict[str, list[str]]:
     task-force roles today."""
     from taskforce.services import member_roles_sync
 
-    return member_roles_sync(actor=None)
+    return member_roles_sync(actor=SystemActor("celery:sync_member_roles"))
 
 
 @shared_task(name="taskforce.tasks.remind_assignment")

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from core import services
 from core.models import AdministrativeUnit, AuditLog, DuplicateCandidate, OutboundMessage, Person, UserScope
 from core.roles import Role
+from tests.actors import SYSTEM
 from tests.core.fixtures import first_ward, person_data
 
 ANON = "anonymous"
@@ -154,14 +155,14 @@ def world(db, make_user, dong_son):
             users[role] = make_user(role, units=[dong_son])
         else:
             users[role] = make_user(role, province_wide=True)
-    person = services.person_create(actor=None, data=person_data(address_unit=first_ward("405")))
+    person = services.person_create(actor=SYSTEM, data=person_data(address_unit=first_ward("405")))
     other = services.person_create(
-        actor=None, data=person_data(id_number="", phone="0900000001", address_unit=first_ward("405"))
+        actor=SYSTEM, data=person_data(id_number="", phone="0900000001", address_unit=first_ward("405"))
     )
     DuplicateCandidate.objects.get_or_create(person=other, other=person, defaults={"reason": "test"})
     OutboundMessage.objects.create(channel="email", recipient="x@example.invalid", body="x", purpose="t")
     org = services.organization_create(
-        actor=None, name="UBND huyện Đông Sơn", kind="committee", unit=dong_son
+        actor=SYSTEM, name="UBND huyện Đông Sơn", kind="committee", unit=dong_son
     )
     objects = {
         "core.administrativeunit": dong_son,

@@ -9,9 +9,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from checkpoints.capabilities import CheckpointCap
 from checkpoints.models import Checkpoint, RevokedQrCode
 from core import selectors as core_selectors
-from core.roles import Cap, Role, user_can, user_has_role
+from core.roles import Role, user_can, user_has_role
 
 User = Any
 
@@ -35,16 +36,16 @@ def _in_scope(qs: QuerySet[Checkpoint], user: User) -> QuerySet[Checkpoint]:
 
 def checkpoints_visible_to(user: User) -> QuerySet[Checkpoint]:
     qs = Checkpoint.objects.select_related("organization", "unit")
-    if user_can(user, Cap.VIEW_CHECKPOINTS):
+    if user_can(user, CheckpointCap.VIEW_CHECKPOINTS):
         return _in_scope(qs, user)
-    if user_can(user, Cap.OPERATE_CHECKPOINTS):
+    if user_can(user, CheckpointCap.OPERATE_CHECKPOINTS):
         return qs.filter(operators=user)
     return qs.none()
 
 
 def checkpoints_manageable_by(user: User) -> QuerySet[Checkpoint]:
     """Checkpoints whose QR code and operators the user may manage (the owner's officers)."""
-    if not user_can(user, Cap.REGISTER_CHECKPOINTS):
+    if not user_can(user, CheckpointCap.REGISTER_CHECKPOINTS):
         return Checkpoint.objects.none()
     return core_selectors.filter_by_organization_scope(
         Checkpoint.objects.select_related("organization", "unit"), user, field="organization"
@@ -53,7 +54,7 @@ def checkpoints_manageable_by(user: User) -> QuerySet[Checkpoint]:
 
 def checkpoints_approvable_by(user: User) -> QuerySet[Checkpoint]:
     """District officials approve in their units; the standing agency (secretariat) anywhere."""
-    if not user_can(user, Cap.APPROVE_CHECKPOINTS):
+    if not user_can(user, CheckpointCap.APPROVE_CHECKPOINTS):
         return Checkpoint.objects.none()
     qs = Checkpoint.objects.select_related("organization", "unit")
     if user.is_superuser or user_has_role(user, Role.SECRETARIAT):
@@ -64,7 +65,7 @@ def checkpoints_approvable_by(user: User) -> QuerySet[Checkpoint]:
 def checkpoints_operated_by(user: User) -> QuerySet[Checkpoint]:
     if user.is_authenticated and user.is_superuser:
         return Checkpoint.objects.filter(status=Checkpoint.Status.APPROVED)
-    if not user_can(user, Cap.OPERATE_CHECKPOINTS):
+    if not user_can(user, CheckpointCap.OPERATE_CHECKPOINTS):
         return Checkpoint.objects.none()
     return Checkpoint.objects.filter(operators=user, status=Checkpoint.Status.APPROVED)
 

@@ -13,16 +13,17 @@ from django.db.models import BooleanField, F, Field, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
+from checkpoints.capabilities import CheckpointCap
 from checkpoints.models import CheckIn, Checkpoint
 from core import selectors as core_selectors
 from core.models import Person
-from core.roles import Cap, user_can
+from core.roles import user_can
 
 User = Any
 
 
 def tracing_scope(user: User) -> QuerySet[Checkpoint]:
-    if not user_can(user, Cap.TRACE_CONTACTS):
+    if not user_can(user, CheckpointCap.TRACE_CONTACTS):
         return Checkpoint.objects.none()
     return core_selectors.filter_by_unit_scope(Checkpoint.objects.all(), user, field="unit")
 
@@ -31,7 +32,7 @@ def case_candidates(user: User, *, id_number: str = "", phone: str = "") -> Quer
     """People a tracer may pick as the confirmed case, by ID number or phone (hashed look-ups)."""
     from core.crypto import lookup_hash
 
-    if not user_can(user, Cap.TRACE_CONTACTS):
+    if not user_can(user, CheckpointCap.TRACE_CONTACTS):
         return Person.objects.none()
     qs = Person.objects.filter(merged_into__isnull=True)
     if id_number.strip():
@@ -147,7 +148,7 @@ def trace_contacts_queryset(
     walked every check-in of each visited checkpoint (2 s over 10 million rows, see
     docs/benchmarks.md).
     """
-    if not user_can(user, Cap.TRACE_CONTACTS):
+    if not user_can(user, CheckpointCap.TRACE_CONTACTS):
         return CheckIn.objects.none()
     n = datetime.timedelta(minutes=min_overlap)
     longest = datetime.timedelta(hours=settings.CHECKIN_MAX_HOURS)

@@ -15,20 +15,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from checkpoints import selectors
+from checkpoints.capabilities import CheckpointCap
 from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.notify import alert_if_flagged
 from checkpoints.retention import CHECKIN_ROLLUP, retention_cutoff
-from checkpoints.services._common import Actor, human, require
+from checkpoints.services._common import Actor, human, is_system, require
 from core import rollups
+from core.actors import SystemActor, check_actor
 from core.audit import audit
 from core.models import Person
-from core.roles import Cap
 from declarations.data import DeclarationData, build_declaration
 from declarations.models import Declaration
 
 
 def _may_operate(actor: Actor, checkpoint: Checkpoint) -> None:
-    if actor is None:
+    if is_system(actor):
         return
     if not selectors.checkpoints_operated_by(actor).filter(pk=checkpoint.pk).exists():
         raise PermissionDenied(_("Bạn không phải nhân viên của điểm kiểm dịch này."))
@@ -61,18 +62,19 @@ def checkin_create(
     """Records one submission: the declarant (first entry) and household members, each with a
     declaration and a check-in. Idempotent on ``submission``: a retry returns the stored rows.
 
-    Visitors (``actor=None``) check themselves in now; operators scan (``staff``) or key in
+    Visitors (a ``core.actors.Visitor``) check themselves in now; operators scan (``staff``) or key in
     paper forms (``paper``, with the time written on the form).
     """
+    check_actor(actor)
     if not entries:
         raise ValidationError(_("Chưa có người nào để ghi nhận."))
     if method == CheckIn.Method.SELF:
         if checked_in_at is not None:
             raise ValidationError(_("Người dân tự quét chỉ ghi nhận thời điểm hiện tại."))
     else:
-        if actor is None or not actor.is_authenticated:
+        if not actor.is_authenticated:  # a visitor or the system does not operate a checkpoint
             raise PermissionDenied(_("Chỉ nhân viên điểm kiểm dịch được quét mã hoặc nhập tờ khai giấy."))
-        require(actor, Cap.OPERATE_CHECKPOINTS)
+        require(actor, CheckpointCap.OPERATE_CHECKPOINTS)
         _may_operate(actor, checkpoint)
     if checkpoint.status != Checkpoint.Status.APPROVED:
         raise ValidationError(_("Điểm kiểm dịch này chưa được duyệt."))
@@ -184,10 +186,11 @@ def checkin_checkout(
 ) -> list[CheckIn]:
     """A scanned check-out: the visitor taps "check out" (their submission) or an operator
     scans them again (``person``). Returns the check-ins closed (none if already closed)."""
+    check_actor(actor)
     if (submission is None) == (person is None):
         raise TypeError("give a submission or a person")
-    if actor is not None and actor.is_authenticated:
-        require(actor, Cap.OPERATE_CHECKPOINTS)
+    if actor.is_authenticated:
+        require(actor, CheckpointCap.OPERATE_CHECKPOINTS)
         _may_operate(actor, checkpoint)
     elif person is not None:
         raise PermissionDenied(_("Chỉ nhân viên điểm kiểm dịch được quét mã khi ra."))
@@ -232,7 +235,7 @@ def checkin_alert_mark(*, checkin_id: int) -> list[CheckIn]:
             )
             CheckIn.objects.filter(pk__in=[r.pk for r in rows] + [first.pk]).update(alerted_at=timezone.now())
         audit(
-            actor=None,
+            actor=SystemActor("celery:alert_flagged"),
             action="checkin.alert",
             target=CheckIn,
             target_ids=[r.pk for r in rows],

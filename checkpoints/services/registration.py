@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from checkpoints import selectors
+from checkpoints.capabilities import CheckpointCap
 from checkpoints.models import Checkpoint, RevokedQrCode
-from checkpoints.services._common import Actor, human, require
+from checkpoints.services._common import Actor, human, is_system, require
 from core.audit import audit
 from core.models import AdministrativeUnit, Organization
-from core.roles import Cap, Role, user_has_role
+from core.roles import Role, user_has_role
 from core.selectors import organization_ids_in_scope
 
 
@@ -45,7 +46,7 @@ def _validate(checkpoint: Checkpoint) -> None:
 
 
 def _check_owner(actor: Actor, organization: Organization) -> None:
-    if actor is None:
+    if is_system(actor):
         return
     allowed = organization_ids_in_scope(actor)
     if allowed is not None and organization.pk not in allowed:
@@ -66,7 +67,7 @@ def checkpoint_register(
     closes_at: datetime.time | None = None,
 ) -> Checkpoint:
     """An agency registers a checkpoint; it waits for approval."""
-    require(actor, Cap.REGISTER_CHECKPOINTS)
+    require(actor, CheckpointCap.REGISTER_CHECKPOINTS)
     _check_owner(actor, organization)
     checkpoint = Checkpoint(
         name=" ".join(name.split()),
@@ -94,8 +95,8 @@ def checkpoint_register(
 
 
 def checkpoint_update(*, actor: Actor, checkpoint: Checkpoint, **fields: Any) -> Checkpoint:
-    require(actor, Cap.REGISTER_CHECKPOINTS)
-    if actor is not None:
+    require(actor, CheckpointCap.REGISTER_CHECKPOINTS)
+    if not is_system(actor):
         checkpoint = selectors.access_checkpoint(
             actor, checkpoint.pk, selectors.checkpoints_manageable_by(actor)
         )
@@ -114,8 +115,8 @@ def checkpoint_update(*, actor: Actor, checkpoint: Checkpoint, **fields: Any) ->
 
 def checkpoint_decide(*, actor: Actor, checkpoint: Checkpoint, approve: bool, note: str = "") -> Checkpoint:
     """A district official (in their units) or the standing agency approves or rejects."""
-    require(actor, Cap.APPROVE_CHECKPOINTS)
-    if actor is not None:
+    require(actor, CheckpointCap.APPROVE_CHECKPOINTS)
+    if not is_system(actor):
         checkpoint = selectors.access_checkpoint(
             actor, checkpoint.pk, selectors.checkpoints_approvable_by(actor)
         )
@@ -133,8 +134,8 @@ def checkpoint_decide(*, actor: Actor, checkpoint: Checkpoint, approve: bool, no
 
 def checkpoint_operators_set(*, actor: Actor, checkpoint: Checkpoint, operators: Sequence[Any]) -> Checkpoint:
     """The owner names the staff who scan at this checkpoint (checkpoint operator accounts)."""
-    require(actor, Cap.REGISTER_CHECKPOINTS)
-    if actor is not None:
+    require(actor, CheckpointCap.REGISTER_CHECKPOINTS)
+    if not is_system(actor):
         checkpoint = selectors.access_checkpoint(
             actor, checkpoint.pk, selectors.checkpoints_manageable_by(actor)
         )
@@ -157,8 +158,8 @@ def checkpoint_operators_set(*, actor: Actor, checkpoint: Checkpoint, operators:
 
 def checkpoint_qr_reissue(*, actor: Actor, checkpoint: Checkpoint) -> Checkpoint:
     """Revokes the current QR code (scanning it then says so) and issues a new one."""
-    require(actor, Cap.REGISTER_CHECKPOINTS)
-    if actor is not None:
+    require(actor, CheckpointCap.REGISTER_CHECKPOINTS)
+    if not is_system(actor):
         checkpoint = selectors.access_checkpoint(
             actor, checkpoint.pk, selectors.checkpoints_manageable_by(actor)
         )

@@ -15,19 +15,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from checkpoints import intake, qr, selectors, services
+from checkpoints.capabilities import CheckpointCap
 from checkpoints.forms import CheckpointForm, DecisionForm, PaperForm, ScanForm
 from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.qrpayload import QrPayloadError, ScannedIdentity, id_number_warnings, parse
 from core.collation import vi_order
 from core.decorators import capability_required
 from core.masking import mask_name
-from core.roles import Cap, user_can
+from core.roles import user_can
 from core.services import PersonData, person_find_match
 from core.widgets import refresh_requested
 from declarations.data import DeclarationData
 from declarations.forms import initial_from
 
-VIEWERS = (Cap.VIEW_CHECKPOINTS, Cap.OPERATE_CHECKPOINTS)
+VIEWERS = (CheckpointCap.VIEW_CHECKPOINTS, CheckpointCap.OPERATE_CHECKPOINTS)
 
 
 def visit_url(request: HttpRequest, checkpoint: Checkpoint) -> str:
@@ -44,11 +45,13 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
         "checkpoints/portal/list.html",
         {
             "checkpoints": checkpoints,
-            "can_register": user_can(user, Cap.REGISTER_CHECKPOINTS),
-            "figures": selectors.adoption_figures() if user_can(user, Cap.VIEW_CHECKPOINTS) else None,
+            "can_register": user_can(user, CheckpointCap.REGISTER_CHECKPOINTS),
+            "figures": selectors.adoption_figures()
+            if user_can(user, CheckpointCap.VIEW_CHECKPOINTS)
+            else None,
             "silent": (
                 selectors.silent_checkpoints_named(user=user)
-                if user_can(user, Cap.VIEW_CHECKPOINTS)
+                if user_can(user, CheckpointCap.VIEW_CHECKPOINTS)
                 else None
             ),
             "silent_days": settings.SILENT_CHECKPOINT_DAYS,
@@ -56,7 +59,7 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability_required(Cap.REGISTER_CHECKPOINTS)
+@capability_required(CheckpointCap.REGISTER_CHECKPOINTS)
 @require_http_methods(["GET", "POST"])
 def checkpoint_register(request: HttpRequest) -> HttpResponse:
     form = CheckpointForm(request.POST or None, user=request.user)
@@ -99,7 +102,7 @@ def checkpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@capability_required(Cap.APPROVE_CHECKPOINTS)
+@capability_required(CheckpointCap.APPROVE_CHECKPOINTS)
 @require_POST
 def checkpoint_decide(request: HttpRequest, pk: int) -> HttpResponse:
     checkpoint = selectors.access_checkpoint(
@@ -121,7 +124,7 @@ def checkpoint_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("checkpoints:detail", pk=pk)
 
 
-@capability_required(Cap.REGISTER_CHECKPOINTS)
+@capability_required(CheckpointCap.REGISTER_CHECKPOINTS)
 @require_POST
 def checkpoint_operators(request: HttpRequest, pk: int) -> HttpResponse:
     checkpoint = selectors.access_checkpoint(
@@ -138,7 +141,7 @@ def checkpoint_operators(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("checkpoints:detail", pk=pk)
 
 
-@capability_required(Cap.REGISTER_CHECKPOINTS)
+@capability_required(CheckpointCap.REGISTER_CHECKPOINTS)
 @require_POST
 def checkpoint_reissue(request: HttpRequest, pk: int) -> HttpResponse:
     checkpoint = selectors.access_checkpoint(
@@ -204,7 +207,7 @@ def _scanned_person(identity: ScannedIdentity, form: ScanForm) -> PersonData:
     )
 
 
-@capability_required(Cap.OPERATE_CHECKPOINTS)
+@capability_required(CheckpointCap.OPERATE_CHECKPOINTS)
 @require_http_methods(["GET", "POST"])
 def scan(request: HttpRequest, pk: int) -> HttpResponse:
     """The scanner types the payload and Enter; a complete code checks the visitor in at once,
@@ -288,7 +291,7 @@ def _submission(request: HttpRequest) -> uuid.UUID:
         return uuid.uuid4()
 
 
-@capability_required(Cap.OPERATE_CHECKPOINTS)
+@capability_required(CheckpointCap.OPERATE_CHECKPOINTS)
 @require_http_methods(["GET", "POST"])
 def paper(request: HttpRequest, pk: int) -> HttpResponse:
     """Keyboard-only entry of paper forms: Tab through, Enter saves, the form comes back empty."""

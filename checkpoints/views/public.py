@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from checkpoints import intake, selectors, services
 from checkpoints.models import Checkpoint
 from core import crypto, ratelimit
+from core.actors import Visitor
 from declarations.forms import DeclarationForm, MemberForm, initial_from, notice_text
 
 REMEMBER_COOKIE = "cp_me"
@@ -224,7 +225,7 @@ def checkout(request: HttpRequest, token: str, submission: uuid.UUID) -> HttpRes
     found = _checkpoint_or_gone(token)
     if isinstance(found, HttpResponse):
         return _gone(request)
-    services.checkin_checkout(actor=None, checkpoint=found, submission=submission)
+    services.checkin_checkout(actor=Visitor("checkout_page"), checkpoint=found, submission=submission)
     return redirect("checkpoints:done", token=token, submission=submission)
 
 

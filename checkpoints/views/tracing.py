@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from checkpoints import selectors
+from checkpoints.capabilities import CheckpointCap
 from checkpoints.forms import CheckpointTraceForm, TraceForm
 from checkpoints.models import CheckIn
 from core.audit import audit_read
 from core.decorators import capability_required
-from core.roles import Cap
 
-tracer_required = capability_required(Cap.TRACE_CONTACTS)
+tracer_required = capability_required(CheckpointCap.TRACE_CONTACTS)
 
 
 def _run_case(request: HttpRequest, form: TraceForm) -> tuple[Any, list[Any], selectors.TraceResult | None]:

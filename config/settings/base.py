@@ -286,6 +286,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Django's "vi" locale has the separators (thousands ".", decimals ",") but no grouping size;
+# without one, number_format/intcomma never group. Used where a locale sets none (vi).
+NUMBER_GROUPING = 3
 
 # --- Static and media ---------------------------------------------------------------------
 STATIC_URL = "/static/"

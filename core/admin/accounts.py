@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core import services
 from core.admin.base import ServiceAdmin
+from core.capabilities import Cap
 from core.models import (
     UserScope,
 )
-from core.roles import Cap, user_can
+from core.roles import user_can
 
 
 @admin.register(UserScope)

@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core import selectors
 from core.admin.base import ServiceAdmin
+from core.capabilities import Cap
 from core.masking import mask_phone
 from core.models import (
     AuditLog,
     OutboundMessage,
 )
-from core.roles import Cap
 
 
 @admin.register(AuditLog)

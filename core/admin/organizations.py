@@ -8,13 +8,15 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 
 from core import selectors, services
+from core.actors import require_actor
 from core.admin.base import ServiceAdmin
 from core.admin.units import UnitCodeWidget
+from core.capabilities import Cap
 from core.collation import vi_order
 from core.models import (
     Organization,
 )
-from core.roles import Cap, user_can
+from core.roles import user_can
 
 
 class OrganizationResource(resources.ModelResource):
@@ -45,7 +47,7 @@ class OrganizationResource(resources.ModelResource):
 
     def save_instance(self, instance: Organization, is_create: bool, row: Any, **kwargs: Any) -> None:
         values = {name: getattr(instance, name) for name in services.ORGANIZATION_FIELDS}
-        actor = kwargs.get("user")
+        actor = require_actor(kwargs.get("user"))
         if is_create:
             created = services.organization_create(actor=actor, **values)
             instance.pk = created.pk

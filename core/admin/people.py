@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from core import selectors, services
 from core.admin.base import ServiceAdmin
 from core.audit import audit_read
+from core.capabilities import Cap
 from core.masking import mask_phone
 from core.models import (
     DuplicateCandidate,
     Person,
 )
-from core.roles import Cap, user_can
+from core.roles import user_can
 
 
 @admin.register(Person)

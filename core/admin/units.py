@@ -11,12 +11,14 @@ from import_export import resources, widgets
 from import_export.admin import ImportExportMixin
 
 from core import selectors, services
+from core.actors import require_actor
 from core.admin.base import ServiceAdmin
+from core.capabilities import Cap
 from core.collation import vi_order
 from core.models import (
     AdministrativeUnit,
 )
-from core.roles import Cap, user_can
+from core.roles import user_can
 
 
 class UnitCodeWidget(widgets.ForeignKeyWidget):
@@ -78,7 +80,7 @@ class PopulationResource(resources.ModelResource):
                 _("Không tìm thấy đơn vị hành chính mã %(code)s.") % {"code": instance.code}
             )
         services.unit_population_set(
-            actor=kwargs.get("user"),
+            actor=require_actor(kwargs.get("user")),
             unit=instance,
             total=instance.population_total,
             age_18_plus=instance.population_18_plus,

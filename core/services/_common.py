@@ -1,10 +1,9 @@
 """What every core service shares: who acts, and the capability check."""
 
-from typing import Any
-
+from core.actors import Actor, SystemActor, Visitor, is_system, user_of
 from core.roles import require_capability
 
-Actor = Any  # a user, or None for the system (tasks, commands)
+__all__ = ["Actor", "SystemActor", "Visitor", "is_system", "require", "user_of"]
 
 
 require = require_capability

@@ -8,12 +8,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.capabilities import Cap
 from core.models import (
     AdministrativeUnit,
     Organization,
     UserScope,
 )
-from core.roles import STAFF_ROLES, Cap, Role
+from core.roles import STAFF_ROLES, Role
 from core.services._common import Actor, require
 
 

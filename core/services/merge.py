@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 
 from core import selectors
 from core.audit import audit
+from core.capabilities import Cap
 from core.models import (
     DuplicateCandidate,
     Person,
 )
-from core.roles import Cap
-from core.services._common import Actor, require
+from core.services._common import Actor, is_system, require, user_of
 
 
 def person_references() -> list[tuple[Any, str]]:
@@ -47,7 +47,7 @@ def person_merge(*, actor: Actor, keep: Person, duplicate: Person, reason: str) 
         raise ValidationError(_("Không thể hợp nhất một hồ sơ với chính nó."))
     if not reason.strip():
         raise ValidationError(_("Vui lòng ghi lý do hợp nhất."))
-    if actor is not None:
+    if not is_system(actor):
         keep = selectors.access_person_by_id(actor, keep.pk)
         duplicate = selectors.access_person_by_id(actor, duplicate.pk)
     with transaction.atomic():
@@ -81,7 +81,9 @@ def person_merge(*, actor: Actor, keep: Person, duplicate: Person, reason: str) 
         )
         DuplicateCandidate.objects.filter(
             (Q(person=keep) & Q(other=duplicate)) | (Q(person=duplicate) & Q(other=keep))
-        ).update(status=DuplicateCandidate.Status.MERGED, resolved_by=actor, resolved_at=timezone.now())
+        ).update(
+            status=DuplicateCandidate.Status.MERGED, resolved_by=user_of(actor), resolved_at=timezone.now()
+        )
         audit(
             actor=actor,
             action="person.merge",
@@ -105,7 +107,7 @@ def duplicate_dismiss(*, actor: Actor, candidate: DuplicateCandidate, reason: st
     require(actor, Cap.MERGE_PEOPLE)
     with transaction.atomic():
         candidate.status = DuplicateCandidate.Status.DISMISSED
-        candidate.resolved_by = actor if actor is not None and actor.is_authenticated else None
+        candidate.resolved_by = user_of(actor)
         candidate.resolved_at = timezone.now()
         candidate.save()
         audit(actor=actor, action="duplicate.dismiss", target=candidate, reason=reason)

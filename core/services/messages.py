@@ -11,7 +11,7 @@ from core.audit import audit
 from core.models import (
     OutboundMessage,
 )
-from core.services._common import Actor
+from core.services._common import Actor, SystemActor, user_of
 
 
 def message_send(
@@ -38,7 +38,7 @@ def message_send(
             subject=subject[:200],
             body=body,
             purpose=purpose,
-            created_by=actor if actor is not None and actor.is_authenticated else None,
+            created_by=user_of(actor),
         )
         if attachment is not None:
             name, content = attachment
@@ -85,7 +85,7 @@ def message_deliver(*, message_id: int) -> OutboundMessage:
     with transaction.atomic():
         message.save(update_fields=["status", "sent_at", "last_error"])
         audit(
-            actor=None,
+            actor=SystemActor("celery:deliver_message"),
             action="message.send" if error is None else "message.fail",
             target=message,
             details={"attempt": message.attempts},

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 
 from core import selectors
 from core.audit import audit
+from core.capabilities import Cap
 from core.models import (
     Organization,
 )
-from core.roles import Cap
-from core.services._common import Actor, require
+from core.services._common import Actor, is_system, require
 
 ORGANIZATION_FIELDS = (
     "name",
@@ -29,7 +29,7 @@ ORGANIZATION_FIELDS = (
 
 
 def _check_organization(actor: Actor, organization: Organization) -> None:
-    if actor is None:
+    if is_system(actor):
         return
     units = selectors.unit_ids_in_scope(actor)
     if units is not None and organization.unit_id not in units:
@@ -57,7 +57,7 @@ def organization_create(*, actor: Actor, **fields: Any) -> Organization:
 def organization_update(*, actor: Actor, organization: Organization, **fields: Any) -> Organization:
     require(actor, Cap.EDIT_ORGANIZATIONS)
     if (
-        actor is not None
+        not is_system(actor)
         and not selectors.organizations_editable_by(actor).filter(pk=organization.pk).exists()
     ):
         raise PermissionDenied(_("Cơ quan này nằm ngoài phạm vi của bạn."))

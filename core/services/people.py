@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 
 from core import selectors
 from core.audit import audit
+from core.capabilities import Cap
 from core.crypto import lookup_hash
 from core.models import (
     AdministrativeUnit,
     DuplicateCandidate,
     Person,
 )
-from core.roles import Cap
-from core.services._common import Actor, require
+from core.services._common import Actor, Visitor, is_system, require
 
 
 def name_key(name: str) -> str:
@@ -142,18 +142,19 @@ def person_resolve_for_visitor(*, data: PersonData) -> tuple[Person, bool]:
     caller's row for what it writes names the person (``checkin.create``: ``person_ids``;
     ``declaration.submit``: ``person_id``). Creating someone is audited (``person.create``).
     """
+    visitor = Visitor("public")
     with transaction.atomic():
         match = person_find_match(data)
         if match is not None:
             return match, False
-        person = _create_person(actor=None, data=data, source=Person.Source.VISITOR)
-        audit(actor=None, action="person.create", target=person, details={"source": Person.Source.VISITOR})
+        person = _create_person(actor=visitor, data=data, source=Person.Source.VISITOR)
+        audit(actor=visitor, action="person.create", target=person, details={"source": Person.Source.VISITOR})
     return person, True
 
 
 def person_update(*, actor: Actor, person: Person, data: PersonData) -> Person:
     require(actor, Cap.EDIT_PEOPLE)
-    if actor is not None:
+    if not is_system(actor):
         person = selectors.access_person_by_id(actor, person.pk)
     with transaction.atomic():
         _apply(person, data)

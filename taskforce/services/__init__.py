@@ -4,7 +4,7 @@ transaction, one audit row (``core.audit.audit``).
 Rules (Decision 3019/QĐ-UBND, art. 3): the leader convenes meetings, assigns duties and
 handles proposals; a deputy assigns only when the leader has delegated it (``may_assign``);
 members update their own assignments and send proposals; the standing agency keeps the
-records (members, meetings, minutes); the chairman reads and writes nothing. ``actor=None``
+records (members, meetings, minutes); the chairman reads and writes nothing. A ``core.actors.SystemActor``
 is the system (tasks, demo data). Emails go through ``core.services.message_send``: a
 service that writes to several people fans out through tasks, one message per task, so
 every service still writes exactly one audit row.

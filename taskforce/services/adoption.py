@@ -11,16 +11,16 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.models import Organization
-from core.roles import Cap
 from taskforce import selectors
+from taskforce.capabilities import TaskforceCap
 from taskforce.models import Platform, UsageReport
-from taskforce.services._common import Actor, human, require
+from taskforce.services._common import Actor, human, is_system, require
 
 PLATFORM_FIELDS = ("code", "name", "scope", "purpose", "url", "description", "order", "is_active")
 
 
 def platform_save(*, actor: Actor, platform: Platform | None = None, **fields: Any) -> Platform:
-    require(actor, Cap.PLATFORMS_EDIT)
+    require(actor, TaskforceCap.PLATFORMS_EDIT)
     unknown = set(fields) - set(PLATFORM_FIELDS)
     if unknown:
         raise TypeError(f"unknown platform fields: {sorted(unknown)}")
@@ -49,9 +49,9 @@ def usage_report_submit(
     is_demo: bool = False,
 ) -> UsageReport:
     """An agency reports its use of the software for one week; sending again replaces it."""
-    require(actor, Cap.ADOPTION_REPORT)
+    require(actor, TaskforceCap.ADOPTION_REPORT)
     if (
-        actor is not None
+        not is_system(actor)
         and not selectors.organizations_reporting_for(actor).filter(pk=organization.pk).exists()
     ):
         raise PermissionDenied(_("Bạn chỉ được báo cáo cho cơ quan của mình."))

@@ -10,13 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import SystemActor
 from core.audit import audit
 from core.models import Organization
-from core.roles import Cap, user_can
+from core.roles import user_can
 from core.services import message_send
 from taskforce import selectors
+from taskforce.capabilities import TaskforceCap
 from taskforce.models import Assignment, AssignmentUpdate, Conclusion, Member, Proposal
-from taskforce.services._common import Actor, assigner_seat, can_assign, human, require
+from taskforce.services._common import Actor, assigner_seat, can_assign, human, is_system, require
 
 
 def _new_assignment(
@@ -134,7 +136,7 @@ def conclusion_assign(
     title = title.strip() or conclusion.text.split("\n", 1)[0][:200]
     reference = _("Kết luận cuộc họp %(title)s") % {"title": meeting.title}
     with transaction.atomic():
-        common = {
+        common: dict[str, Any] = {
             "actor": actor,
             "assigner": assigner,
             "title": title,
@@ -158,9 +160,9 @@ def conclusion_assign(
 
 
 def may_work_on(actor: Actor, assignment: Assignment) -> bool:
-    if actor is None or actor.is_superuser or can_assign(actor):
+    if is_system(actor) or actor.is_superuser or can_assign(actor):
         return True
-    if not user_can(actor, Cap.ASSIGNMENT_WORK):
+    if not user_can(actor, TaskforceCap.ASSIGNMENT_WORK):
         return False
     member = assignment.assignee_member
     if member is not None and member.user_id == actor.pk:
@@ -185,7 +187,7 @@ def assignment_progress(
     if not may_work_on(actor, assignment):
         raise PermissionDenied(_("Bạn chỉ được cập nhật nhiệm vụ giao cho mình hoặc cơ quan mình."))
     allowed = {Assignment.Status.IN_PROGRESS, Assignment.Status.DONE}
-    if actor is None or can_assign(actor):
+    if is_system(actor) or can_assign(actor):
         allowed |= {Assignment.Status.CANCELLED, Assignment.Status.NEW}
     if status not in allowed:
         raise ValidationError(_("Trạng thái này không được chọn."))
@@ -223,13 +225,13 @@ def assignment_progress(
     return update
 
 
-def assignments_mark_overdue(*, actor: Actor = None, on: datetime.date | None = None) -> list[int]:
+def assignments_mark_overdue(*, actor: Actor, on: datetime.date | None = None) -> list[int]:
     """Daily (``taskforce.tasks.mark_overdue_assignments``): open assignments past their due
     date become overdue; then, after commit, each overdue assignment's assignee and the leader
     are reminded (one task per email). Safe to run twice a day: nobody is reminded twice."""
     from taskforce.tasks import remind_assignment, send_overdue_digest
 
-    require(actor, Cap.TASKFORCE_ASSIGN)
+    require(actor, TaskforceCap.TASKFORCE_ASSIGN)
     day = on or selectors.today()
     with transaction.atomic():
         ids = list(
@@ -277,7 +279,7 @@ def assignment_reminder_send(*, assignment_id: int, on: datetime.date | None = N
             "của Tổ công nghệ."
         ) % {"title": assignment.title, "due": f"{assignment.due_on:%d/%m/%Y}"}
         return message_send(
-            actor=None,
+            actor=SystemActor("celery:remind_assignment"),
             channel="email",
             recipient=email,
             subject=_("Nhắc hạn nhiệm vụ: %(title)s") % {"title": assignment.title},
@@ -300,7 +302,7 @@ def overdue_digest_send(*, on: datetime.date | None = None) -> Any:
     body = _("Các nhiệm vụ quá hạn (%(count)s):") % {"count": len(overdue)} + "\n" + "\n".join(lines)
     with transaction.atomic():
         return message_send(
-            actor=None,
+            actor=SystemActor("celery:send_overdue_digest"),
             channel="email",
             recipient=leader.email,
             subject=_("Nhiệm vụ quá hạn ngày %(day)s") % {"day": f"{(on or selectors.today()):%d/%m/%Y}"},

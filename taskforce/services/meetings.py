@@ -11,10 +11,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import SystemActor
 from core.audit import audit
-from core.roles import Cap
 from core.services import message_send
 from taskforce import ical, selectors
+from taskforce.capabilities import TaskforceCap
 from taskforce.models import AgendaItem, Attendance, Conclusion, Meeting, MeetingSeries, Member
 from taskforce.services._common import Actor, human, require
 
@@ -49,7 +50,7 @@ def meeting_schedule(
 ) -> Meeting:
     """An ad-hoc (or single periodic) meeting, chaired by the leader; every active member is
     invited unless ``invitees`` says otherwise."""
-    require(actor, Cap.TASKFORCE_RUN_MEETINGS)
+    require(actor, TaskforceCap.TASKFORCE_RUN_MEETINGS)
     if ends_at <= starts_at:
         raise ValidationError(_("Giờ kết thúc phải sau giờ bắt đầu."))
     day = timezone.localtime(starts_at).date()
@@ -91,7 +92,7 @@ def meeting_series_create(
 ) -> MeetingSeries:
     """A weekly series; its meetings are created up to ``ends_on`` (or ``weeks_ahead``),
     each inviting the members active on its date."""
-    require(actor, Cap.TASKFORCE_RUN_MEETINGS)
+    require(actor, TaskforceCap.TASKFORCE_RUN_MEETINGS)
     series = MeetingSeries(
         title=title.strip(),
         weekday=weekday,
@@ -131,7 +132,7 @@ def meeting_series_create(
 def meeting_agenda_add(
     *, actor: Actor, meeting: Meeting, title: str, presenter: Member | None = None
 ) -> AgendaItem:
-    require(actor, Cap.TASKFORCE_RUN_MEETINGS)
+    require(actor, TaskforceCap.TASKFORCE_RUN_MEETINGS)
     if not title.strip():
         raise ValidationError(_("Vui lòng nhập nội dung họp."))
     with transaction.atomic():
@@ -149,7 +150,7 @@ def meeting_invitations_send(*, actor: Actor, meeting: Meeting) -> list[int]:
     one task per member after commit (``taskforce.tasks.send_meeting_invitation``)."""
     from taskforce.tasks import send_meeting_invitation
 
-    require(actor, Cap.TASKFORCE_RUN_MEETINGS)
+    require(actor, TaskforceCap.TASKFORCE_RUN_MEETINGS)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("Cuộc họp đã hủy."))
     with transaction.atomic():
@@ -182,7 +183,7 @@ def meeting_invitation_deliver(*, meeting_id: int, member_id: int) -> Any:
         "agenda": agenda,
     }
     return message_send(
-        actor=None,
+        actor=SystemActor("celery:send_meeting_invitation"),
         channel="email",
         recipient=member.email,
         subject=_("Giấy mời họp: %(title)s") % {"title": meeting.title},
@@ -203,7 +204,7 @@ class AttendanceEntry:
 def meeting_attendance_record(*, actor: Actor, meeting: Meeting, entries: Sequence[AttendanceEntry]) -> int:
     """Records who came (present, absent, excused, sent a delegate); members not yet
     invited are added. Returns the number of rows written."""
-    require(actor, Cap.TASKFORCE_RUN_MEETINGS)
+    require(actor, TaskforceCap.TASKFORCE_RUN_MEETINGS)
     valid = set(Attendance.Status.values)
     errors = []
     for entry in entries:
@@ -235,7 +236,7 @@ def meeting_attendance_record(*, actor: Actor, meeting: Meeting, entries: Sequen
 
 
 def meeting_minutes_record(*, actor: Actor, meeting: Meeting, minutes: str, held: bool = True) -> Meeting:
-    require(actor, Cap.TASKFORCE_RUN_MEETINGS)
+    require(actor, TaskforceCap.TASKFORCE_RUN_MEETINGS)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("Cuộc họp đã hủy."))
     if meeting.starts_at > timezone.now():
@@ -255,7 +256,7 @@ def meeting_minutes_record(*, actor: Actor, meeting: Meeting, minutes: str, held
 
 
 def meeting_cancel(*, actor: Actor, meeting: Meeting, reason: str) -> Meeting:
-    require(actor, Cap.TASKFORCE_RUN_MEETINGS)
+    require(actor, TaskforceCap.TASKFORCE_RUN_MEETINGS)
     if meeting.status == Meeting.Status.HELD:
         raise ValidationError(_("Cuộc họp đã diễn ra, không thể hủy."))
     with transaction.atomic():
@@ -269,7 +270,7 @@ def meeting_cancel(*, actor: Actor, meeting: Meeting, reason: str) -> Meeting:
 def meeting_conclusion_add(
     *, actor: Actor, meeting: Meeting, text: str, agenda_item: AgendaItem | None = None
 ) -> Conclusion:
-    require(actor, Cap.TASKFORCE_RUN_MEETINGS)
+    require(actor, TaskforceCap.TASKFORCE_RUN_MEETINGS)
     if not text.strip():
         raise ValidationError(_("Vui lòng nhập nội dung kết luận."))
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.models import Organization
-from core.roles import STAFF_ROLES, Cap, Role
+from core.roles import STAFF_ROLES, Role
 from taskforce import selectors
+from taskforce.capabilities import TaskforceCap
 from taskforce.models import Decision, Member
 from taskforce.models.members import new_calendar_token
-from taskforce.services._common import Actor, is_leader, require, user_id
+from taskforce.services._common import Actor, is_leader, is_system, require, user_id
 
 # Seat role -> auth group ("task-force roles follow active membership").
 SEAT_GROUPS: dict[str, str] = {
@@ -42,7 +43,7 @@ def decision_record(
     notes: str = "",
     document: UploadedFile | None = None,
 ) -> Decision:
-    require(actor, Cap.TASKFORCE_MANAGE_MEMBERS)
+    require(actor, TaskforceCap.TASKFORCE_MANAGE_MEMBERS)
     decision = Decision(
         title=title.strip(),
         number=number.strip(),
@@ -117,7 +118,7 @@ def member_appoint(
     **fields: Any,
 ) -> Member:
     """Adds a seat, from the decision that appoints it; a linked account gets the role's group."""
-    require(actor, Cap.TASKFORCE_MANAGE_MEMBERS)
+    require(actor, TaskforceCap.TASKFORCE_MANAGE_MEMBERS)
     unknown = set(fields) - set(MEMBER_FIELDS)
     if unknown:
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
@@ -158,7 +159,7 @@ def _check_seat(member: Member) -> None:
 
 def member_update(*, actor: Actor, member: Member, **fields: Any) -> Member:
     """Changes a seat's details (contact, responsibilities, linked account...)."""
-    require(actor, Cap.TASKFORCE_MANAGE_MEMBERS)
+    require(actor, TaskforceCap.TASKFORCE_MANAGE_MEMBERS)
     unknown = set(fields) - set(MEMBER_FIELDS)
     if unknown:
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
@@ -183,7 +184,7 @@ def member_end(
     *, actor: Actor, member: Member, active_to: datetime.date, decision: Decision | None = None
 ) -> Member:
     """Ends a seat (a later decision changed the membership); the account loses the role."""
-    require(actor, Cap.TASKFORCE_MANAGE_MEMBERS)
+    require(actor, TaskforceCap.TASKFORCE_MANAGE_MEMBERS)
     if active_to < member.active_from:
         raise ValidationError(_("Ngày kết thúc không được trước ngày bắt đầu."))
     with transaction.atomic():
@@ -215,9 +216,9 @@ def member_delegate(*, actor: Actor, member: Member, may_assign: bool) -> Member
 
 def member_calendar_token_reset(*, actor: Actor, member: Member) -> Member:
     """Revokes a member's calendar feed URL and issues a new one."""
-    own = actor is not None and member.user_id == user_id(actor)
-    if actor is not None and not own:
-        require(actor, Cap.TASKFORCE_MANAGE_MEMBERS)
+    own = not is_system(actor) and member.user_id == user_id(actor)
+    if not is_system(actor) and not own:
+        require(actor, TaskforceCap.TASKFORCE_MANAGE_MEMBERS)
     with transaction.atomic():
         member.calendar_token = new_calendar_token()
         member.save(update_fields=["calendar_token"])
@@ -225,9 +226,9 @@ def member_calendar_token_reset(*, actor: Actor, member: Member) -> Member:
     return member
 
 
-def member_roles_sync(*, actor: Actor = None, on: datetime.date | None = None) -> dict[str, list[str]]:
+def member_roles_sync(*, actor: Actor, on: datetime.date | None = None) -> dict[str, list[str]]:
     """Daily: seats that start or end on a date change their accounts' groups that day."""
-    require(actor, Cap.TASKFORCE_MANAGE_MEMBERS)
+    require(actor, TaskforceCap.TASKFORCE_MANAGE_MEMBERS)
     users = get_user_model().objects.filter(taskforce_seats__isnull=False).distinct()
     with transaction.atomic():
         changed = _sync_users(users, on)

@@ -6,15 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
-from core.roles import Cap
 from taskforce import selectors
+from taskforce.capabilities import TaskforceCap
 from taskforce.models import Proposal
-from taskforce.services._common import Actor, is_leader, require
+from taskforce.services._common import Actor, is_leader, is_system, require
 
 
 def proposal_submit(*, actor: Actor, title: str, body: str) -> Proposal:
     """A member sends a proposal or recommendation to the leader."""
-    require(actor, Cap.TASKFORCE_PROPOSE)
+    require(actor, TaskforceCap.TASKFORCE_PROPOSE)
     seat = selectors.seat_of(actor)
     if seat is None:
         raise PermissionDenied(_("Chỉ thành viên Tổ đang hoạt động được gửi đề xuất."))
@@ -28,7 +28,7 @@ def proposal_submit(*, actor: Actor, title: str, body: str) -> Proposal:
 
 def proposal_decide(*, actor: Actor, proposal: Proposal, status: str, response: str) -> Proposal:
     """The leader accepts, rejects or asks for more information, with a response."""
-    require(actor, Cap.TASKFORCE_DECIDE)
+    require(actor, TaskforceCap.TASKFORCE_DECIDE)
     if not is_leader(actor):
         raise PermissionDenied(_("Chỉ Tổ trưởng xử lý đề xuất, kiến nghị."))
     if status not in {Proposal.Status.ACCEPTED, Proposal.Status.REJECTED, Proposal.Status.NEEDS_INFO}:
@@ -38,7 +38,7 @@ def proposal_decide(*, actor: Actor, proposal: Proposal, status: str, response: 
     with transaction.atomic():
         proposal.status = status
         proposal.response = response.strip()
-        proposal.decided_by = selectors.seat_of(actor) if actor is not None else selectors.active_leader()
+        proposal.decided_by = selectors.active_leader() if is_system(actor) else selectors.seat_of(actor)
         proposal.decided_at = timezone.now()
         proposal.save(update_fields=["status", "response", "decided_by", "decided_at"])
         audit(actor=actor, action="proposal.decide", target=proposal, details={"status": status})

@@ -9,15 +9,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.roles import Cap, user_can
+from core.roles import user_can
 from taskforce import selectors, services
+from taskforce.capabilities import TaskforceCap
 from taskforce.forms import UsageReportForm
 from taskforce.views._common import capability_required, run_service
 from taskforce.views.home import parse_day
 
 
 @require_GET
-@capability_required(Cap.ADOPTION_VIEW)
+@capability_required(TaskforceCap.ADOPTION_VIEW)
 def adoption(request: HttpRequest) -> HttpResponse:
     today = selectors.today()
     # By default the last complete week: agencies report a week once it is over.
@@ -39,7 +40,7 @@ def adoption(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@capability_required(Cap.ADOPTION_REPORT)
+@capability_required(TaskforceCap.ADOPTION_REPORT)
 def report_submit(request: HttpRequest) -> HttpResponse:
     organizations = selectors.organizations_reporting_for(request.user)
     form = UsageReportForm(
@@ -75,6 +76,10 @@ def report_submit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "taskforce/report_form.html",
-        {"form": form, "recent": recent, "can_view_adoption": user_can(request.user, Cap.ADOPTION_VIEW)},
+        {
+            "form": form,
+            "recent": recent,
+            "can_view_adoption": user_can(request.user, TaskforceCap.ADOPTION_VIEW),
+        },
         status=400 if request.method == "POST" else 200,
     )

@@ -11,13 +11,14 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.roles import Cap, user_can
+from core.roles import user_can
 from taskforce import ical, selectors, services
+from taskforce.capabilities import TaskforceCap
 from taskforce.views._common import capability_required
 
 
 @require_GET
-@capability_required(Cap.TASKFORCE_VIEW)
+@capability_required(TaskforceCap.TASKFORCE_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
     """Members by role (as of ``?on=``), upcoming meetings, my and overdue assignments, open proposals."""
     today = selectors.today()
@@ -40,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
             if seat
             else ""
         ),
-        "can_view_adoption": user_can(request.user, Cap.ADOPTION_VIEW),
+        "can_view_adoption": user_can(request.user, TaskforceCap.ADOPTION_VIEW),
     }
     return render(request, "taskforce/home.html", context)
 
@@ -57,7 +58,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
-@capability_required(Cap.TASKFORCE_VIEW)
+@capability_required(TaskforceCap.TASKFORCE_VIEW)
 def calendar_reset(request: HttpRequest) -> HttpResponse:
     seat = selectors.seat_of(request.user)
     if seat is None:

@@ -13,18 +13,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.collation import vi_order
 from core.models import Organization
-from core.roles import Cap, user_can
+from core.roles import user_can
 from core.selectors import organizations_visible_to
 from taskforce import selectors, services
+from taskforce.capabilities import TaskforceCap
 from taskforce.forms import AgendaForm, ConclusionAssignForm, ConclusionForm, MeetingForm, MinutesForm
 from taskforce.models import Attendance, Conclusion, Meeting, Member
 from taskforce.views._common import capability_required, run_service
 
 
 @require_http_methods(["GET", "POST"])
-@capability_required(Cap.TASKFORCE_VIEW)
+@capability_required(TaskforceCap.TASKFORCE_VIEW)
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    can_run = user_can(request.user, Cap.TASKFORCE_RUN_MEETINGS)
+    can_run = user_can(request.user, TaskforceCap.TASKFORCE_RUN_MEETINGS)
     form = MeetingForm(request.POST or None)
     if request.method == "POST":
         if not can_run:
@@ -86,10 +87,10 @@ def _attendance_entries(request: HttpRequest, meeting: Meeting) -> list[services
 
 
 @require_http_methods(["GET", "POST"])
-@capability_required(Cap.TASKFORCE_VIEW)
+@capability_required(TaskforceCap.TASKFORCE_VIEW)
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_detail(request.user, pk)
-    can_run = user_can(request.user, Cap.TASKFORCE_RUN_MEETINGS)
+    can_run = user_can(request.user, TaskforceCap.TASKFORCE_RUN_MEETINGS)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     agenda_form = AgendaForm(request.POST if action == "agenda" else None, prefix="agenda")
     minutes_form = MinutesForm(
@@ -183,7 +184,7 @@ def _meeting_page(
             )
     context = {
         "meeting": meeting,
-        "can_run": user_can(request.user, Cap.TASKFORCE_RUN_MEETINGS),
+        "can_run": user_can(request.user, TaskforceCap.TASKFORCE_RUN_MEETINGS),
         "can_assign": can_assign,
         "statuses": Attendance.Status.choices,
         "agenda_form": forms.get("agenda_form") or AgendaForm(prefix="agenda"),
@@ -196,7 +197,7 @@ def _meeting_page(
 
 
 @require_POST
-@capability_required(Cap.TASKFORCE_ASSIGN)
+@capability_required(TaskforceCap.TASKFORCE_ASSIGN)
 def conclusion_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """One step from a conclusion to one assignment per chosen member or organization."""
     if not services.can_assign(request.user):

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.collation import vi_order
-from core.roles import Cap, user_can
+from core.roles import user_can
 from core.selectors import organizations_visible_to
 from taskforce import selectors, services
+from taskforce.capabilities import TaskforceCap
 from taskforce.forms import AssignmentForm, DecideForm, ProgressForm, ProposalForm
 from taskforce.models import Assignment, Member, Proposal
 from taskforce.views._common import capability_required, run_service
@@ -29,7 +30,7 @@ def _assignment_form(request: HttpRequest, data: object = None, prefix: str | No
 
 
 @require_http_methods(["GET", "POST"])
-@capability_required(Cap.TASKFORCE_VIEW_ALL_WORK, Cap.ASSIGNMENT_WORK)
+@capability_required(TaskforceCap.TASKFORCE_VIEW_ALL_WORK, TaskforceCap.ASSIGNMENT_WORK)
 def assignment_list(request: HttpRequest) -> HttpResponse:
     can_assign = services.can_assign(request.user)
     form = _assignment_form(request, request.POST or None) if can_assign else None
@@ -57,7 +58,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Đã giao nhiệm vụ."))
                 return redirect("taskforce:assignment-detail", pk=created.pk)
     show = request.GET.get(
-        "show", "mine" if not user_can(request.user, Cap.TASKFORCE_VIEW_ALL_WORK) else "all"
+        "show", "mine" if not user_can(request.user, TaskforceCap.TASKFORCE_VIEW_ALL_WORK) else "all"
     )
     qs = (
         selectors.my_assignments(request.user)
@@ -90,7 +91,7 @@ def _statuses_for(request: HttpRequest) -> list[str]:
 
 
 @require_http_methods(["GET", "POST"])
-@capability_required(Cap.TASKFORCE_VIEW_ALL_WORK, Cap.ASSIGNMENT_WORK)
+@capability_required(TaskforceCap.TASKFORCE_VIEW_ALL_WORK, TaskforceCap.ASSIGNMENT_WORK)
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = selectors.assignment_detail(request.user, pk)
     may_update = assignment.is_open and services.may_work_on(request.user, assignment)
@@ -128,10 +129,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@capability_required(Cap.TASKFORCE_VIEW_ALL_WORK, Cap.TASKFORCE_PROPOSE)
+@capability_required(TaskforceCap.TASKFORCE_VIEW_ALL_WORK, TaskforceCap.TASKFORCE_PROPOSE)
 def proposal_list(request: HttpRequest) -> HttpResponse:
     seat = selectors.seat_of(request.user)
-    can_propose = seat is not None and user_can(request.user, Cap.TASKFORCE_PROPOSE)
+    can_propose = seat is not None and user_can(request.user, TaskforceCap.TASKFORCE_PROPOSE)
     form = ProposalForm(request.POST or None)
     if request.method == "POST":
         if not can_propose:
@@ -156,10 +157,10 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@capability_required(Cap.TASKFORCE_VIEW_ALL_WORK, Cap.TASKFORCE_PROPOSE)
+@capability_required(TaskforceCap.TASKFORCE_VIEW_ALL_WORK, TaskforceCap.TASKFORCE_PROPOSE)
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_detail(request.user, pk)
-    can_decide = user_can(request.user, Cap.TASKFORCE_DECIDE) and services.is_leader(request.user)
+    can_decide = user_can(request.user, TaskforceCap.TASKFORCE_DECIDE) and services.is_leader(request.user)
     can_assign = services.can_assign(request.user) and proposal.status == Proposal.Status.ACCEPTED
     action = request.POST.get("action", "")
     decide_form = DecideForm(request.POST if action == "decide" else None, prefix="decide")

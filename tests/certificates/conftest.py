@@ -18,6 +18,7 @@ from certificates.signing import province_signer
 from core import services as core_services
 from core.models import Person
 from core.roles import Role
+from tests.actors import SYSTEM
 from tests.core.fixtures import person_data
 
 
@@ -74,14 +75,14 @@ def rt_pcr(result: str = payload.NOT_DETECTED) -> dict[str, Any]:
 @pytest.fixture
 def province_trusted(db) -> SignerCertificate:
     return services.signer_upload(
-        actor=None, data=pem(province_signer().certificate), country="VN", own_province=True
+        actor=SYSTEM, data=pem(province_signer().certificate), country="VN", own_province=True
     )
 
 
 @pytest.fixture
 def citizen(db) -> Person:
     return core_services.person_create(
-        actor=None,
+        actor=SYSTEM,
         data=person_data(
             full_name="Nguyễn Thị Hường", sex=Person.Sex.FEMALE, date_of_birth=datetime.date(1990, 4, 2)
         ),
@@ -90,7 +91,7 @@ def citizen(db) -> Person:
 
 @pytest.fixture
 def issued(province_trusted, citizen) -> IssuedCertificate:
-    return services.certificate_issue(actor=None, person=citizen, kind="vaccination", entry=vaccination())
+    return services.certificate_issue(actor=SYSTEM, person=citizen, kind="vaccination", entry=vaccination())
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from certificates import services
 from certificates.signing import province_signer
 from core.roles import Role
+from tests.actors import SYSTEM
 from tests.certificates.conftest import pem, rt_pcr
 from tests.test_permission_matrix import ALL, SIGNED_IN, SUPER, Url
 
@@ -39,7 +40,7 @@ ADMIN = {
 
 def objects(world):
     signer = services.signer_upload(
-        actor=None, data=pem(province_signer().certificate), country="VN", own_province=True
+        actor=SYSTEM, data=pem(province_signer().certificate), country="VN", own_province=True
     )
-    issued = services.certificate_issue(actor=None, person=world["person"], kind="test", entry=rt_pcr())
+    issued = services.certificate_issue(actor=SYSTEM, person=world["person"], kind="test", entry=rt_pcr())
     return {"certificates.signercertificate": signer, "certificates.issuedcertificate": issued}

@@ -11,13 +11,14 @@ from checkpoints.models import CheckIn, Checkpoint
 from core import services as core_services
 from core.roles import Role
 from declarations.data import DeclarationData
+from tests.actors import SYSTEM, VISITOR
 from tests.core.fixtures import first_ward, person_data
 
 
 @pytest.fixture
 def agency(db, dong_son):
     return core_services.organization_create(
-        actor=None,
+        actor=SYSTEM,
         name="Trung tâm Y tế Đông Sơn",
         kind="hospital",
         unit=dong_son,
@@ -35,7 +36,7 @@ def operator(make_user, agency):
 
 def make_checkpoint(agency, *, name="Cổng Trung tâm Y tế", approve=True, operators=(), **fields):
     checkpoint = services.checkpoint_register(
-        actor=None,
+        actor=SYSTEM,
         name=name,
         organization=agency,
         kind=fields.pop("kind", Checkpoint.Kind.HOSPITAL),
@@ -43,9 +44,9 @@ def make_checkpoint(agency, *, name="Cổng Trung tâm Y tế", approve=True, op
         **fields,
     )
     if approve:
-        services.checkpoint_decide(actor=None, checkpoint=checkpoint, approve=True)
+        services.checkpoint_decide(actor=SYSTEM, checkpoint=checkpoint, approve=True)
     if operators:
-        services.checkpoint_operators_set(actor=None, checkpoint=checkpoint, operators=list(operators))
+        services.checkpoint_operators_set(actor=SYSTEM, checkpoint=checkpoint, operators=list(operators))
     return checkpoint
 
 
@@ -59,7 +60,7 @@ def visit(
     *,
     at=None,
     method=CheckIn.Method.SELF,
-    actor=None,
+    actor=VISITOR,
     symptoms=(),
     exposures=(),
     members=(),

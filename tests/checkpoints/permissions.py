@@ -7,6 +7,7 @@ from checkpoints.models import CheckinDailyStat, Checkpoint
 from core import services as core_services
 from core.roles import Role
 from declarations.data import DeclarationData
+from tests.actors import SYSTEM, VISITOR
 from tests.core.fixtures import first_ward, person_data
 from tests.test_permission_matrix import ALL, ANON, SIGNED_IN, SUPER, Url
 
@@ -86,17 +87,17 @@ assert ANON not in VIEWERS and ALL  # the constants come from the shared matrix
 def objects(world):
     users = world["users"]
     agency = core_services.organization_create(
-        actor=None, name="Trung tâm Y tế huyện Đông Sơn", kind="hospital", unit=world["dong_son"]
+        actor=SYSTEM, name="Trung tâm Y tế huyện Đông Sơn", kind="hospital", unit=world["dong_son"]
     )
     checkpoint = services.checkpoint_register(
-        actor=None, name="Cổng TTYT", organization=agency, kind="hospital", unit=first_ward("405")
+        actor=SYSTEM, name="Cổng TTYT", organization=agency, kind="hospital", unit=first_ward("405")
     )
-    services.checkpoint_decide(actor=None, checkpoint=checkpoint, approve=True)
+    services.checkpoint_decide(actor=SYSTEM, checkpoint=checkpoint, approve=True)
     services.checkpoint_operators_set(
-        actor=None, checkpoint=checkpoint, operators=[users[Role.CHECKPOINT_OPERATOR]]
+        actor=SYSTEM, checkpoint=checkpoint, operators=[users[Role.CHECKPOINT_OPERATOR]]
     )
     checkin = intake.submit(
-        actor=None,
+        actor=VISITOR,
         checkpoint=checkpoint,
         declaration=DeclarationData(
             person=person_data(full_name="Khách Thử", id_number="", phone="0977000000")

@@ -19,6 +19,7 @@ from core import services as core_services
 from core.models import AuditLog, DuplicateCandidate, Person
 from declarations.data import DeclarationData
 from declarations.models import Declaration
+from tests.actors import SYSTEM
 from tests.checkpoints.conftest import make_checkpoint
 from tests.core.fixtures import person_data
 
@@ -291,7 +292,7 @@ def test_a_replay_writes_nothing_more(known):
 def test_a_merged_person_is_not_matched(known):
     keep = Person.objects.get(full_name="Lê Thị Bình")
     duplicate = core_services.person_create(
-        actor=None,
+        actor=SYSTEM,
         data=person_data(
             full_name="Lê Thị Bình",
             id_number="038190000999",
@@ -299,7 +300,7 @@ def test_a_merged_person_is_not_matched(known):
             date_of_birth=datetime.date(1990, 1, 2),
         ),
     )
-    core_services.person_merge(actor=None, keep=keep, duplicate=duplicate, reason="cùng một người")
+    core_services.person_merge(actor=SYSTEM, keep=keep, duplicate=duplicate, reason="cùng một người")
     data = declare(
         "Lê Thị Bình", id_number="038190000999", phone="0987654321", date_of_birth=datetime.date(1990, 1, 2)
     )
@@ -311,7 +312,7 @@ def test_a_merged_person_is_not_matched(known):
 def test_codes_that_open_nothing_raise_as_before(known, agency):
     pending = make_checkpoint(agency, name="Chưa duyệt", approve=False)
     old_token = known.qr_token
-    services.checkpoint_qr_reissue(actor=None, checkpoint=known)
+    services.checkpoint_qr_reissue(actor=SYSTEM, checkpoint=known)
     for token, error in ((old_token, selectors.RevokedCode), (pending.qr_token, Checkpoint.DoesNotExist)):
         for express_on in (False, True):
             with override_settings(CHECKIN_EXPRESS=express_on), pytest.raises(error):

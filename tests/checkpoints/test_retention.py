@@ -13,6 +13,7 @@ from core import services as core_services
 from core.models import AuditLog, Person
 from core.tasks import purge_expired
 from declarations.models import Declaration
+from tests.actors import SYSTEM
 from tests.checkpoints.conftest import visit
 from tests.core.fixtures import person_data
 
@@ -69,7 +70,7 @@ def test_boundary(category, checkpoint):
     """One second inside the period is kept, one second outside is purged."""
     model, outside = ROW_AT[category](checkpoint, CUTOFF - SECOND)
     _model, inside = ROW_AT[category](checkpoint, CUTOFF + SECOND)
-    deleted = core_services.retention_purge(actor=None, category=category, now=NOW, batch_size=1)
+    deleted = core_services.retention_purge(actor=SYSTEM, category=category, now=NOW, batch_size=1)
     assert not model.objects.filter(pk=outside).exists()
     assert model.objects.filter(pk=inside).exists()
     assert deleted == 1
@@ -101,7 +102,7 @@ def test_categories_kept_as_legal_records_are_never_purged(checkpoint):
     assert {"core.auditlog", "checkpoints.checkin_daily"} <= {c.name for c in kept}
     assert all(c.cutoff(NOW) is None for c in kept)
     before = AuditLog.objects.count()
-    assert core_services.retention_purge(actor=None, category="core.auditlog") == 0
+    assert core_services.retention_purge(actor=SYSTEM, category="core.auditlog") == 0
     assert AuditLog.objects.count() == before + 1  # only the purge's own audit row
 
 
@@ -118,7 +119,7 @@ def test_a_shorter_declaration_retention_keeps_the_check_ins_and_their_counts(ch
     assert kept.declaration_id is None and kept.is_flagged
     # When the check-in's own retention ends, its roll-up still counts it (and its risk).
     later = datetime.datetime.now(HCM) + datetime.timedelta(days=15)
-    assert core_services.retention_purge(actor=None, category="checkpoints.checkin", now=later) == 1
+    assert core_services.retention_purge(actor=SYSTEM, category="checkpoints.checkin", now=later) == 1
     stat = CheckinDailyStat.objects.get(checkpoint=checkpoint, day=ten_days_ago.date())
     assert (stat.total, stat.flagged) == (1, 1)
 

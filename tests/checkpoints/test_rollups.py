@@ -16,6 +16,7 @@ from checkpoints.retention import CHECKIN_ROLLUP
 from core import rollups
 from core import services as core_services
 from core.models import RollupWatermark
+from tests.actors import SYSTEM
 from tests.checkpoints.conftest import visit
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -40,7 +41,7 @@ def test_the_fold_takes_in_finished_days_from_the_watermark(checkpoint):
     _visits(checkpoint, today - datetime.timedelta(days=1), 3)
     _visits(checkpoint, today, 1)
     assert not CheckinDailyStat.objects.exists()  # no write per check-in
-    done = core_services.rollups_fold(actor=None)
+    done = core_services.rollups_fold(actor=SYSTEM)
     assert done[CHECKIN_ROLLUP] == 2
     assert rollups.folded_until(CHECKIN_ROLLUP) == today.date()
     assert sorted(CheckinDailyStat.objects.values_list("day", "total")) == [
@@ -48,7 +49,7 @@ def test_the_fold_takes_in_finished_days_from_the_watermark(checkpoint):
         ((today - datetime.timedelta(days=1)).date(), 3),
     ]
     # Nothing new: a second run folds nothing; today stays live.
-    assert core_services.rollups_fold(actor=None)[CHECKIN_ROLLUP] == 0
+    assert core_services.rollups_fold(actor=SYSTEM)[CHECKIN_ROLLUP] == 0
     first = (today - datetime.timedelta(days=2)).date()
     assert _per_day(first, today.date()) == {
         first: 2,
@@ -62,14 +63,14 @@ def test_a_back_dated_paper_entry_is_counted_after_its_day_was_folded(checkpoint
         hour=9, minute=0, second=0, microsecond=0
     ) - datetime.timedelta(days=1)
     _visits(checkpoint, yesterday, 2)
-    core_services.rollups_fold(actor=None)
+    core_services.rollups_fold(actor=SYSTEM)
     assert rollups.folded_until(CHECKIN_ROLLUP) == yesterday.date() + datetime.timedelta(days=1)
     visit(checkpoint, at=yesterday + datetime.timedelta(hours=2), method=CheckIn.Method.PAPER, actor=operator)
     # The watermark went back: the day is live again, counted with the paper entry...
     assert rollups.folded_until(CHECKIN_ROLLUP) == yesterday.date()
     assert _per_day(yesterday.date(), yesterday.date()) == {yesterday.date(): 3}
     # ...and folded again with it.
-    core_services.rollups_fold(actor=None)
+    core_services.rollups_fold(actor=SYSTEM)
     stat = CheckinDailyStat.objects.get(day=yesterday.date())
     assert (stat.total, stat.paper) == (3, 1)
 
@@ -81,14 +82,14 @@ def test_a_rebuild_never_touches_days_past_retention(checkpoint):
     recent = now.replace(hour=10, minute=0, second=0, microsecond=0) - datetime.timedelta(days=3)
     _visits(checkpoint, recent, 2)
     old = CheckinDailyStat.objects.create(checkpoint=checkpoint, day=old_day, total=7, self_scanned=7)
-    core_services.rollups_fold(actor=None)
+    core_services.rollups_fold(actor=SYSTEM)
     # A correction to a recent day's source (within retention) is picked up by a rebuild: its
     # counts are recounted, and a day left without check-ins loses its stale counts.
     CheckinDailyStat.objects.filter(day=recent.date()).update(total=99, self_scanned=0)
     emptied = recent.date() + datetime.timedelta(days=1)
     CheckinDailyStat.objects.create(checkpoint=checkpoint, day=emptied, total=5, self_scanned=5)
     result = core_services.rollup_rebuild(
-        actor=None, name=CHECKIN_ROLLUP, since=old_day - datetime.timedelta(days=5)
+        actor=SYSTEM, name=CHECKIN_ROLLUP, since=old_day - datetime.timedelta(days=5)
     )
     assert result["days"] >= 1
     old_after = CheckinDailyStat.objects.get(pk=old.pk)
@@ -123,9 +124,9 @@ def test_a_day_is_counted_once_at_every_moment_across_midnight_and_the_purge(che
     for moment, action in moments:
         with mock.patch("django.utils.timezone.now", return_value=moment):
             if action == "fold":
-                core_services.rollups_fold(actor=None)
+                core_services.rollups_fold(actor=SYSTEM)
             elif action == "purge":
-                services.checkins_purge_expired(actor=None)
+                services.checkins_purge_expired(actor=SYSTEM)
             assert _per_day(crossing, crossing + datetime.timedelta(days=1)) == expected, moment
             totals = selectors.checkin_totals(
                 date_from=crossing, date_to=crossing + datetime.timedelta(days=1)

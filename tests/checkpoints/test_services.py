@@ -13,6 +13,7 @@ from core.models import AuditLog, OutboundMessage, Person
 from core.roles import Role
 from declarations.data import DeclarationData
 from declarations.models import Declaration
+from tests.actors import SYSTEM, VISITOR
 from tests.checkpoints.conftest import at, make_checkpoint, visit
 from tests.core.fixtures import first_ward, person_data
 
@@ -31,7 +32,7 @@ def test_agency_registers_for_its_own_organization_only(make_user, agency, dong_
     )
     assert point.name == "Cổng chính" and point.status == Checkpoint.Status.PENDING
     assert len(point.qr_token) >= 20
-    other = core_services.organization_create(actor=None, name="Chợ Sầm Sơn", kind="business", unit=sam_son)
+    other = core_services.organization_create(actor=SYSTEM, name="Chợ Sầm Sơn", kind="business", unit=sam_son)
     with pytest.raises(PermissionDenied):
         services.checkpoint_register(actor=officer, name="X", organization=other, kind="market", unit=sam_son)
     lab = make_user(Role.LAB_STAFF, province_wide=True)
@@ -42,11 +43,11 @@ def test_agency_registers_for_its_own_organization_only(make_user, agency, dong_
 def test_registration_validates_gps_and_hours(agency, dong_son):
     with pytest.raises(ValidationError):
         services.checkpoint_register(
-            actor=None, name="X", organization=agency, kind="market", unit=dong_son, latitude=19.8
+            actor=SYSTEM, name="X", organization=agency, kind="market", unit=dong_son, latitude=19.8
         )
     with pytest.raises(ValidationError):
         services.checkpoint_register(
-            actor=None,
+            actor=SYSTEM,
             name="X",
             organization=agency,
             kind="market",
@@ -77,13 +78,15 @@ def test_district_official_approves_in_own_units_secretariat_anywhere(make_user,
 def test_operators_must_hold_the_operator_role(make_user, agency):
     point = make_checkpoint(agency)
     with pytest.raises(ValidationError):
-        services.checkpoint_operators_set(actor=None, checkpoint=point, operators=[make_user(Role.LAB_STAFF)])
+        services.checkpoint_operators_set(
+            actor=SYSTEM, checkpoint=point, operators=[make_user(Role.LAB_STAFF)]
+        )
 
 
 def test_qr_reissue_revokes_the_old_code(agency):
     point = make_checkpoint(agency)
     old = point.qr_token
-    services.checkpoint_qr_reissue(actor=None, checkpoint=point)
+    services.checkpoint_qr_reissue(actor=SYSTEM, checkpoint=point)
     assert point.qr_token != old
     assert RevokedQrCode.objects.filter(token=old, checkpoint=point).exists()
     with pytest.raises(selectors.RevokedCode):
@@ -120,20 +123,24 @@ def test_self_checkin_records_declaration_and_person(checkpoint):
 def test_retry_with_the_same_submission_stores_one_checkin(checkpoint):
     data = DeclarationData(person=person_data())
     token = uuid.uuid4()
-    first = intake.submit(actor=None, checkpoint=checkpoint, declaration=data, submission=token)
-    again = intake.submit(actor=None, checkpoint=checkpoint, declaration=data, submission=token)
+    first = intake.submit(actor=VISITOR, checkpoint=checkpoint, declaration=data, submission=token)
+    again = intake.submit(actor=VISITOR, checkpoint=checkpoint, declaration=data, submission=token)
     assert [c.pk for c in first] == [c.pk for c in again]
     assert CheckIn.objects.count() == 1 and Declaration.objects.count() == 1
     # Even past the early look-up (a race), the unique constraint keeps one: the service
     # returns the stored rows and leaves no declaration, audit row or alert of its own.
     audits = AuditLog.objects.count()
     again = services.checkin_create(
-        actor=None, checkpoint=checkpoint, entries=[(first[0].person, data)], method="self", submission=token
+        actor=VISITOR,
+        checkpoint=checkpoint,
+        entries=[(first[0].person, data)],
+        method="self",
+        submission=token,
     )
     assert CheckIn.objects.count() == 1 and again[0].pk == first[0].pk
     assert Declaration.objects.count() == 1 and AuditLog.objects.count() == audits
     stored, created = intake.submit_once(
-        actor=None, checkpoint=checkpoint, declaration=data, submission=token
+        actor=VISITOR, checkpoint=checkpoint, declaration=data, submission=token
     )
     assert not created and [c.pk for c in stored] == [c.pk for c in first]
     assert AuditLog.objects.count() == audits
@@ -184,11 +191,13 @@ def test_closing_time_bounds_the_estimated_checkout(agency):
 
 def test_visitor_checks_out_by_submission(checkpoint):
     rows = visit(checkpoint, members=[person_data(full_name="Bé Hai", id_number="", phone="")])
-    closed = services.checkin_checkout(actor=None, checkpoint=checkpoint, submission=rows[0].submission)
+    closed = services.checkin_checkout(actor=VISITOR, checkpoint=checkpoint, submission=rows[0].submission)
     assert len(closed) == 2
     assert {c.checkout_method for c in CheckIn.objects.all()} == {CheckIn.Checkout.SCANNED}
     # A second tap closes nothing more.
-    assert services.checkin_checkout(actor=None, checkpoint=checkpoint, submission=rows[0].submission) == []
+    assert (
+        services.checkin_checkout(actor=VISITOR, checkpoint=checkpoint, submission=rows[0].submission) == []
+    )
 
 
 def test_staff_and_paper_need_an_operator_of_this_checkpoint(checkpoint, operator, make_user, agency):
@@ -209,7 +218,7 @@ def test_staff_and_paper_need_an_operator_of_this_checkpoint(checkpoint, operato
     with pytest.raises(PermissionDenied):
         visit(checkpoint, method=CheckIn.Method.STAFF, actor=stranger)
     with pytest.raises(PermissionDenied):
-        visit(checkpoint, method=CheckIn.Method.PAPER, actor=None, at=at(1))
+        visit(checkpoint, method=CheckIn.Method.PAPER, actor=VISITOR, at=at(1))
     with pytest.raises(ValidationError):
         visit(checkpoint, method=CheckIn.Method.PAPER, actor=operator, at=at(24 * 30))
     with pytest.raises(ValidationError):
@@ -263,14 +272,14 @@ def test_purge_deletes_old_rows_in_batches_and_keeps_daily_counts(checkpoint, op
         checked_in_at=old, checked_out_at=old + datetime.timedelta(hours=1)
     )
     CheckIn.objects.filter(pk=rows[0].pk).update(method=CheckIn.Method.PAPER, risk="symptoms")
-    deleted = services.checkins_purge_expired(actor=None, batch_size=2)
+    deleted = services.checkins_purge_expired(actor=SYSTEM, batch_size=2)
     assert deleted == 3
     assert CheckIn.objects.count() == 2
     stat = CheckinDailyStat.objects.get()
     assert (stat.total, stat.paper, stat.self_scanned, stat.flagged) == (3, 1, 2, 1)
     assert stat.day == timezone.localdate(old)
     # A second run deletes nothing and does not overwrite the counts.
-    assert services.checkins_purge_expired(actor=None) == 0
+    assert services.checkins_purge_expired(actor=SYSTEM) == 0
     assert CheckinDailyStat.objects.get().total == 3
     stats = selectors.checkin_stats(
         user=None, date_from=timezone.localdate(old), date_to=timezone.localdate()
@@ -298,7 +307,7 @@ def test_purge_walks_batches_forward_without_skipping(checkpoint):
         )
         for t in instants
     )
-    assert services.checkins_purge_expired(actor=None, batch_size=2) == 11
+    assert services.checkins_purge_expired(actor=SYSTEM, batch_size=2) == 11
     assert not CheckIn.objects.filter(checked_in_at__lt=cutoff).exists()
     assert CheckIn.objects.filter(checked_in_at__gte=cutoff).count() == 3  # two at/after + today's
 
@@ -310,7 +319,7 @@ def test_declaration_purge(checkpoint):
     )
     from declarations import services as declaration_services
 
-    assert declaration_services.declarations_purge_expired(actor=None, batch_size=1) == 1
+    assert declaration_services.declarations_purge_expired(actor=SYSTEM, batch_size=1) == 1
     # The check-in has its own retention (issue 12: the foreign key no longer cascades).
     assert not Declaration.objects.exists()
     assert CheckIn.objects.get(pk=row.pk).declaration_id is None

@@ -12,12 +12,13 @@ from checkpoints.tasks import notify_silent
 from core import services as core_services
 from core.models import AuditLog, OutboundMessage
 from core.roles import Role
+from tests.actors import SYSTEM
 from tests.checkpoints.conftest import at, make_checkpoint, visit
 
 
 def _world(agency, dong_son):
     no_email = core_services.organization_create(
-        actor=None, name="Chợ Đông Sơn", kind="business", unit=dong_son
+        actor=SYSTEM, name="Chợ Đông Sơn", kind="business", unit=dong_son
     )
     scanned_long_ago = make_checkpoint(agency, name="Cổng phụ")
     never = make_checkpoint(no_email, name="Cổng chợ")

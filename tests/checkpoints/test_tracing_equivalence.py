@@ -12,9 +12,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from checkpoints import selectors
+from checkpoints.capabilities import CheckpointCap
 from checkpoints.models import CheckIn
 from core import selectors as core_selectors
-from core.roles import Cap, Role, user_can
+from core.roles import Role, user_can
 from tests.checkpoints.conftest import make_checkpoint, visit
 from tests.core.fixtures import first_ward
 
@@ -39,7 +40,7 @@ def reference_pairs(user, *, person_id, start, end, min_overlap):
         checked_out_at__gte=a_in + n,
     ).filter(checked_out_at__gte=F("checked_in_at") + n)
     qs = qs.exclude(person_id=person_id)
-    if not user_can(user, Cap.TRACE_CONTACTS):
+    if not user_can(user, CheckpointCap.TRACE_CONTACTS):
         return {}
     units = core_selectors.unit_ids_in_scope(user)
     if units is not None:

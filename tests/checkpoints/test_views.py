@@ -15,6 +15,7 @@ from core import ratelimit
 from core.models import AuditLog, Person
 from core.roles import Role
 from declarations.models import Declaration
+from tests.actors import SYSTEM
 from tests.checkpoints.conftest import at, visit
 from tests.core.fixtures import first_ward
 
@@ -220,7 +221,7 @@ def test_rate_limit_per_ip_behind_a_proxy(client, checkpoint):
 
 def test_revoked_code_says_so(client, checkpoint):
     old = url(checkpoint)
-    services.checkpoint_qr_reissue(actor=None, checkpoint=checkpoint)
+    services.checkpoint_qr_reissue(actor=SYSTEM, checkpoint=checkpoint)
     response = client.get(old)
     assert response.status_code == 410
     assert "Mã QR này đã bị thu hồi" in response.content.decode()

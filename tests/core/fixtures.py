@@ -11,6 +11,7 @@ from django.core.management import call_command
 from core import services
 from core.models import AdministrativeUnit, Organization, Person
 from core.roles import Role
+from tests.actors import SYSTEM
 
 
 @pytest.fixture
@@ -72,12 +73,12 @@ def make_user(db: None) -> Callable[..., object]:
     ) -> object:
         user = User(username=f"u{next(counter)}-{role or 'none'}", is_superuser=superuser, is_staff=superuser)
         user.set_password("pw")
-        services.user_save(actor=None, user=user, created=True)
+        services.user_save(actor=SYSTEM, user=user, created=True)
         if role:
-            services.user_roles_set(actor=None, user=user, roles=[role])
+            services.user_roles_set(actor=SYSTEM, user=user, roles=[role])
         if role or units or organizations or province_wide:
             services.user_scope_set(
-                actor=None,
+                actor=SYSTEM,
                 user=user,
                 province_wide=province_wide,
                 units=units or [],

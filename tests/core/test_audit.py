@@ -13,6 +13,7 @@ from core import services
 from core.audit import audit
 from core.models import AuditLog, DuplicateCandidate, Organization, OutboundMessage, Person
 from core.roles import Role
+from tests.actors import SYSTEM
 from tests.core.fixtures import person_data
 
 # Public functions of services modules that are not writes.
@@ -24,12 +25,12 @@ NOT_SERVICES = {
 
 
 def _person(ctx, **kw):
-    return services.person_create(actor=None, data=person_data(**kw))
+    return services.person_create(actor=SYSTEM, data=person_data(**kw))
 
 
 def _case_units_load(ctx):
     services.units_load(
-        actor=None,
+        actor=SYSTEM,
         scheme="2021",
         rows=[
             services.UnitRow(
@@ -60,13 +61,13 @@ def _prepare_dismiss(ctx):
 
 
 def _prepare_org_update(ctx):
-    org = services.organization_create(actor=None, name="A", kind="department", unit=ctx["province"])
-    return lambda: services.organization_update(actor=None, organization=org, short_name="B")
+    org = services.organization_create(actor=SYSTEM, name="A", kind="department", unit=ctx["province"])
+    return lambda: services.organization_update(actor=SYSTEM, organization=org, short_name="B")
 
 
 def _prepare_person_update(ctx):
     person = _person(ctx)
-    return lambda: services.person_update(actor=None, person=person, data=person_data(address_line="Mới"))
+    return lambda: services.person_update(actor=SYSTEM, person=person, data=person_data(address_line="Mới"))
 
 
 def _prepare_user(ctx):
@@ -81,11 +82,13 @@ SERVICE_CASES = {
     "core.services.units_load": lambda ctx: lambda: _case_units_load(ctx),
     "core.services.unit_population_set": lambda ctx: (
         lambda: services.unit_population_set(
-            actor=None, unit=ctx["province"], total=10, age_18_plus=8, age_50_plus=3, age_65_plus=1
+            actor=SYSTEM, unit=ctx["province"], total=10, age_18_plus=8, age_50_plus=3, age_65_plus=1
         )
     ),
     "core.services.organization_create": lambda ctx: (
-        lambda: services.organization_create(actor=None, name="Sở X", kind="department", unit=ctx["province"])
+        lambda: services.organization_create(
+            actor=SYSTEM, name="Sở X", kind="department", unit=ctx["province"]
+        )
     ),
     "core.services.organization_update": _prepare_org_update,
     "core.services.person_create": lambda ctx: lambda: _person(ctx),
@@ -96,28 +99,28 @@ SERVICE_CASES = {
     "core.services.person_merge": _prepare_merge,
     "core.services.duplicate_dismiss": _prepare_dismiss,
     "core.services.user_scope_set": lambda ctx: (
-        lambda user: lambda: services.user_scope_set(actor=None, user=user, province_wide=True)
+        lambda user: lambda: services.user_scope_set(actor=SYSTEM, user=user, province_wide=True)
     )(_prepare_user(ctx)),
     "core.services.user_save": lambda ctx: (
-        lambda user: lambda: services.user_save(actor=None, user=user, created=False)
+        lambda user: lambda: services.user_save(actor=SYSTEM, user=user, created=False)
     )(_prepare_user(ctx)),
     "core.services.user_roles_set": lambda ctx: (
-        lambda user: lambda: services.user_roles_set(actor=None, user=user, roles=[Role.CHAIRMAN])
+        lambda user: lambda: services.user_roles_set(actor=SYSTEM, user=user, roles=[Role.CHAIRMAN])
     )(_prepare_user(ctx)),
     "core.services.message_send": lambda ctx: (
         lambda: services.message_send(
-            actor=None, channel="email", recipient="a@example.invalid", body="x", purpose="test"
+            actor=SYSTEM, channel="email", recipient="a@example.invalid", body="x", purpose="test"
         )
     ),
     "core.services.message_deliver": _case_message_deliver,
-    "core.services.persons_purge_orphans": lambda ctx: lambda: services.persons_purge_orphans(actor=None),
+    "core.services.persons_purge_orphans": lambda ctx: lambda: services.persons_purge_orphans(actor=SYSTEM),
     "core.services.retention_purge": lambda ctx: (
-        lambda: services.retention_purge(actor=None, category="core.person")
+        lambda: services.retention_purge(actor=SYSTEM, category="core.person")
     ),
-    "core.services.rollups_fold": lambda ctx: lambda: services.rollups_fold(actor=None),
+    "core.services.rollups_fold": lambda ctx: lambda: services.rollups_fold(actor=SYSTEM),
     "core.services.rollup_rebuild": lambda ctx: (
         lambda: services.rollup_rebuild(
-            actor=None, name="checkpoints.checkin_daily", since=datetime.date(2021, 1, 1)
+            actor=SYSTEM, name="checkpoints.checkin_daily", since=datetime.date(2021, 1, 1)
         )
     ),
 }
@@ -191,7 +194,7 @@ def test_service_writes_exactly_one_audit_row(name, province, dong_son, make_use
 
 @pytest.mark.django_db
 def test_audit_rows_hold_ids_not_personal_values():
-    person = services.person_create(actor=None, data=person_data())
+    person = services.person_create(actor=SYSTEM, data=person_data())
     row = AuditLog.objects.get(action="person.create")
     assert row.target_id == str(person.pk)
     text = f"{row.details} {row.reason} {row.target_ids}"
@@ -202,13 +205,13 @@ def test_audit_rows_hold_ids_not_personal_values():
 @pytest.mark.django_db(transaction=True)
 def test_audit_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError):
-        audit(actor=None, action="x", target="core.person")
+        audit(actor=SYSTEM, action="x", target="core.person")
 
 
 @pytest.mark.django_db
 def test_audit_log_is_append_only():
     with transaction.atomic():
-        row = audit(actor=None, action="x.test", target="core.person", target_ids=[1])
+        row = audit(actor=SYSTEM, action="x.test", target="core.person", target_ids=[1])
     with pytest.raises(PermissionError):
         AuditLog.objects.filter(pk=row.pk).update(action="changed")
     with pytest.raises(PermissionError):
@@ -227,7 +230,7 @@ def test_audit_log_is_append_only():
 
 @pytest.mark.django_db
 def test_admin_reads_of_a_person_are_logged(client, make_user, province):
-    person = services.person_create(actor=None, data=person_data())
+    person = services.person_create(actor=SYSTEM, data=person_data())
     epi = make_user(Role.EPIDEMIOLOGIST, province_wide=True)
     client.force_login(epi)
     response = client.get(f"/admin/core/person/{person.pk}/change/")

@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from core import crypto, services
 from core.models import Person
+from tests.actors import SYSTEM
 from tests.core.fixtures import person_data
 
 OLD_KEY = Fernet.generate_key().decode()
@@ -23,7 +24,7 @@ def _raw(person_id):
 
 @pytest.mark.django_db
 def test_no_plaintext_in_the_database():
-    person = services.person_create(actor=None, data=person_data())
+    person = services.person_create(actor=SYSTEM, data=person_data())
     raw = _raw(person.pk)
     assert "038085000001" not in "".join(raw)
     assert "0912345678" not in "".join(raw)
@@ -34,7 +35,7 @@ def test_no_plaintext_in_the_database():
 
 @pytest.mark.django_db
 def test_lookup_by_hash_finds_the_person_whatever_the_formatting():
-    person = services.person_create(actor=None, data=person_data())
+    person = services.person_create(actor=SYSTEM, data=person_data())
     assert Person.objects.get(phone_hash=crypto.lookup_hash("phone", "+84 912 345 678")) == person
     assert Person.objects.get(id_number_hash=crypto.lookup_hash("id_number", " 038085000001 ")) == person
 
@@ -42,7 +43,7 @@ def test_lookup_by_hash_finds_the_person_whatever_the_formatting():
 @pytest.mark.django_db
 def test_second_key_decrypts_after_rotation():
     with override_settings(FIELD_ENCRYPTION_KEYS=[OLD_KEY]):
-        person = services.person_create(actor=None, data=person_data())
+        person = services.person_create(actor=SYSTEM, data=person_data())
         old_token = _raw(person.pk)[0]
     # New key first: old rows still decrypt.
     with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY, OLD_KEY]):

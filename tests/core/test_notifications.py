@@ -5,6 +5,7 @@ from django.test import override_settings
 from core import services
 from core.models import AuditLog, OutboundMessage
 from core.notifications import SmsBackend, TransientSendError
+from tests.actors import SYSTEM
 
 CALLS: list[tuple[str, str]] = []
 
@@ -27,7 +28,7 @@ class BrokenSms(SmsBackend):
 def test_email_is_recorded_sent_by_the_task_and_audited(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         message = services.message_send(
-            actor=None,
+            actor=SYSTEM,
             channel="email",
             recipient="leader@example.invalid",
             subject="Họp Tổ công nghệ",
@@ -52,7 +53,7 @@ def test_sms_is_retried_after_a_transient_failure():
 
     CALLS.clear()
     message = services.message_send(
-        actor=None, channel="sms", recipient="0912345678", body="Kết quả xét nghiệm", purpose="result"
+        actor=SYSTEM, channel="sms", recipient="0912345678", body="Kết quả xét nghiệm", purpose="result"
     )
     # Run as the worker would; in eager mode Celery runs the scheduled retry inline.
     result = deliver_message.apply(args=(message.pk,), throw=False)
@@ -71,7 +72,7 @@ def test_sms_is_retried_after_a_transient_failure():
 def test_permanent_failure_is_recorded_not_retried():
     from core.tasks import deliver_message
 
-    message = services.message_send(actor=None, channel="sms", recipient="0912", body="x", purpose="t")
+    message = services.message_send(actor=SYSTEM, channel="sms", recipient="0912", body="x", purpose="t")
     result = deliver_message.apply(args=(message.pk,), throw=False)
     assert result.state == "FAILURE"
     message.refresh_from_db()
@@ -83,7 +84,7 @@ def test_permanent_failure_is_recorded_not_retried():
 def test_recipient_phone_is_encrypted_at_rest():
     from django.db import connection
 
-    services.message_send(actor=None, channel="sms", recipient="0912345678", body="x", purpose="t")
+    services.message_send(actor=SYSTEM, channel="sms", recipient="0912345678", body="x", purpose="t")
     with connection.cursor() as cursor:
         cursor.execute("SELECT recipient FROM core_outboundmessage")
         assert "0912345678" not in cursor.fetchone()[0]
@@ -97,7 +98,7 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commi
         try:
             with transaction.atomic():
                 services.message_send(
-                    actor=None, channel="email", recipient="a@example.invalid", body="x", purpose="t"
+                    actor=SYSTEM, channel="email", recipient="a@example.invalid", body="x", purpose="t"
                 )
                 raise RuntimeError("boom")
         except RuntimeError:
@@ -121,7 +122,9 @@ class WatchingSms(SmsBackend):
 @override_settings(SMS_BACKEND="tests.core.test_notifications.WatchingSms")
 def test_no_transaction_is_open_while_the_gateway_sends():
     WatchingSms.seen = []
-    message = services.message_send(actor=None, channel="sms", recipient="0912345678", body="x", purpose="t")
+    message = services.message_send(
+        actor=SYSTEM, channel="sms", recipient="0912345678", body="x", purpose="t"
+    )
     WatchingSms.seen = []  # message_send delivers on commit (eager): count the explicit run only
     OutboundMessage.objects.filter(pk=message.pk).update(status=OutboundMessage.Status.QUEUED)
     services.message_deliver(message_id=message.pk)

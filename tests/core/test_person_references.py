@@ -9,6 +9,7 @@ from django.utils import timezone
 from core import services
 from core.models import DuplicateCandidate, Person
 from core.services.merge import person_references
+from tests.actors import SYSTEM
 from tests.core.fixtures import person_data
 from tests.testapp.models import Sample
 
@@ -23,8 +24,8 @@ def test_the_walk_finds_hidden_relations_and_leaves_out_suspicions():
 
 
 def test_merge_moves_a_hidden_reference(epidemiologist, dong_son):
-    keep = services.person_create(actor=None, data=person_data(id_number="", phone="0900000301"))
-    dup = services.person_create(actor=None, data=person_data(id_number="", phone="0900000302"))
+    keep = services.person_create(actor=SYSTEM, data=person_data(id_number="", phone="0900000301"))
+    dup = services.person_create(actor=SYSTEM, data=person_data(id_number="", phone="0900000302"))
     sample = Sample.objects.create(person=dup, label="XN-1")
     services.person_merge(actor=epidemiologist, keep=keep, duplicate=dup, reason="cùng người")
     sample.refresh_from_db()
@@ -37,7 +38,7 @@ def test_purge_keeps_a_visitor_a_hidden_reference_points_at(province):
     orphan, _ = services.person_resolve_for_visitor(data=person_data(id_number="", phone="0900000402"))
     Sample.objects.create(person=referenced)
     Person.objects.filter(pk__in=[referenced.pk, orphan.pk]).update(created_at=old)
-    assert services.persons_purge_orphans(actor=None) == 1
+    assert services.persons_purge_orphans(actor=SYSTEM) == 1
     assert (
         Person.objects.filter(pk=referenced.pk).exists() and not Person.objects.filter(pk=orphan.pk).exists()
     )

@@ -6,14 +6,15 @@ from django.urls import reverse
 from core import selectors, services
 from core.models import AuditLog, Organization, Person
 from core.roles import Role
+from tests.actors import SYSTEM
 from tests.core.fixtures import first_ward, person_data
 
 
 @pytest.fixture
 def two_districts(dong_son, sam_son):
-    in_dong_son = services.person_create(actor=None, data=person_data(address_unit=first_ward("405")))
+    in_dong_son = services.person_create(actor=SYSTEM, data=person_data(address_unit=first_ward("405")))
     in_sam_son = services.person_create(
-        actor=None,
+        actor=SYSTEM,
         data=person_data(
             full_name="Lê Thị Bình",
             id_number="038192000002",
@@ -22,10 +23,10 @@ def two_districts(dong_son, sam_son):
         ),
     )
     org_dong_son = services.organization_create(
-        actor=None, name="UBND huyện Đông Sơn", kind=Organization.Kind.PEOPLES_COMMITTEE, unit=dong_son
+        actor=SYSTEM, name="UBND huyện Đông Sơn", kind=Organization.Kind.PEOPLES_COMMITTEE, unit=dong_son
     )
     org_sam_son = services.organization_create(
-        actor=None, name="UBND TP Sầm Sơn", kind=Organization.Kind.PEOPLES_COMMITTEE, unit=sam_son
+        actor=SYSTEM, name="UBND TP Sầm Sơn", kind=Organization.Kind.PEOPLES_COMMITTEE, unit=sam_son
     )
     return in_dong_son, in_sam_son, org_dong_son, org_sam_son
 

@@ -9,6 +9,7 @@ from core import selectors, services
 from core.admin import PopulationResource
 from core.models import AdministrativeUnit, AuditLog
 from core.roles import Role
+from tests.actors import SYSTEM
 
 
 def test_2021_list_has_three_levels(units_2021):
@@ -37,7 +38,7 @@ def test_loading_twice_creates_nothing(units_2021):
     before = AdministrativeUnit.objects.count()
     from core.management.commands.load_admin_units import read_rows
 
-    assert services.units_load(actor=None, scheme="2021", rows=read_rows("2021", "38")) == 0
+    assert services.units_load(actor=SYSTEM, scheme="2021", rows=read_rows("2021", "38")) == 0
     assert AdministrativeUnit.objects.count() == before
 
 
@@ -59,14 +60,14 @@ def test_reporting_level_is_ward_in_2025(units_2025):
 def test_population_rules(dong_son):
     with pytest.raises(ValidationError):
         services.unit_population_set(
-            actor=None, unit=dong_son, total=100, age_18_plus=200, age_50_plus=None, age_65_plus=None
+            actor=SYSTEM, unit=dong_son, total=100, age_18_plus=200, age_50_plus=None, age_65_plus=None
         )
     with pytest.raises(ValidationError):
         services.unit_population_set(
-            actor=None, unit=dong_son, total=100, age_18_plus=80, age_50_plus=30, age_65_plus=40
+            actor=SYSTEM, unit=dong_son, total=100, age_18_plus=80, age_50_plus=30, age_65_plus=40
         )
     unit = services.unit_population_set(
-        actor=None, unit=dong_son, total=100, age_18_plus=80, age_50_plus=30, age_65_plus=10, is_demo=True
+        actor=SYSTEM, unit=dong_son, total=100, age_18_plus=80, age_50_plus=30, age_65_plus=10, is_demo=True
     )
     unit.refresh_from_db()
     assert (unit.population_total, unit.population_is_demo) == (100, True)

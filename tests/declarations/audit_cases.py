@@ -7,18 +7,19 @@ from django.utils import timezone
 from core import services as core_services
 from declarations import services
 from declarations.data import DeclarationData
+from tests.actors import SYSTEM, VISITOR
 from tests.core.fixtures import person_data
 
 
 def _submit(ctx):
-    person = core_services.person_create(actor=None, data=person_data())
+    person = core_services.person_create(actor=SYSTEM, data=person_data())
     data = DeclarationData(
         person=person_data(),
         travel_from=ctx["province"],
         travel_to=ctx["province"],
         travel_date=timezone.localdate(),
     )
-    return lambda: services.declaration_submit(actor=None, person=person, data=data)
+    return lambda: services.declaration_submit(actor=VISITOR, person=person, data=data)
 
 
 def _purge(ctx):
@@ -27,7 +28,7 @@ def _purge(ctx):
     type(declaration).objects.filter(pk=declaration.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=60)
     )
-    return lambda: services.declarations_purge_expired(actor=None, batch_size=1)
+    return lambda: services.declarations_purge_expired(actor=SYSTEM, batch_size=1)
 
 
 SERVICE_CASES = {

@@ -2,6 +2,7 @@ import datetime
 
 from reports import services
 from reports.models import Report, ReportRecipient
+from tests.actors import SYSTEM
 
 
 def _done_report(ctx):
@@ -23,20 +24,20 @@ def _generate(ctx):
 SERVICE_CASES = {
     "reports.services.report_request": lambda ctx: (
         lambda: services.report_request(
-            actor=None, period_start=datetime.date(2021, 9, 6), period_end=datetime.date(2021, 9, 12)
+            actor=SYSTEM, period_start=datetime.date(2021, 9, 6), period_end=datetime.date(2021, 9, 12)
         )
     ),
     "reports.services.weekly_report_ensure": lambda ctx: (
         lambda: services.weekly_report_ensure(week_start=datetime.date(2021, 9, 13))
     ),
     "reports.services.report_regenerate": lambda ctx: (
-        lambda report: lambda: services.report_regenerate(actor=None, report=report)
+        lambda report: lambda: services.report_regenerate(actor=SYSTEM, report=report)
     )(_done_report(ctx)),
     "reports.services.report_generate": _generate,
     "reports.services.report_deliver": _deliver,
     "reports.services.recipient_save": lambda ctx: (
         lambda: services.recipient_save(
-            actor=None, recipient=ReportRecipient(name="A", email="a@example.invalid")
+            actor=SYSTEM, recipient=ReportRecipient(name="A", email="a@example.invalid")
         )
     ),
 }

@@ -12,6 +12,7 @@ from core.roles import Role
 from reports import data
 from reports.models import Section
 from taskforce.models import Assignment, Meeting
+from tests.actors import SYSTEM
 from tests.checkpoints.conftest import make_checkpoint, visit
 from tests.core.fixtures import first_ward
 from tests.taskforce.factories import build
@@ -25,8 +26,8 @@ def _local_midnight(day):
 def world(province, dong_son, sam_son, make_user):
     tf = build(province, dong_son, make_user=make_user)
     new_org = core_services.organization_create
-    agency = new_org(actor=None, name="TTYT Đông Sơn", kind="hospital", unit=dong_son)
-    market = new_org(actor=None, name="Chợ Sầm Sơn", kind="business", unit=sam_son)
+    agency = new_org(actor=SYSTEM, name="TTYT Đông Sơn", kind="hospital", unit=dong_son)
+    market = new_org(actor=SYSTEM, name="Chợ Sầm Sơn", kind="business", unit=sam_son)
     operator = make_user(Role.CHECKPOINT_OPERATOR, organizations=[agency])
     gate = make_checkpoint(agency, name="Cổng TTYT")
     ward = make_checkpoint(agency, name="Khoa khám bệnh", operators=[operator])

@@ -17,6 +17,7 @@ from core.models import AuditLog, OutboundMessage
 from core.roles import Role
 from reports import services
 from reports.models import Report, ReportRecipient, Section
+from tests.actors import SYSTEM
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
 
@@ -27,7 +28,7 @@ def populated(province):
     for index, unit in enumerate(core_selectors.reporting_units().order_by("code")):
         total = 100_000 + index * 1_000
         core_services.unit_population_set(
-            actor=None,
+            actor=SYSTEM,
             unit=unit,
             total=total,
             age_18_plus=total * 7 // 10,
@@ -40,7 +41,7 @@ def populated(province):
 
 def _generate(**kwargs) -> Report:
     report = services.report_request(
-        actor=None,
+        actor=SYSTEM,
         period_start=kwargs.get("start", datetime.date(2021, 9, 6)),
         period_end=kwargs.get("end", datetime.date(2021, 9, 12)),
         unit_ids=kwargs.get("unit_ids", []),
@@ -103,7 +104,7 @@ def test_population_figures_match_the_data_and_the_excel_file(populated):
 
 def test_demo_population_is_labelled_as_demo(province, dong_son):
     core_services.unit_population_set(
-        actor=None, unit=dong_son, total=10, age_18_plus=7, age_50_plus=3, age_65_plus=1, is_demo=True
+        actor=SYSTEM, unit=dong_son, total=10, age_18_plus=7, age_50_plus=3, age_65_plus=1, is_demo=True
     )
     from reports import data
 
@@ -151,7 +152,7 @@ def test_weekly_job_twice_gives_one_report_and_regeneration_keeps_the_old(provin
         old_bytes = handle.read()
     # Running the generation again does not rewrite a finished report.
     assert services.report_generate(report_id=first.pk).pdf_sha256 == first.pdf_sha256
-    new = services.report_regenerate(actor=None, report=first)
+    new = services.report_regenerate(actor=SYSTEM, report=first)
     new = services.report_generate(report_id=new.pk)
     assert (new.version, new.previous_id, new.number) == (2, first.pk, first.number)
     first.refresh_from_db()

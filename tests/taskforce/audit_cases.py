@@ -14,6 +14,7 @@ from core.models import Organization
 from core.roles import Role
 from taskforce import services
 from taskforce.models import Assignment, Meeting, Member, Platform
+from tests.actors import SYSTEM
 from tests.taskforce.factories import build
 
 NOT_SERVICES = {
@@ -49,7 +50,7 @@ def _overdue(ctx):
 
 def _reminder(ctx):
     _unused, a = _overdue(ctx)
-    services.assignments_mark_overdue(actor=None)
+    services.assignments_mark_overdue(actor=SYSTEM)
     Assignment.objects.filter(pk=a.pk).update(last_reminded_on=None)
     return lambda: services.assignment_reminder_send(assignment_id=a.pk)
 
@@ -66,12 +67,12 @@ def _leader_user(tf):
 
 SERVICE_CASES = {
     "taskforce.services.decision_record": lambda ctx: (
-        lambda: services.decision_record(actor=None, title="QĐ")
+        lambda: services.decision_record(actor=SYSTEM, title="QĐ")
     ),
     "taskforce.services.member_appoint": lambda ctx: (
         lambda tf, user: (
             lambda: services.member_appoint(
-                actor=None,
+                actor=SYSTEM,
                 decision=tf.decision,
                 active_from=datetime.date(2021, 8, 10),
                 full_name="Lê Xuân Lâm",
@@ -83,10 +84,10 @@ SERVICE_CASES = {
         )
     )(_tf(ctx, False), ctx["make_user"]()),
     "taskforce.services.member_update": lambda ctx: (
-        lambda tf: lambda: services.member_update(actor=None, member=tf.member, phone="0900")
+        lambda tf: lambda: services.member_update(actor=SYSTEM, member=tf.member, phone="0900")
     )(_tf(ctx, False)),
     "taskforce.services.member_end": lambda ctx: (
-        lambda tf: lambda: services.member_end(actor=None, member=tf.member, active_to=timezone.localdate())
+        lambda tf: lambda: services.member_end(actor=SYSTEM, member=tf.member, active_to=timezone.localdate())
     )(_tf(ctx, False)),
     "taskforce.services.member_delegate": lambda ctx: (
         lambda tf: lambda: services.member_delegate(actor=_leader_user(tf), member=tf.deputy, may_assign=True)
@@ -94,9 +95,9 @@ SERVICE_CASES = {
     "taskforce.services.member_calendar_token_reset": lambda ctx: (
         lambda tf: lambda: services.member_calendar_token_reset(actor=tf.member.user, member=tf.member)
     )(_tf(ctx, False)),
-    "taskforce.services.member_roles_sync": lambda ctx: (lambda tf: lambda: services.member_roles_sync())(
-        _tf(ctx, False)
-    ),
+    "taskforce.services.member_roles_sync": lambda ctx: (
+        lambda tf: lambda: services.member_roles_sync(actor=SYSTEM)
+    )(_tf(ctx, False)),
     "taskforce.services.meeting_schedule": lambda ctx: (
         lambda tf: (
             lambda: services.meeting_schedule(
@@ -111,7 +112,7 @@ SERVICE_CASES = {
     "taskforce.services.meeting_series_create": lambda ctx: (
         lambda tf: (
             lambda: services.meeting_series_create(
-                actor=None,
+                actor=SYSTEM,
                 title="Giao ban",
                 weekday=0,
                 start_time=datetime.time(8),
@@ -120,10 +121,10 @@ SERVICE_CASES = {
         )
     )(_tf(ctx, False)),
     "taskforce.services.meeting_agenda_add": lambda ctx: (
-        lambda tf: lambda: services.meeting_agenda_add(actor=None, meeting=tf.meeting, title="X")
+        lambda tf: lambda: services.meeting_agenda_add(actor=SYSTEM, meeting=tf.meeting, title="X")
     )(_tf(ctx)),
     "taskforce.services.meeting_invitations_send": lambda ctx: (
-        lambda tf: lambda: services.meeting_invitations_send(actor=None, meeting=tf.meeting)
+        lambda tf: lambda: services.meeting_invitations_send(actor=SYSTEM, meeting=tf.meeting)
     )(_tf(ctx)),
     "taskforce.services.meeting_invitation_deliver": lambda ctx: (
         lambda tf: (
@@ -133,20 +134,20 @@ SERVICE_CASES = {
     "taskforce.services.meeting_attendance_record": lambda ctx: (
         lambda tf: (
             lambda: services.meeting_attendance_record(
-                actor=None,
+                actor=SYSTEM,
                 meeting=tf.meeting,
                 entries=[services.AttendanceEntry(member_id=tf.member.pk, status="present")],
             )
         )
     )(_tf(ctx)),
     "taskforce.services.meeting_minutes_record": lambda ctx: (
-        lambda tf: lambda: services.meeting_minutes_record(actor=None, meeting=tf.meeting, minutes="x")
+        lambda tf: lambda: services.meeting_minutes_record(actor=SYSTEM, meeting=tf.meeting, minutes="x")
     )(_past_meeting(ctx)),
     "taskforce.services.meeting_cancel": lambda ctx: (
-        lambda tf: lambda: services.meeting_cancel(actor=None, meeting=tf.meeting, reason="x")
+        lambda tf: lambda: services.meeting_cancel(actor=SYSTEM, meeting=tf.meeting, reason="x")
     )(_tf(ctx)),
     "taskforce.services.meeting_conclusion_add": lambda ctx: (
-        lambda tf: lambda: services.meeting_conclusion_add(actor=None, meeting=tf.meeting, text="x")
+        lambda tf: lambda: services.meeting_conclusion_add(actor=SYSTEM, meeting=tf.meeting, text="x")
     )(_tf(ctx)),
     "taskforce.services.conclusion_assign": lambda ctx: (
         lambda tf: (
@@ -168,12 +169,12 @@ SERVICE_CASES = {
     "taskforce.services.assignment_progress": lambda ctx: (
         lambda tf: (
             lambda: services.assignment_progress(
-                actor=None, assignment=tf.assignment, text="x", status="in_progress", progress=10
+                actor=SYSTEM, assignment=tf.assignment, text="x", status="in_progress", progress=10
             )
         )
     )(_tf(ctx)),
     "taskforce.services.assignments_mark_overdue": lambda ctx: (
-        lambda pair: services.assignments_mark_overdue
+        lambda pair: lambda: services.assignments_mark_overdue(actor=SYSTEM)
     )(_overdue(ctx)),
     "taskforce.services.assignment_reminder_send": _reminder,
     "taskforce.services.overdue_digest_send": _digest,
@@ -189,12 +190,12 @@ SERVICE_CASES = {
     )(_tf(ctx)),
     "taskforce.services.platform_save": lambda ctx: (
         lambda: services.platform_save(
-            actor=None, code="x-app", name="X", scope="provincial", purpose="other"
+            actor=SYSTEM, code="x-app", name="X", scope="provincial", purpose="other"
         )
     ),
     "taskforce.services.usage_report_submit": lambda ctx: (
         lambda: services.usage_report_submit(
-            actor=None,
+            actor=SYSTEM,
             organization=Organization.objects.create(name="Sở X", kind="department", unit=ctx["province"]),
             period_start=timezone.localdate(),
             staff_count=5,

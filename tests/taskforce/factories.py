@@ -11,6 +11,7 @@ from core.models import AdministrativeUnit, Organization
 from core.roles import Role
 from taskforce import services
 from taskforce.models import Assignment, Conclusion, Decision, Meeting, Member, Proposal
+from tests.actors import SYSTEM
 
 FOUNDED = datetime.date(2021, 8, 10)
 
@@ -33,7 +34,7 @@ class TaskForce:
 
 def org(name: str, unit: AdministrativeUnit, kind: str = "department", **kw: Any) -> Organization:
     found = Organization.objects.filter(name=name, unit=unit).first()
-    return found or core_services.organization_create(actor=None, name=name, kind=kind, unit=unit, **kw)
+    return found or core_services.organization_create(actor=SYSTEM, name=name, kind=kind, unit=unit, **kw)
 
 
 def build(
@@ -59,12 +60,12 @@ def build(
             for role in (Role.TASKFORCE_LEADER, Role.TASKFORCE_DEPUTY, Role.TASKFORCE_MEMBER)
         }
     decision = services.decision_record(
-        actor=None, number="3019/QĐ-UBND", title="Thành lập Tổ", signed_on=FOUNDED
+        actor=SYSTEM, number="3019/QĐ-UBND", title="Thành lập Tổ", signed_on=FOUNDED
     )
 
     def seat(order: int, name: str, organization: Organization, role: str, user: Any) -> Member:
         return services.member_appoint(
-            actor=None,
+            actor=SYSTEM,
             decision=decision,
             active_from=FOUNDED,
             full_name=name,
@@ -89,13 +90,13 @@ def build(
     if with_work:
         start = timezone.now() + datetime.timedelta(days=2)
         tf.meeting = services.meeting_schedule(
-            actor=None, title="Họp giao ban", starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+            actor=SYSTEM, title="Họp giao ban", starts_at=start, ends_at=start + datetime.timedelta(hours=1)
         )
         tf.conclusion = services.meeting_conclusion_add(
-            actor=None, meeting=tf.meeting, text="Đăng ký điểm kiểm dịch"
+            actor=SYSTEM, meeting=tf.meeting, text="Đăng ký điểm kiểm dịch"
         )
         tf.assignment = services.assignment_create(
-            actor=None,
+            actor=SYSTEM,
             title="Rà soát điểm kiểm dịch",
             assignee_organization=district_org,
             due_on=timezone.localdate() + datetime.timedelta(days=7),

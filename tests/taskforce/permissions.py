@@ -9,6 +9,7 @@ from core.roles import Role
 from core.selectors import province_unit
 from taskforce.models import Platform, UsageReport
 from taskforce.services import usage_report_submit
+from tests.actors import SYSTEM
 from tests.taskforce.factories import build
 from tests.test_permission_matrix import ALL, ANON, STAFF, SUPER, Url
 
@@ -96,7 +97,7 @@ def objects(world: dict) -> dict:
     users = world["users"]
     tf = build(province_unit(), world["dong_son"], users=users)
     report = usage_report_submit(
-        actor=None,
+        actor=SYSTEM,
         organization=tf.syt,
         period_start=timezone.localdate() - datetime.timedelta(days=7),
         staff_count=10,

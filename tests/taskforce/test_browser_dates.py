@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from taskforce import services
 from taskforce.models import Assignment, Platform
+from tests.actors import SYSTEM
 from tests.taskforce.test_browser import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -38,7 +39,7 @@ def test_back_dated_assignment_on_a_phone(browser, live_server, tf, leader, scre
 def test_adoption_page_per_platform_on_a_phone(browser, live_server, tf, leader, screenshot_dir):
     week = timezone.localdate() - datetime.timedelta(days=7)
     services.usage_report_submit(
-        actor=None,
+        actor=SYSTEM,
         organization=tf.syt,
         period_start=week,
         staff_count=40,

@@ -19,12 +19,13 @@ from django.utils import timezone
 from core import services as core
 from core.models import AdministrativeUnit
 from taskforce import services
+from tests.actors import SYSTEM
 unit = AdministrativeUnit.objects.create(scheme="2021", level="province", code="38", name="Thanh Hóa")
-org = core.organization_create(actor=None, name="Sở TT&TT", kind="department", unit=unit)
-leader = services.member_appoint(actor=None, decision=None, active_from=datetime.date(2021, 8, 10),
+org = core.organization_create(actor=SYSTEM, name="Sở TT&TT", kind="department", unit=unit)
+leader = services.member_appoint(actor=SYSTEM, decision=None, active_from=datetime.date(2021, 8, 10),
     full_name="Nguyễn Văn Tước", organization=org, position_title="PGĐ", role="leader",
     email="leader@example.invalid")
-a = services.assignment_create(actor=None, title="Trễ", assignee_member=leader, due_on=timezone.localdate())
+a = services.assignment_create(actor=SYSTEM, title="Trễ", assignee_member=leader, due_on=timezone.localdate())
 # The due date passes (a new assignment cannot be given a past due date).
 type(a).objects.filter(pk=a.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
 print(a.pk)

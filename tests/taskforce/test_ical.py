@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from taskforce import ical, services
 from taskforce.models import Meeting, Member
+from tests.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -93,8 +94,8 @@ def test_organizer_name_round_trips_through_an_icalendar_parser(tf, name):
 
 
 def test_feed_lists_the_members_meetings(client, tf):
-    services.meeting_agenda_add(actor=None, meeting=tf.meeting, title="Điểm kiểm dịch; mã QR, quét")
-    services.meeting_cancel(actor=None, meeting=tf.meeting, reason="x")
+    services.meeting_agenda_add(actor=SYSTEM, meeting=tf.meeting, title="Điểm kiểm dịch; mã QR, quét")
+    services.meeting_cancel(actor=SYSTEM, meeting=tf.meeting, reason="x")
     url = reverse("taskforce:calendar-feed", kwargs={"token": tf.member.calendar_token})
     response = client.get(url)
     assert response.status_code == 200
@@ -118,6 +119,6 @@ def test_token_is_revocable_and_ended_members_lose_the_feed(client, tf):
     new = reverse("taskforce:calendar-feed", kwargs={"token": tf.member.calendar_token})
     assert client.get(new).status_code == 200
     services.member_end(
-        actor=None, member=tf.member, active_to=timezone.localdate() - datetime.timedelta(days=1)
+        actor=SYSTEM, member=tf.member, active_to=timezone.localdate() - datetime.timedelta(days=1)
     )
     assert client.get(new).status_code == 404

@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.roles import Role
 from taskforce import services
 from taskforce.models import Attendance
+from tests.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,8 @@ def _more_work(tf, leader, n=15):
             due_on=timezone.localdate() - datetime.timedelta(days=1 if i % 2 else -3),
             backdated=True,
         )
-        services.meeting_conclusion_add(actor=None, meeting=tf.meeting, text=f"Kết luận {i}")
-    services.assignments_mark_overdue()
+        services.meeting_conclusion_add(actor=SYSTEM, meeting=tf.meeting, text=f"Kết luận {i}")
+    services.assignments_mark_overdue(actor=SYSTEM)
 
 
 def test_home_shows_members_by_role_meetings_and_work(client, tf, leader, django_assert_max_num_queries):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.models import Organization
 from taskforce import selectors, services
 from taskforce.models import Platform
+from tests.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def _last_week() -> datetime.date:
 
 def _report(org, platforms, week):
     return services.usage_report_submit(
-        actor=None,
+        actor=SYSTEM,
         organization=org,
         period_start=week,
         staff_count=10,

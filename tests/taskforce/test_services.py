@@ -11,6 +11,7 @@ from core.models import AuditLog
 from core.roles import Role, user_has_role
 from taskforce import selectors, services
 from taskforce.models import Assignment, Attendance, Member, Proposal
+from tests.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -24,7 +25,7 @@ def test_roles_follow_active_membership(tf, make_user):
     user = make_user(Role.AGENCY_OFFICER, province_wide=True)
     start = TODAY() + datetime.timedelta(days=3)
     seat = services.member_appoint(
-        actor=None,
+        actor=SYSTEM,
         decision=tf.decision,
         active_from=start,
         full_name="Lê Xuân Lâm",
@@ -34,17 +35,17 @@ def test_roles_follow_active_membership(tf, make_user):
         user=user,
     )
     assert groups(user) == {Role.AGENCY_OFFICER}  # the seat starts later
-    changed = services.member_roles_sync(on=start)
+    changed = services.member_roles_sync(actor=SYSTEM, on=start)
     assert changed == {str(user.pk): sorted([Role.AGENCY_OFFICER, Role.TASKFORCE_MEMBER])}
     assert groups(user) == {Role.AGENCY_OFFICER, Role.TASKFORCE_MEMBER}
-    services.member_end(actor=None, member=seat, active_to=start)
-    services.member_roles_sync(on=start + datetime.timedelta(days=1))
+    services.member_end(actor=SYSTEM, member=seat, active_to=start)
+    services.member_roles_sync(actor=SYSTEM, on=start + datetime.timedelta(days=1))
     assert groups(user) == {Role.AGENCY_OFFICER}  # other roles stay
 
 
 def test_ending_a_seat_today_removes_the_role_and_shows_the_task_force_as_of_a_date(tf, member_user):
     yesterday = TODAY() - datetime.timedelta(days=1)
-    services.member_end(actor=None, member=tf.member, active_to=yesterday)
+    services.member_end(actor=SYSTEM, member=tf.member, active_to=yesterday)
     assert not user_has_role(member_user, Role.TASKFORCE_MEMBER)
     assert Role.TASKFORCE_MEMBER not in groups(member_user)
     leader = tf.users[Role.TASKFORCE_LEADER]
@@ -57,7 +58,7 @@ def test_ending_a_seat_today_removes_the_role_and_shows_the_task_force_as_of_a_d
 def test_one_open_leader(tf):
     with pytest.raises(ValidationError):
         services.member_appoint(
-            actor=None,
+            actor=SYSTEM,
             decision=tf.decision,
             active_from=TODAY(),
             full_name="X",
@@ -154,7 +155,7 @@ def test_overdue_marking_reminds_assignee_and_leader_once_a_day(
     services.assignment_progress(actor=leader, assignment=done, text="ok", status="done")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        marked = services.assignments_mark_overdue()
+        marked = services.assignments_mark_overdue(actor=SYSTEM)
     assert marked == [late.pk]
     late.refresh_from_db()
     assert late.status == Assignment.Status.OVERDUE and late.last_reminded_on == TODAY()
@@ -163,7 +164,7 @@ def test_overdue_marking_reminds_assignee_and_leader_once_a_day(
     assert any("Trễ hạn" in m.body for m in mail.outbox)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.assignments_mark_overdue()
+        services.assignments_mark_overdue(actor=SYSTEM)
     assert mail.outbox == []  # nobody is reminded twice a day
     # An update by the assignee keeps it overdue until done.
     services.assignment_progress(actor=tf.member.user, assignment=late, text="đang làm", status="in_progress")
@@ -172,10 +173,10 @@ def test_overdue_marking_reminds_assignee_and_leader_once_a_day(
 
 
 def test_invitations_go_out_by_email_with_the_agenda_and_an_ics(tf, django_capture_on_commit_callbacks):
-    services.meeting_agenda_add(actor=None, meeting=tf.meeting, title="Điểm kiểm dịch; mã QR, quét")
+    services.meeting_agenda_add(actor=SYSTEM, meeting=tf.meeting, title="Điểm kiểm dịch; mã QR, quét")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        sent = services.meeting_invitations_send(actor=None, meeting=tf.meeting)
+        sent = services.meeting_invitations_send(actor=SYSTEM, meeting=tf.meeting)
     assert sorted(sent) == sorted([tf.leader.pk, tf.deputy.pk, tf.member.pk])
     assert len(mail.outbox) == 3
     message = mail.outbox[0]
@@ -191,10 +192,10 @@ def test_invitations_go_out_by_email_with_the_agenda_and_an_ics(tf, django_captu
 def test_attendance_needs_a_delegate_name_and_keeps_what_was_recorded(tf):
     with pytest.raises(ValidationError):
         services.meeting_attendance_record(
-            actor=None, meeting=tf.meeting, entries=[services.AttendanceEntry(tf.member.pk, "delegate")]
+            actor=SYSTEM, meeting=tf.meeting, entries=[services.AttendanceEntry(tf.member.pk, "delegate")]
         )
     services.meeting_attendance_record(
-        actor=None,
+        actor=SYSTEM,
         meeting=tf.meeting,
         entries=[
             services.AttendanceEntry(tf.member.pk, "delegate", delegate_name="Trần B"),
@@ -347,7 +348,7 @@ def test_measured_sources_feed_the_summary(tf):
 
 def test_weekly_series_creates_meetings_inviting_active_members(tf):
     series = services.meeting_series_create(
-        actor=None,
+        actor=SYSTEM,
         title="Giao ban",
         weekday=0,
         start_time=datetime.time(8),

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core import selectors, services
+from core.actors import DEMO
 from core.models import AdministrativeUnit, Organization, Person
 from core.roles import Role
 
@@ -97,7 +98,7 @@ class Command(BaseCommand):
                 continue  # never overwrite figures an official entered
             total = 60_000 + (index * 7_919) % 140_000
             services.unit_population_set(
-                actor=None,
+                actor=DEMO,
                 unit=unit,
                 total=total,
                 age_18_plus=int(total * 0.72),
@@ -113,7 +114,7 @@ class Command(BaseCommand):
             org = Organization.objects.filter(name=name, unit=province).first()
             if org is None:
                 org = services.organization_create(
-                    actor=None,
+                    actor=DEMO,
                     name=name,
                     short_name=short,
                     kind=kind,
@@ -128,7 +129,7 @@ class Command(BaseCommand):
             org = Organization.objects.filter(name=name, unit=district).first()
             if org is None:
                 org = services.organization_create(
-                    actor=None, name=name, kind=Organization.Kind.PEOPLES_COMMITTEE, unit=district
+                    actor=DEMO, name=name, kind=Organization.Kind.PEOPLES_COMMITTEE, unit=district
                 )
             by_short[district.code] = org
         return by_short
@@ -139,25 +140,25 @@ class Command(BaseCommand):
         if admin is None:
             admin = User(username="admin", is_superuser=True, is_staff=True, first_name="Quản trị")
             admin.set_password(DEMO_PASSWORD)
-            services.user_save(actor=None, user=admin, created=True, changed=["username"])
+            services.user_save(actor=DEMO, user=admin, created=True, changed=["username"])
         for username, role, full_name, scope in DEMO_USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = User(username=username, first_name=full_name, email=f"{username}@example.invalid")
                 user.set_password(DEMO_PASSWORD)
-                services.user_save(actor=None, user=user, created=True, changed=["username"])
-                services.user_roles_set(actor=None, user=user, roles=[role])
+                services.user_save(actor=DEMO, user=user, created=True, changed=["username"])
+                services.user_roles_set(actor=DEMO, user=user, roles=[role])
                 if scope == "province":
-                    services.user_scope_set(actor=None, user=user, province_wide=True)
+                    services.user_scope_set(actor=DEMO, user=user, province_wide=True)
                 elif scope in organizations and not scope.isdigit():
                     org = organizations[scope]
-                    services.user_scope_set(actor=None, user=user, province_wide=False, organizations=[org])
+                    services.user_scope_set(actor=DEMO, user=user, province_wide=False, organizations=[org])
                 else:
                     district = AdministrativeUnit.objects.get(
                         scheme=province.scheme, level=AdministrativeUnit.Level.DISTRICT, code=scope
                     )
                     services.user_scope_set(
-                        actor=None,
+                        actor=DEMO,
                         user=user,
                         province_wide=False,
                         units=[district],
@@ -184,4 +185,4 @@ class Command(BaseCommand):
                 address_line="Thôn Demo",
             )
             if services.person_find_match(data) is None:
-                services.person_create(actor=None, data=data)
+                services.person_create(actor=DEMO, data=data)

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from core.actors import SystemActor
 from core.services import UnitRow, units_load
 
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
@@ -31,5 +32,5 @@ class Command(BaseCommand):
         scheme = str(options["scheme"] or settings.ADMIN_UNIT_SCHEME)
         province = options["province"]
         rows = read_rows(scheme, str(province) if province else None)
-        created = units_load(actor=None, scheme=scheme, rows=rows)
+        created = units_load(actor=SystemActor("command:load_admin_units"), scheme=scheme, rows=rows)
         self.stdout.write(f"Danh mục {scheme}: {len(rows)} dòng, {created} đơn vị mới.")

@@ -4,6 +4,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.actors import SystemActor
 from core.audit import audit
 from core.crypto import EncryptedTextField
 
@@ -28,7 +29,12 @@ class Command(BaseCommand):
                     if updates:
                         model._base_manager.filter(pk=pk).update(**updates)
                         count += 1
-                audit(actor=None, action="crypto.rotate", target=model, details={"rows": count})
+                audit(
+                    actor=SystemActor("command:rotate_encryption_keys"),
+                    action="crypto.rotate",
+                    target=model,
+                    details={"rows": count},
+                )
             total += count
             self.stdout.write(f"{model._meta.label}: {count}")
         self.stdout.write(self.style.SUCCESS(f"Đã mã hóa lại {total} bản ghi."))
