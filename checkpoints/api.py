@@ -22,6 +22,7 @@ from core.collation import vi_order
 from core.models import AdministrativeUnit, Organization
 from core.roles import Cap, user_can
 from core.services import PersonData
+from core.text import CleanSerializerCharField
 from declarations import codes
 from declarations.api import PersonInput, code_list, person_data
 from declarations.data import DeclarationData
@@ -54,11 +55,11 @@ class CheckpointOutput(serializers.ModelSerializer):
 
 
 class CheckpointInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = CleanSerializerCharField(max_length=200)
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     kind = serializers.ChoiceField(choices=Checkpoint.Kind.choices)
     unit = serializers.PrimaryKeyRelatedField(queryset=AdministrativeUnit.objects.all())
-    address_line = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+    address_line = CleanSerializerCharField(max_length=255, required=False, default="", allow_blank=True)
     latitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
     )
@@ -125,7 +126,7 @@ class MemberInput(PersonInput):
 
 class DeclarationInput(serializers.Serializer):
     person = PersonInput()
-    places_visited = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    places_visited = CleanSerializerCharField(max_length=500, required=False, default="", allow_blank=True)
     symptoms = code_list(codes.symptoms())
     exposures = code_list(codes.exposures())
     members = MemberInput(many=True, required=False, default=list)

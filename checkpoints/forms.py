@@ -13,6 +13,7 @@ from checkpoints.models import Checkpoint
 from core import selectors as core_selectors
 from core.collation import vi_order
 from core.models import AdministrativeUnit, Organization
+from core.text import CleanCharField
 from core.widgets import UnitLevelsMixin
 from declarations import codes
 from declarations.forms import DeclarationForm
@@ -26,10 +27,10 @@ class CheckpointForm(UnitLevelsMixin, forms.Form):
     unit_required = True
     unit_insert_before = "address_line"
 
-    name = forms.CharField(label=_("Tên điểm kiểm dịch"), max_length=200)
+    name = CleanCharField(label=_("Tên điểm kiểm dịch"), max_length=200)
     organization = forms.ModelChoiceField(label=_("Cơ quan quản lý"), queryset=Organization.objects.none())
     kind = forms.ChoiceField(label=_("Loại điểm"), choices=Checkpoint.Kind.choices)
-    address_line = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
+    address_line = CleanCharField(label=_("Địa chỉ"), max_length=255, required=False)
     latitude = forms.DecimalField(label=_("Vĩ độ"), max_digits=9, decimal_places=6, required=False)
     longitude = forms.DecimalField(label=_("Kinh độ"), max_digits=9, decimal_places=6, required=False)
     opens_at = forms.TimeField(

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from core.text import clean_text, display_name
+
 MALE = "male"
 FEMALE = "female"
 
@@ -82,11 +84,11 @@ def _date(value: str, fmt: str) -> datetime.date:
 
 
 def _name(value: str) -> str:
-    name = " ".join(value.split())
+    name = display_name(value)
     if not name:
         raise QrPayloadError(_("Mã không có họ và tên."))
     # The personal QR carries "NGUYEN VAN AN": shown as "Nguyen Van An".
-    return name.title() if name.isupper() else name
+    return name
 
 
 def _sex(value: str) -> str:
@@ -135,7 +137,7 @@ def parse(raw: str) -> ScannedIdentity:
             full_name=_name(parts[2]),
             date_of_birth=_date(parts[3], "%d%m%Y"),
             sex=_sex(parts[4]),
-            address_text=" ".join(parts[5].split()),
+            address_text=clean_text(parts[5]),
         )
     elif 3 <= len(parts) <= 6 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", parts[2]):
         identity = ScannedIdentity(
