@@ -4,6 +4,7 @@ on ``submission``, rate limited), check-out, staff check-in and tracing (authori
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -239,10 +240,18 @@ class CheckoutApi(APIView):
         return Response(CheckinOutput(rows, many=True).data)
 
 
+class PayloadInput(serializers.CharField):
+    """A scanned code as the scanner typed it: a null character reaches ``qrpayload.parse``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
 class StaffCheckinInput(serializers.Serializer):
     method = serializers.ChoiceField(choices=[CheckIn.Method.STAFF, CheckIn.Method.PAPER])
     submission = serializers.UUIDField()
-    payload = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
+    payload = PayloadInput(max_length=1000, required=False, default="", allow_blank=True)
     person = PersonInput(required=False, allow_null=True, default=None)
     checked_in_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     symptoms = code_list(codes.symptoms())
@@ -279,6 +288,7 @@ class StaffCheckinApi(APIView):
                 sex=identity.sex,
                 id_number=identity.id_number,
                 phone=v["phone"],
+                address_line=identity.address_text,
             )
         elif v["person"]:
             person = person_data(v["person"])

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,10 +95,19 @@ class PaperForm(DeclarationForm):
         return value
 
 
+class PayloadField(forms.CharField):
+    """A scanned code as the scanner typed it: a null character reaches ``qrpayload.parse``,
+    which says the code has characters that are not allowed (rather than "empty code")."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
 class ScanForm(forms.Form):
     """What the hand-held scanner typed, and what staff add when the code lacks it."""
 
-    payload = forms.CharField(label=_("Mã QR của khách"), max_length=1000, required=False)
+    payload = PayloadField(label=_("Mã QR của khách"), max_length=1000, required=False)
     direction = forms.ChoiceField(
         label=_("Chiều"),
         choices=[("in", _("Vào")), ("out", _("Ra"))],
