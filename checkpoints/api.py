@@ -4,6 +4,7 @@ on ``submission``, rate limited), check-out, staff check-in and tracing (authori
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -25,6 +26,7 @@ from core.collation import vi_order
 from core.models import AdministrativeUnit, Organization
 from core.roles import user_can
 from core.services import PersonData
+from core.text import CleanSerializerCharField
 from declarations import codes
 from declarations.api import PersonInput, code_list, person_data
 from declarations.data import DeclarationData
@@ -52,11 +54,11 @@ class CheckpointOutput(serializers.ModelSerializer):
 
 
 class CheckpointInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = CleanSerializerCharField(max_length=200)
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     kind = serializers.ChoiceField(choices=Checkpoint.Kind.choices)
     unit = serializers.PrimaryKeyRelatedField(queryset=AdministrativeUnit.objects.all())
-    address_line = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+    address_line = CleanSerializerCharField(max_length=255, required=False, default="", allow_blank=True)
     latitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
     )
@@ -117,7 +119,7 @@ class MemberInput(PersonInput):
 
 class DeclarationInput(serializers.Serializer):
     person = PersonInput()
-    places_visited = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    places_visited = CleanSerializerCharField(max_length=500, required=False, default="", allow_blank=True)
     symptoms = code_list(codes.symptoms())
     exposures = code_list(codes.exposures())
     members = MemberInput(many=True, required=False, default=list)
@@ -228,10 +230,18 @@ class CheckoutApi(APIView):
         return Response(CheckinOutput(rows, many=True).data)
 
 
+class PayloadInput(serializers.CharField):
+    """A scanned code as the scanner typed it: a null character reaches ``qrpayload.parse``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
 class StaffCheckinInput(serializers.Serializer):
     method = serializers.ChoiceField(choices=[CheckIn.Method.STAFF, CheckIn.Method.PAPER])
     submission = serializers.UUIDField()
-    payload = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
+    payload = PayloadInput(max_length=1000, required=False, default="", allow_blank=True)
     person = PersonInput(required=False, allow_null=True, default=None)
     checked_in_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     symptoms = code_list(codes.symptoms())
@@ -272,6 +282,7 @@ class StaffCheckinApi(APIView):
                 sex=identity.sex,
                 id_number=identity.id_number,
                 phone=v["phone"],
+                address_line=identity.address_text,
             )
         elif v["person"]:
             person = person_data(v["person"])

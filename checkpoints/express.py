@@ -211,7 +211,7 @@ def available() -> bool:
 def _entry(position: int, person: PersonData, data: DeclarationData) -> dict[str, object]:
     return {
         "position": position,
-        "full_name": person.full_name,
+        "full_name": person.declared_name,  # the declaration's copy, as declared
         "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
         "birth_year": person.birth_year,
         "sex": person.sex,

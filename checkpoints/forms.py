@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from checkpoints.models import Checkpoint
 from core import selectors as core_selectors
 from core.collation import vi_order
 from core.models import AdministrativeUnit, Organization
+from core.text import CleanCharField
 from core.widgets import UnitLevelsMixin
 from declarations import codes
 from declarations.forms import DeclarationForm
@@ -26,10 +28,10 @@ class CheckpointForm(UnitLevelsMixin, forms.Form):
     unit_required = True
     unit_insert_before = "address_line"
 
-    name = forms.CharField(label=_("Tên điểm kiểm dịch"), max_length=200)
+    name = CleanCharField(label=_("Tên điểm kiểm dịch"), max_length=200)
     organization = forms.ModelChoiceField(label=_("Cơ quan quản lý"), queryset=Organization.objects.none())
     kind = forms.ChoiceField(label=_("Loại điểm"), choices=Checkpoint.Kind.choices)
-    address_line = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
+    address_line = CleanCharField(label=_("Địa chỉ"), max_length=255, required=False)
     latitude = forms.DecimalField(label=_("Vĩ độ"), max_digits=9, decimal_places=6, required=False)
     longitude = forms.DecimalField(label=_("Kinh độ"), max_digits=9, decimal_places=6, required=False)
     opens_at = forms.TimeField(
@@ -93,10 +95,19 @@ class PaperForm(DeclarationForm):
         return value
 
 
+class PayloadField(forms.CharField):
+    """A scanned code as the scanner typed it: a null character reaches ``qrpayload.parse``,
+    which says the code has characters that are not allowed (rather than "empty code")."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
 class ScanForm(forms.Form):
     """What the hand-held scanner typed, and what staff add when the code lacks it."""
 
-    payload = forms.CharField(label=_("Mã QR của khách"), max_length=1000, required=False)
+    payload = PayloadField(label=_("Mã QR của khách"), max_length=1000, required=False)
     direction = forms.ChoiceField(
         label=_("Chiều"),
         choices=[("in", _("Vào")), ("out", _("Ra"))],

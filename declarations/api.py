@@ -17,13 +17,14 @@ from core.actors import Visitor
 from core.models import AdministrativeUnit, Person
 from core.selectors import unit_list
 from core.services import PersonData
+from core.text import CleanSerializerCharField
 from declarations import codes, intake
 from declarations.data import DeclarationData
 from declarations.models import Declaration
 
 
 class PersonInput(serializers.Serializer):
-    full_name = serializers.CharField(max_length=120)
+    full_name = CleanSerializerCharField(max_length=120)
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
     birth_year = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1900)
     sex = serializers.ChoiceField(choices=Person.Sex.choices, default=Person.Sex.UNKNOWN)
@@ -32,7 +33,7 @@ class PersonInput(serializers.Serializer):
     address_unit = serializers.PrimaryKeyRelatedField(
         queryset=AdministrativeUnit.objects.all(), required=False, allow_null=True, default=None
     )
-    address_line = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+    address_line = CleanSerializerCharField(max_length=255, required=False, default="", allow_blank=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("date_of_birth") and not attrs.get("birth_year"):
@@ -57,7 +58,7 @@ def person_data(data: dict[str, Any]) -> PersonData:
 
 class TravelDeclarationInput(serializers.Serializer):
     person = PersonInput()
-    places_visited = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    places_visited = CleanSerializerCharField(max_length=500, required=False, default="", allow_blank=True)
     symptoms = code_list(codes.symptoms())
     exposures = code_list(codes.exposures())
     travel_from = serializers.PrimaryKeyRelatedField(
@@ -67,7 +68,7 @@ class TravelDeclarationInput(serializers.Serializer):
         queryset=AdministrativeUnit.objects.filter(parent__isnull=True), help_text="Mã tỉnh/thành phố đến."
     )
     travel_date = serializers.DateField()
-    transport = serializers.CharField(max_length=100)
+    transport = CleanSerializerCharField(max_length=100)
 
 
 class DeclarationOutput(serializers.Serializer):

@@ -80,7 +80,7 @@ def build_declaration(
         kind=kind,
         source=source,
         person=person,
-        full_name=p.full_name,
+        full_name=p.declared_name,  # as declared: the person has the display form
         date_of_birth=p.date_of_birth,
         birth_year=p.birth_year,
         sex=p.sex,

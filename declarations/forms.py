@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core import selectors as core_selectors
 from core.models import AdministrativeUnit, Person
 from core.services import PersonData
+from core.text import CleanCharField
 from core.widgets import UnitLevelsMixin, unit_choices
 from declarations import codes
 from declarations.data import DeclarationData
@@ -36,7 +37,7 @@ def _int(value: Any) -> int | None:
 class IdentityForm(UnitLevelsMixin, forms.Form):
     """Who the person is and where they live."""
 
-    full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
+    full_name = CleanCharField(label=_("Họ và tên"), max_length=120)
     birth_date = forms.DateField(
         label=_("Ngày sinh"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -50,7 +51,7 @@ class IdentityForm(UnitLevelsMixin, forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     # province, district (2021 list only) and ward: added by UnitLevelsMixin.
-    address_line = forms.CharField(label=_("Số nhà, đường, thôn"), max_length=255, required=False)
+    address_line = CleanCharField(label=_("Số nhà, đường, thôn"), max_length=255, required=False)
 
     require_contact = True
     unit_default_province = True  # most visitors live in the province
@@ -132,7 +133,7 @@ def _codes_field(label: Any, items: tuple[codes.Code, ...]) -> forms.MultipleCho
 
 
 class DeclarationForm(IdentityForm):
-    places_visited = forms.CharField(
+    places_visited = CleanCharField(
         label=_("Nơi đã đến trong 14 ngày qua (nếu có)"), max_length=500, required=False
     )
     symptoms = _codes_field(_("Trong 14 ngày qua, bạn có dấu hiệu nào sau đây?"), codes.symptoms())
@@ -155,9 +156,7 @@ class TravelDeclarationForm(DeclarationForm):
     travel_from = forms.ChoiceField(label=_("Đi từ (tỉnh/thành phố)"))
     travel_to = forms.ChoiceField(label=_("Đến (tỉnh/thành phố)"))
     travel_date = forms.DateField(label=_("Ngày đi"), widget=forms.DateInput(attrs={"type": "date"}))
-    transport = forms.CharField(
-        label=_("Phương tiện (xe khách, tàu, máy bay, xe cá nhân...)"), max_length=100
-    )
+    transport = CleanCharField(label=_("Phương tiện (xe khách, tàu, máy bay, xe cá nhân...)"), max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -178,7 +177,7 @@ class TravelDeclarationForm(DeclarationForm):
 class MemberForm(forms.Form):
     """A household member without a phone, checked in with the declarant."""
 
-    full_name = forms.CharField(label=_("Họ và tên"), max_length=120, required=False)
+    full_name = CleanCharField(label=_("Họ và tên"), max_length=120, required=False)
     birth_year = forms.IntegerField(label=_("Năm sinh"), required=False, min_value=1900)
     sex = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), *SEX_CHOICES], required=False)
     # The member's own answers: nothing ticked means nothing declared for this person.

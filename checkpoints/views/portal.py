@@ -204,6 +204,7 @@ def _scanned_person(identity: ScannedIdentity, form: ScanForm) -> PersonData:
         sex=sex or "unknown",
         id_number=identity.id_number,
         phone=form.cleaned_data.get("phone", ""),
+        address_line=identity.address_text,  # the registered address printed on a chip ID card
     )
 
 

@@ -17,6 +17,7 @@ from core.models import (
     Organization,
 )
 from core.roles import user_can
+from core.text import clean_text
 
 
 class OrganizationResource(resources.ModelResource):
@@ -44,6 +45,13 @@ class OrganizationResource(resources.ModelResource):
         )
         export_order = fields
         skip_unchanged = True
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        """A spreadsheet's text as any other person input (``core.text.clean_text``), before
+        rows are matched by name."""
+        for key, value in list(row.items()):
+            if isinstance(value, str):
+                row[key] = clean_text(value)
 
     def save_instance(self, instance: Organization, is_create: bool, row: Any, **kwargs: Any) -> None:
         values = {name: getattr(instance, name) for name in services.ORGANIZATION_FIELDS}

@@ -21,6 +21,7 @@ from core.models import (
     Person,
 )
 from core.services._common import Actor, Visitor, is_system, require
+from core.text import clean_text, display_name
 
 
 def name_key(name: str) -> str:
@@ -34,7 +35,13 @@ def name_key(name: str) -> str:
 
 @dataclass
 class PersonData:
-    """What a form, a scanned QR code or an import says about a person."""
+    """What a form, a scanned QR code or an import says about a person.
+
+    Text is cleaned here, once for every path (``core.text.clean_text``: NFC, trimmed, spaces
+    collapsed). ``full_name`` becomes the display form the person gets (every syllable
+    capitalised); ``declared_name`` keeps the name as declared (cleaned, case as typed), which a
+    declaration stores as evidence.
+    """
 
     full_name: str
     date_of_birth: datetime.date | None = None
@@ -45,9 +52,13 @@ class PersonData:
     phone: str = ""
     address_unit: AdministrativeUnit | None = None
     address_line: str = ""
+    declared_name: str = ""
 
     def __post_init__(self) -> None:
-        self.full_name = " ".join(self.full_name.split())
+        declared = clean_text(self.full_name)
+        self.declared_name = clean_text(self.declared_name) or declared
+        self.full_name = display_name(declared)
+        self.address_line = clean_text(self.address_line)
         if not self.full_name:
             raise ValidationError(_("Vui lòng nhập họ và tên."))
         if self.date_of_birth and not self.birth_year:
@@ -55,7 +66,7 @@ class PersonData:
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
             raise ValidationError(_("Ngày sinh không được ở tương lai."))
         self.id_number = re.sub(r"\s", "", self.id_number or "").upper()
-        self.phone = (self.phone or "").strip()
+        self.phone = clean_text(self.phone)
 
 
 def _apply(person: Person, data: PersonData) -> None:

@@ -146,3 +146,17 @@ def test_tracing_api(api, checkpoint, epidemiologist, operator):
     assert [c["person"]["phone"] for c in contacts] == ["0912000002"]
     assert contacts[0]["checkout_method"] == "default" and contacts[0]["overlap_minutes"] == 60
     assert AuditLog.objects.filter(action="checkin.read", reason="F0", actor=epidemiologist).exists()
+
+
+def test_staff_checkin_api_reads_cards_as_scanners_send_them(api, checkpoint, operator):
+    api.force_authenticate(operator)
+    url = f"/api/v1/checkpoints/{checkpoint.pk}/staff-checkins/"
+    body = {"method": "staff", "submission": str(uuid.uuid4())}
+    payload = "038085000001||Nguyễn Văn An|12031985|Nam|Thôn 1, Đông Sơn|15042021|\n"
+    assert api.post(url, {**body, "payload": payload}, format="json").status_code == 201
+    assert CheckIn.objects.get().person.address_line == "Thôn 1, Đông Sơn"
+    refused = api.post(
+        url, {**body, "submission": str(uuid.uuid4()), "payload": "\x00" + payload}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "Mã chứa ký tự không được phép" in refused.json()["payload"][0]

@@ -78,3 +78,68 @@ def test_id_number_facts():
     assert id_number_facts("123456789") is None
     assert id_number_warnings("038085000001", sex="male", birth_year=1985) == []
     assert id_number_warnings("123456789", sex="female", birth_year=1985) == []
+
+
+CARD = "001090123456||Nguyễn Văn A|01011990|Nam|Phường X, Quận Y, TP. Z|15042021"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        CARD + "|",  # a trailing separator
+        CARD + "\r\n",  # a scanner's Enter
+        CARD + "|\n",
+        CARD.replace("|", " | "),  # extra spaces around every field
+        " 001 090 123 456 ||  Nguyễn   Văn  A | 01011990 |Nam|  Phường X,  Quận Y, TP. Z |15042021  ",
+    ],
+)
+def test_cccd_as_cards_and_phone_scanners_produce_it(payload):
+    identity = parse(payload)
+    assert identity.kind == "cccd" and identity.id_number == "001090123456"
+    assert identity.full_name == "Nguyễn Văn A" and identity.date_of_birth == datetime.date(1990, 1, 1)
+    assert identity.address_text == "Phường X, Quận Y, TP. Z" and identity.old_id_number == ""
+
+
+def test_cccd_in_decomposed_unicode_is_read_as_nfc():
+    import unicodedata
+
+    identity = parse(unicodedata.normalize("NFD", CARD))
+    assert identity.full_name == "Nguyễn Văn A" and identity.address_text == "Phường X, Quận Y, TP. Z"
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (CARD + "|extra|more", "Mã có 9 trường, mã QR trên CCCD có 7 trường"),
+        ("038085000001|NGUYEN VAN AN|1985-03-12|0|Q|X|Y", "Mã có 7 trường, mã QR cá nhân có 6 trường"),
+    ],
+)
+def test_unexpected_number_of_fields_is_named_with_the_count(payload, message):
+    with pytest.raises(QrPayloadError) as excinfo:
+        parse(payload)
+    assert message in str(excinfo.value)
+
+
+@pytest.mark.parametrize("payload", ["\x00\x00", CARD.replace("|Nam|", "|Nam\x1d|"), "\x1b[A" + CARD])
+def test_control_characters_are_not_allowed_rather_than_empty(payload):
+    with pytest.raises(QrPayloadError) as excinfo:
+        parse(payload)
+    assert "Mã chứa ký tự không được phép" in str(excinfo.value)
+
+
+@pytest.mark.parametrize(
+    ("payload", "count", "expected"),
+    [
+        (CARD[: CARD.index("|Phường")], 5, 7),  # cut after the sex
+        (CARD[: CARD.index("0101") + 3], 4, 7),  # cut inside the birth date
+        (CARD[:-3], 7, 7),  # cut inside the issue date
+        ("001090123456||Nguyễn Văn A", 3, 7),
+        ("038085000001|NGUYEN VAN AN|1985-0", 3, 3),
+        ("038085000001|NGUYEN VAN AN", 2, 3),
+    ],
+)
+def test_a_truncated_code_is_said_to_be_incomplete(payload, count, expected):
+    with pytest.raises(QrPayloadError) as excinfo:
+        parse(payload)
+    message = str(excinfo.value)
+    assert "Mã chưa đầy đủ" in message and f"{count}/{expected}" in message

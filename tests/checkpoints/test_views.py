@@ -360,3 +360,22 @@ def test_register_and_approve_pages(client, make_user, agency, dong_son):
     client.post(reverse("checkpoints:decide", kwargs={"pk": point.pk}), {"approve": "on"})
     point.refresh_from_db()
     assert point.status == Checkpoint.Status.APPROVED
+
+
+def test_staff_scan_keeps_the_address_printed_on_the_card(client, checkpoint, operator):
+    client.force_login(operator)
+    scan = reverse("checkpoints:scan", kwargs={"pk": checkpoint.pk})
+    payload = "038085000001||Nguyễn Văn An|12031985|Nam|Thôn 1,  Đông Sơn|15042021|\r\n"
+    client.post(scan, {"payload": payload, "direction": "in", "submission": str(uuid.uuid4())})
+    row = CheckIn.objects.get()
+    assert row.person.address_line == "Thôn 1, Đông Sơn"
+    assert row.declaration is not None and row.declaration.address_line == "Thôn 1, Đông Sơn"
+
+
+def test_staff_scan_with_a_null_character_says_so(client, checkpoint, operator):
+    client.force_login(operator)
+    scan = reverse("checkpoints:scan", kwargs={"pk": checkpoint.pk})
+    response = client.post(scan, {"payload": "\x00038085000001||A|12031985|Nam|X|15042021"})
+    text = response.content.decode()
+    assert "Mã chứa ký tự không được phép" in text and "mã trống" not in text
+    assert not CheckIn.objects.exists()
