@@ -1,6 +1,7 @@
 """Turns collected report data into files: a PDF (WeasyPrint) and an Excel workbook (openpyxl)."""
 
 import base64
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -18,6 +19,9 @@ from reports.data import ReportContext, SectionData, Table
 from reports.models import Section
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+
+# Sections of the body are numbered I, II, ... (the first page's items are 1, 2, 3).
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 # Short Vietnamese names of the Excel sheets (Excel allows 31 characters); a table not listed
 # is named after its title.
@@ -41,12 +45,16 @@ def render_html(*, report: object, ctx: ReportContext, sections: list[SectionDat
     for section in sections:
         tables = []
         for table in section.tables:
-            svg = bar_chart(table)
+            active = [row for i, row in enumerate(table.rows) if i not in table.idle_rows]
+            svg = bar_chart(dataclasses.replace(table, rows=active))
             chart = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode() if svg else ""
             rows = table.active_display_rows()
             tables.append({"table": table, "rows": rows, "idle": len(table.rows) - len(rows), "chart": chart})
         view.append({"section": section, "tables": tables})
     summary = next((item for item in view if item["section"].key == Section.SUMMARY), None)
+    body = [item for item in view if item is not summary]
+    for number, item in zip(ROMAN, body, strict=False):
+        item["number"] = number
     with translation.override(settings.LANGUAGE_CODE):
         day = timezone.localdate(ctx.snapshot_at)
         return render_to_string(
@@ -55,7 +63,7 @@ def render_html(*, report: object, ctx: ReportContext, sections: list[SectionDat
                 "report": report,
                 "ctx": ctx,
                 "summary": summary["section"] if summary else None,
-                "sections": [item for item in view if item is not summary],
+                "sections": body,
                 "date_line": official.date_line(settings.PROVINCE_NAME, day),
                 "recipients": official.recipients(settings.PROVINCE_NAME),
                 "signer": official.signer(day),

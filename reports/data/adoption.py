@@ -131,6 +131,9 @@ def build_adoption(ctx: ReportContext) -> SectionData:
                 _("Tỷ lệ cài ứng dụng (%)"),
             ],
             rows=org_rows,
+            # Agencies with no checkpoint, no scan and no usage report are named in the
+            # "not sent" statement below; the table folds them.
+            idle_rows={i for i, r in enumerate(org_rows) if not r[1] and not r[2] and r[4] is None},
         )
     )
     section.highlights.append(

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from reports import formatting
 from reports.data.base import SectionData, pct
 from reports.models import Section
 
@@ -47,14 +48,16 @@ def _reporting(summary: SectionData, f: dict[str, Any]) -> None:
     line = _("%(reported)s/%(expected)s cơ quan đã gửi báo cáo sử dụng phần mềm (%(rate)s%%).") % {
         "reported": f["reported"],
         "expected": f["expected"],
-        "rate": rate,
+        "rate": formatting.format_cell(rate)[0],
     }
     if rate >= GOOD_REPORTING_RATE:
         summary.went_well.append(line)
     else:
         summary.went_badly.append(line)
     if f["missing"]:
-        names = ", ".join(f["missing"][:5]) + (" …" if len(f["missing"]) > 5 else "")
+        names = ", ".join(f["missing"][:5])
+        if len(f["missing"]) > 5:
+            names += _(" và %(more)s cơ quan khác") % {"more": len(f["missing"]) - 5}
         summary.proposals.append(
             _("Đề nghị UBND tỉnh nhắc %(count)s cơ quan chưa gửi báo cáo: %(names)s.")
             % {"count": len(f["missing"]), "names": names}
