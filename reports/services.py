@@ -6,6 +6,7 @@ về tình hình sử dụng, ứng dụng các phần mềm phục vụ phòng,
 
 import datetime
 import hashlib
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from reports import data, render
 from reports.models import Report, ReportRecipient, Section
 
 Actor = Any
+logger = logging.getLogger(__name__)
 MAX_PERIOD_DAYS = 366
 
 
@@ -238,8 +240,14 @@ def report_deliver(*, report_id: int) -> list[OutboundMessage]:
     already = core_selectors.message_recipients(purpose=purpose)
     with report.pdf.open("rb") as handle:
         pdf = handle.read()
+    recipients = list(ReportRecipient.objects.filter(is_active=True))
+    if not recipients:
+        # Never silent: the log, the audit trail and the archive page (for the leader) say so.
+        logger.warning("Report %s (id %s) has no active recipients: not emailed.", report.number, report.pk)
+        audit(actor=None, action="report.undelivered", target=report, details={"reason": "no_recipients"})
+        return []
     sent = []
-    for recipient in ReportRecipient.objects.filter(is_active=True):
+    for recipient in recipients:
         if recipient.email in already:
             continue
         sent.append(

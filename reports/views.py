@@ -23,6 +23,10 @@ def archive(request: HttpRequest) -> HttpResponse:
         {
             "groups": selectors.report_archive(request.user),
             "can_request": user_can(request.user, Cap.REQUEST_REPORTS),
+            # The leader and the secretariat are told when the weekly report reaches nobody.
+            "no_recipients": user_can(request.user, Cap.REQUEST_REPORTS)
+            and selectors.active_recipient_count() == 0,
+            "can_manage_recipients": user_can(request.user, Cap.MANAGE_REPORT_RECIPIENTS),
         },
     )
 
