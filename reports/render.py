@@ -41,7 +41,7 @@ SHEET_NAMES = {
 
 
 def render_html(*, report: object, ctx: ReportContext, sections: list[SectionData]) -> str:
-    view = []
+    view: list[dict[str, Any]] = []
     for section in sections:
         tables = []
         for table in section.tables:

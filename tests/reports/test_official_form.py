@@ -86,7 +86,7 @@ def test_first_page_says_what_went_well_what_did_not_and_what_is_proposed(world)
 
 
 def _facts(**kw):
-    defaults = {"registered": 5, "approved": 5, "active": 5, "silent": 0, "scans": 100}
+    defaults: dict[str, object] = {"registered": 5, "approved": 5, "active": 5, "silent": 0, "scans": 100}
     defaults.update({"reported": 9, "expected": 10, "missing": ["Sở Y tế"]})
     defaults.update(kw)
     adoption = SectionData(Section.ADOPTION, "", facts=defaults)
