@@ -1,8 +1,10 @@
 """The first page of the report: what went well, what did not, what the task force proposes.
 
 Judged from the figures the sections collected (``SectionData.facts``), never from text: a
-section left out of the report adds nothing here. Thresholds are the task force's working
-rules, stated in the sentences themselves so the chairman can see why a line is there.
+section left out of the report adds nothing here. Platforms not built yet are named by the
+summary's statements (``sections.build_summary``), shown on the same page. Thresholds are
+the task force's working rules, stated in the sentences themselves so the chairman can see why a
+line is there.
 """
 
 from typing import Any
@@ -27,12 +29,6 @@ def assess(summary: SectionData, sections: list[SectionData]) -> None:
         _assignments(summary, facts[Section.TASKFORCE])
     if Section.DIFFICULTIES in facts:
         _proposals(summary, facts[Section.DIFFICULTIES])
-    missing = [s.title for s in sections if s.incomplete]
-    if missing:
-        summary.went_badly.append(
-            _("Chưa có số liệu xét nghiệm, tiêm chủng (nền tảng chưa triển khai) cho phần: %(sections)s.")
-            % {"sections": ", ".join(missing)}
-        )
     if not summary.went_well:
         summary.went_well.append(_("Chưa có kết quả nổi bật trong kỳ."))
     if not summary.went_badly:

@@ -28,6 +28,12 @@ def build_summary(sections: list[SectionData]) -> SectionData:
     summary = SectionData(Section.SUMMARY, str(Section.SUMMARY.label))
     for section in sections:
         summary.highlights.extend(section.highlights)
+    missing = [s.title for s in sections if s.incomplete]
+    if missing:
+        summary.statements.append(
+            _("Các phần chưa có số liệu vì nền tảng chưa triển khai: %(sections)s.")
+            % {"sections": ", ".join(missing)}
+        )
     if any(s.facts.get("population_is_demo") for s in sections):
         summary.statements.append(
             _("Số liệu dân số trong báo cáo là SỐ LIỆU MINH HỌA; các tỷ lệ theo dân số chỉ để tham khảo.")
