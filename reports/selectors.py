@@ -36,3 +36,8 @@ def recipients_visible_to(user: Any) -> QuerySet[ReportRecipient]:
     if not user_can(user, ReportCap.MANAGE_REPORT_RECIPIENTS):
         return ReportRecipient.objects.none()
     return ReportRecipient.objects.all()
+
+
+def active_recipient_count() -> int:
+    """How many addresses the weekly report is emailed to (0: it reaches nobody)."""
+    return ReportRecipient.objects.filter(is_active=True).count()

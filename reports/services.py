@@ -6,6 +6,7 @@ về tình hình sử dụng, ứng dụng các phần mềm phục vụ phòng,
 
 import datetime
 import hashlib
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,7 @@ from reports import data, render
 from reports.capabilities import ReportCap
 from reports.models import Report, ReportRecipient, Section
 
+logger = logging.getLogger(__name__)
 MAX_PERIOD_DAYS = 366
 
 
@@ -270,8 +272,20 @@ def report_deliver(*, report_id: int) -> list[OutboundMessage]:
     already = core_selectors.message_recipients(purpose=purpose)
     with report.pdf.open("rb") as handle:
         pdf = handle.read()
+    recipients = list(ReportRecipient.objects.filter(is_active=True))
+    if not recipients:
+        # Never silent: the log, the audit trail and the archive page (for the leader) say so.
+        logger.warning("Report %s (id %s) has no active recipients: not emailed.", report.number, report.pk)
+        with transaction.atomic():
+            audit(
+                actor=SystemActor("service:report_deliver"),
+                action="report.undelivered",
+                target=report,
+                details={"reason": "no_recipients"},
+            )
+        return []
     sent = []
-    for recipient in ReportRecipient.objects.filter(is_active=True):
+    for recipient in recipients:
         if recipient.email in already:
             continue
         sent.append(

@@ -24,6 +24,10 @@ def archive(request: HttpRequest) -> HttpResponse:
         {
             "groups": selectors.report_archive(request.user),
             "can_request": user_can(request.user, ReportCap.REQUEST_REPORTS),
+            # The leader and the secretariat are told when the weekly report reaches nobody.
+            "no_recipients": user_can(request.user, ReportCap.REQUEST_REPORTS)
+            and selectors.active_recipient_count() == 0,
+            "can_manage_recipients": user_can(request.user, ReportCap.MANAGE_REPORT_RECIPIENTS),
         },
     )
 

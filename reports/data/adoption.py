@@ -107,11 +107,13 @@ def build_adoption(ctx: ReportContext) -> SectionData:
             headers=headers,
             rows=[*rows, [_("Tổng"), *totals, pct(totals[6] + totals[7], totals[4])]],
             chart_column=5,
+            idle_rows={i for i, r in enumerate(rows) if not r[1] and not r[5]},
             note=_('"Không có lượt quét": điểm đã duyệt không có lượt quét trong %(days)s ngày đến cuối kỳ.')
             % {"days": settings.SILENT_CHECKPOINT_DAYS},
         )
     )
     registered, approved, active, silent, scans, _self_scanned, staff, paper = totals
+    section.facts.update(registered=registered, approved=approved, active=active, silent=silent, scans=scans)
     section.highlights.append(
         _(
             "%(registered)s điểm kiểm dịch đã đăng ký, %(approved)s đã duyệt, %(active)s đang hoạt động, "
@@ -161,6 +163,9 @@ def build_adoption(ctx: ReportContext) -> SectionData:
                 _("Tỷ lệ cài ứng dụng (%)"),
             ],
             rows=org_rows,
+            # Agencies with no checkpoint, no scan and no usage report are named in the
+            # "not sent" statement below; the table folds them.
+            idle_rows={i for i, r in enumerate(org_rows) if not r[1] and not r[2] and r[4] is None},
         )
     )
     section.tables.append(_silent_table(ctx, figures))
@@ -171,6 +176,11 @@ def build_adoption(ctx: ReportContext) -> SectionData:
             "expected": summary["expected"],
             "start": f"{summary['period_start']:%d/%m/%Y}",
         }
+    )
+    section.facts.update(
+        reported=summary["reported"],
+        expected=summary["expected"],
+        missing=[m["name"] for m in summary["missing"]],
     )
     if summary["missing"]:
         section.statements.append(

@@ -20,10 +20,21 @@ class Table:
     # Column index to chart as horizontal bars (None: no chart), and the label column.
     chart_column: int | None = None
     note: str = ""
+    # Rows of units without activity in the period: the PDF folds them into one line
+    # ("N đơn vị khác không có hoạt động"); the Excel file keeps every row.
+    idle_rows: set[int] = field(default_factory=set)
 
     def display_rows(self) -> list[list[tuple[str, str]]]:
         """Cells as (text, css class): numbers right-aligned with Vietnamese thousands dots."""
         return [[formatting.format_cell(cell) for cell in row] for row in self.rows]
+
+    def active_display_rows(self) -> list[list[tuple[str, str]]]:
+        """The display rows without the idle ones (see ``idle_rows``)."""
+        return [
+            [formatting.format_cell(cell) for cell in row]
+            for index, row in enumerate(self.rows)
+            if index not in self.idle_rows
+        ]
 
 
 @dataclass
@@ -36,6 +47,12 @@ class SectionData:
     highlights: list[str] = field(default_factory=list)
     # True when a platform this section needs is not built: the summary says so.
     incomplete: bool = False
+    # Figures the summary page judges (see ``reports.data.assessment``), by name.
+    facts: dict[str, Any] = field(default_factory=dict)
+    # The summary page only: what went well, what did not, what the task force proposes.
+    went_well: list[str] = field(default_factory=list)
+    went_badly: list[str] = field(default_factory=list)
+    proposals: list[str] = field(default_factory=list)
 
 
 @dataclass

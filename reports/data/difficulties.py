@@ -19,6 +19,7 @@ def build_difficulties(ctx: ReportContext) -> SectionData:
         )
     )
     pending = tf_selectors.proposals_pending(ctx.end)
+    section.facts.update(problems=len(problems), pending_proposals=len(pending))
     section.tables.append(
         Table(
             key="open_proposals",

@@ -46,9 +46,11 @@ def build_epidemic(ctx: ReportContext) -> SectionData:
             headers=[_("Địa bàn"), _("Lượt khai báo có dấu hiệu"), _("Tổng lượt khai báo"), _("Tỷ lệ (%)")],
             rows=flagged_rows,
             chart_column=1,
+            idle_rows={i for i, r in enumerate(flagged_rows) if not r[2]},
         )
     )
     demo = any(u.population_is_demo for u in ctx.units)
+    section.facts["population_is_demo"] = demo
     rows = [
         [
             u.name,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core import selectors as core_selectors
 from core.models import AdministrativeUnit
 from reports.data.adoption import build_adoption
+from reports.data.assessment import assess
 from reports.data.base import ReportContext, SectionData
 from reports.data.difficulties import build_difficulties
 from reports.data.epidemic import build_epidemic
@@ -33,6 +34,11 @@ def build_summary(sections: list[SectionData]) -> SectionData:
             _("Các phần chưa có số liệu vì nền tảng chưa triển khai: %(sections)s.")
             % {"sections": ", ".join(missing)}
         )
+    if any(s.facts.get("population_is_demo") for s in sections):
+        summary.statements.append(
+            _("Số liệu dân số trong báo cáo là SỐ LIỆU MINH HỌA; các tỷ lệ theo dân số chỉ để tham khảo.")
+        )
+    assess(summary, sections)
     return summary
 
 

@@ -34,6 +34,7 @@ def build_taskforce(ctx: ReportContext) -> SectionData:
     assignments = tf_selectors.assignment_figures(ctx.start, ctx.end)
     created, done = assignments["created"], assignments["done"]
     in_progress, overdue = assignments["in_progress"], assignments["overdue"]
+    section.facts.update(held=len(held), created=created, done=done, overdue=len(overdue))
     section.highlights.append(
         _(
             "%(held)s cuộc họp đã tổ chức; %(created)s nhiệm vụ giao mới, %(done)s hoàn thành trong kỳ; "

@@ -91,7 +91,7 @@ def test_population_figures_match_the_data_and_the_excel_file(populated):
     with report.xlsx.open("rb") as handle:
         content = handle.read()
     assert hashlib.sha256(content).hexdigest() == report.xlsx_sha256
-    sheet = load_workbook(io.BytesIO(content))["population"]
+    sheet = load_workbook(io.BytesIO(content))["Dân số"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]}
     expected = {
         u.name: (u.population_total, u.population_18_plus, u.population_65_plus)
