@@ -3,6 +3,7 @@ on ``submission``, rate limited), check-out, staff check-in and tracing (authori
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,6 +19,7 @@ from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.qrpayload import QrPayloadError, parse
 from core import ratelimit
 from core.audit import audit_read
+from core.bounds import IdRelatedField, IdSerializerField
 from core.models import AdministrativeUnit, Organization
 from core.roles import Cap, user_can
 from core.services import PersonData
@@ -54,9 +56,9 @@ class CheckpointOutput(serializers.ModelSerializer):
 
 class CheckpointInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    organization = IdRelatedField(queryset=Organization.objects.all())
     kind = serializers.ChoiceField(choices=Checkpoint.Kind.choices)
-    unit = serializers.PrimaryKeyRelatedField(queryset=AdministrativeUnit.objects.all())
+    unit = IdRelatedField(queryset=AdministrativeUnit.objects.all())
     address_line = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
     latitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
@@ -114,6 +116,11 @@ class CheckpointDecisionApi(APIView):
 # --- Check-in -----------------------------------------------------------------------------
 
 
+def _conflict(exc: Exception) -> Response:
+    """A submission id stored at another checkpoint: refused, telling nothing about it."""
+    return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+
+
 class MemberInput(PersonInput):
     """A household member checked in with the declarant: the member's own health answers
     (none declared unless given)."""
@@ -127,7 +134,13 @@ class DeclarationInput(serializers.Serializer):
     places_visited = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
     symptoms = code_list(codes.symptoms())
     exposures = code_list(codes.exposures())
-    members = MemberInput(many=True, required=False, default=list)
+    members = MemberInput(
+        many=True,
+        required=False,
+        default=list,
+        max_length=settings.CHECKIN_MAX_MEMBERS,
+        error_messages={"max_length": services.HOUSEHOLD_SIZE_MESSAGE},
+    )
 
 
 class CheckinInput(DeclarationInput):
@@ -207,6 +220,8 @@ class CheckinApi(APIView):
             return Response({"detail": "Mã QR này đã bị thu hồi."}, status=status.HTTP_410_GONE)
         except Checkpoint.DoesNotExist:
             return Response({"detail": "Không tìm thấy điểm kiểm dịch."}, status=status.HTTP_404_NOT_FOUND)
+        except services.SubmissionConflict as exc:
+            return _conflict(exc)
         except ValidationError as exc:
             raise ApiValidationError(_messages(exc)) from exc
         return Response(
@@ -293,6 +308,8 @@ class StaffCheckinApi(APIView):
                 submission=v["submission"],
                 checked_in_at=v["checked_in_at"] if v["method"] == CheckIn.Method.PAPER else None,
             )
+        except services.SubmissionConflict as exc:
+            return _conflict(exc)
         except ValidationError as exc:
             raise ApiValidationError(_messages(exc)) from exc
         return Response(CheckinOutput(rows, many=True).data, status=status.HTTP_201_CREATED)
@@ -302,7 +319,7 @@ class StaffCheckinApi(APIView):
 
 
 class TracingQuery(serializers.Serializer):
-    person = serializers.IntegerField()
+    person = IdSerializerField()
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     purpose = serializers.CharField(max_length=300)

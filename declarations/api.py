@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import ratelimit
+from core.bounds import BirthDateSerializerField, BirthYearSerializerField, IdRelatedField
 from core.models import AdministrativeUnit, Person
 from core.selectors import unit_list
 from core.services import PersonData
@@ -24,12 +25,12 @@ from declarations.models import Declaration
 
 class PersonInput(serializers.Serializer):
     full_name = serializers.CharField(max_length=120)
-    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
-    birth_year = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1900)
+    date_of_birth = BirthDateSerializerField(required=False, allow_null=True, default=None)
+    birth_year = BirthYearSerializerField(required=False, allow_null=True, default=None)
     sex = serializers.ChoiceField(choices=Person.Sex.choices, default=Person.Sex.UNKNOWN)
     id_number = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
     phone = serializers.CharField(max_length=15, required=False, default="", allow_blank=True)
-    address_unit = serializers.PrimaryKeyRelatedField(
+    address_unit = IdRelatedField(
         queryset=AdministrativeUnit.objects.all(), required=False, allow_null=True, default=None
     )
     address_line = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
@@ -60,10 +61,10 @@ class TravelDeclarationInput(serializers.Serializer):
     places_visited = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
     symptoms = code_list(codes.symptoms())
     exposures = code_list(codes.exposures())
-    travel_from = serializers.PrimaryKeyRelatedField(
+    travel_from = IdRelatedField(
         queryset=AdministrativeUnit.objects.filter(parent__isnull=True), help_text="Mã tỉnh/thành phố đi."
     )
-    travel_to = serializers.PrimaryKeyRelatedField(
+    travel_to = IdRelatedField(
         queryset=AdministrativeUnit.objects.filter(parent__isnull=True), help_text="Mã tỉnh/thành phố đến."
     )
     travel_date = serializers.DateField()

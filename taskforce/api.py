@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -16,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.bounds import IdRelatedField, parse_query_date
 from core.models import Organization
 from core.roles import Cap, user_can
 from core.selectors import organizations_visible_to
@@ -171,7 +171,7 @@ class MemberListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Member]:
-        on = parse_date(self.request.query_params.get("on", "") or "")
+        on = parse_query_date(self.request.query_params.get("on", "") or "")
         return selectors.members_visible_to(self.request.user, on)
 
 
@@ -199,10 +199,8 @@ WORK = has_any(Cap.TASKFORCE_VIEW_ALL_WORK, Cap.ASSIGNMENT_WORK)
 class AssignmentInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    assignee_member = serializers.PrimaryKeyRelatedField(
-        queryset=Member.objects.all(), required=False, allow_null=True
-    )
-    assignee_organization = serializers.PrimaryKeyRelatedField(
+    assignee_member = IdRelatedField(queryset=Member.objects.all(), required=False, allow_null=True)
+    assignee_organization = IdRelatedField(
         queryset=Organization.objects.all(), required=False, allow_null=True
     )
     due_on = serializers.DateField()
@@ -214,9 +212,7 @@ class AssignmentInput(serializers.Serializer):
         choices=[Assignment.Source.LEADER, Assignment.Source.CHAIRMAN], default=Assignment.Source.LEADER
     )
     source_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    proposal = serializers.PrimaryKeyRelatedField(
-        queryset=Proposal.objects.all(), required=False, allow_null=True
-    )
+    proposal = IdRelatedField(queryset=Proposal.objects.all(), required=False, allow_null=True)
 
 
 class AssignmentListApi(APIView):

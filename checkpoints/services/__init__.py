@@ -8,10 +8,15 @@ from ``checkpoints.services``.
 """
 
 from checkpoints.services.checkins import (
+    HOUSEHOLD_SIZE_MESSAGE,
+    SubmissionConflict,
     checkin_alert_mark,
     checkin_checkout,
     checkin_create,
     estimated_checkout,
+    household_size_check,
+    household_size_message,
+    submission_owned,
 )
 from checkpoints.services.maintenance import (
     checkin_stats_rollup,
@@ -29,6 +34,8 @@ from checkpoints.services.registration import (
 
 __all__ = [
     "CHECKPOINT_FIELDS",
+    "HOUSEHOLD_SIZE_MESSAGE",
+    "SubmissionConflict",
     "checkin_alert_mark",
     "checkin_checkout",
     "checkin_create",
@@ -41,4 +48,7 @@ __all__ = [
     "checkpoint_update",
     "checkpoints_mark_silent",
     "estimated_checkout",
+    "household_size_check",
+    "household_size_message",
+    "submission_owned",
 ]

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from checkpoints import selectors
 from checkpoints.models import CheckIn, Checkpoint
@@ -24,6 +25,37 @@ from core.models import Person
 from core.roles import Cap
 from declarations.data import DeclarationData, build_declaration
 from declarations.models import Declaration
+
+
+class SubmissionConflict(Exception):
+    """The submission id is already stored at another checkpoint: refused (409), and nothing
+    about the stored rows is told."""
+
+
+def submission_owned(rows: Sequence[CheckIn], checkpoint_id: int) -> list[CheckIn]:
+    """The stored rows of a replayed submission, if they belong to ``checkpoint_id``."""
+    if any(row.checkpoint_id != checkpoint_id for row in rows):
+        raise SubmissionConflict(
+            _("Mã lần gửi này đã được dùng cho một khai báo khác. Vui lòng gửi lại với mã mới.")
+        )
+    return list(rows)
+
+
+def household_size_check(people: int) -> None:
+    """One declarant and at most ``CHECKIN_MAX_MEMBERS`` members: bounded work per request."""
+    if people > settings.CHECKIN_MAX_MEMBERS + 1:
+        raise ValidationError(household_size_message())
+
+
+# ``{max_length}``: the placeholder DRF fills for a list's ``max_length`` error (checkpoints.api).
+HOUSEHOLD_SIZE_MESSAGE = gettext_lazy(
+    "Mỗi lần khai báo chỉ ghi nhận tối đa {max_length} người đi cùng; "
+    "những người còn lại vui lòng khai báo riêng."
+)
+
+
+def household_size_message() -> str:
+    return str(HOUSEHOLD_SIZE_MESSAGE).format(max_length=settings.CHECKIN_MAX_MEMBERS)
 
 
 def _may_operate(actor: Actor, checkpoint: Checkpoint) -> None:
@@ -58,13 +90,15 @@ def checkin_create(
     checked_in_at: datetime.datetime | None = None,
 ) -> list[CheckIn]:
     """Records one submission: the declarant (first entry) and household members, each with a
-    declaration and a check-in. Idempotent on ``submission``: a retry returns the stored rows.
+    declaration and a check-in. Idempotent on ``submission``: a retry returns the stored rows;
+    a submission id stored at another checkpoint raises ``SubmissionConflict``.
 
     Visitors (``actor=None``) check themselves in now; operators scan (``staff``) or key in
     paper forms (``paper``, with the time written on the form).
     """
     if not entries:
         raise ValidationError(_("Chưa có người nào để ghi nhận."))
+    household_size_check(len(entries))
     if method == CheckIn.Method.SELF:
         if checked_in_at is not None:
             raise ValidationError(_("Người dân tự quét chỉ ghi nhận thời điểm hiện tại."))
@@ -165,7 +199,7 @@ def checkin_create(
         # The same submission was stored before (a retry) or raced in: the first one won.
         existing = selectors.checkins_of_submission(submission)
         if existing:
-            return existing
+            return submission_owned(existing, checkpoint.pk)
         raise
     return checkins
 

@@ -17,6 +17,7 @@ from checkpoints import intake, qr, selectors, services
 from checkpoints.forms import CheckpointForm, DecisionForm, PaperForm, ScanForm
 from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.qrpayload import QrPayloadError, ScannedIdentity, id_number_warnings, parse
+from core.bounds import parse_id
 from core.decorators import capability_required
 from core.masking import mask_name
 from core.roles import Cap, user_can
@@ -115,7 +116,7 @@ def checkpoint_operators(request: HttpRequest, pk: int) -> HttpResponse:
     checkpoint = selectors.access_checkpoint(
         request.user, pk, selectors.checkpoints_manageable_by(request.user)
     )
-    ids = [int(i) for i in request.POST.getlist("operators") if i.isdigit()]
+    ids = [pk for i in request.POST.getlist("operators") if (pk := parse_id(i)) is not None]
     operators = list(selectors.checkpoint_operator_candidates(checkpoint).filter(pk__in=ids))
     try:
         services.checkpoint_operators_set(actor=request.user, checkpoint=checkpoint, operators=operators)
@@ -252,6 +253,9 @@ def scan(request: HttpRequest, pk: int) -> HttpResponse:
             method=CheckIn.Method.STAFF,
             submission=_submission(request),
         )
+    except services.SubmissionConflict as exc:
+        context.update({"error": str(exc), "submission": uuid.uuid4()})
+        return render(request, "checkpoints/portal/scan.html", context, status=409)
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
         return render(request, "checkpoints/portal/scan.html", context)
@@ -293,6 +297,9 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
                 submission=submission,
                 checked_in_at=form.cleaned_data["visited_at"],
             )
+        except services.SubmissionConflict as exc:
+            form.add_error(None, str(exc))
+            submission = uuid.uuid4()  # what was typed stays; the next save is a new submission
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
