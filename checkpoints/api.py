@@ -21,6 +21,7 @@ from core import ratelimit
 from core.audit import audit_read
 from core.bounds import IdRelatedField, IdSerializerField
 from core.models import AdministrativeUnit, Organization
+from core.parsers import BoundedJSONParser
 from core.roles import Cap, user_can
 from core.services import PersonData
 from declarations import codes
@@ -134,7 +135,7 @@ class DeclarationInput(serializers.Serializer):
     places_visited = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
     symptoms = code_list(codes.symptoms())
     exposures = code_list(codes.exposures())
-    members = MemberInput(
+    members = MemberInput(  # type: ignore[call-arg]  # many=True: a ListSerializer's max_length
         many=True,
         required=False,
         default=list,
@@ -193,6 +194,7 @@ def _declaration(data: dict[str, Any]) -> tuple[DeclarationData, list[Declaratio
 class CheckinApi(APIView):
     """A visitor's check-in. Replaying the same ``submission`` returns the stored check-ins (200)."""
 
+    parser_classes = [BoundedJSONParser]  # nested input: JSON only
     authentication_classes: list[Any] = []  # public: whoever is signed in, it records the visitor
     permission_classes = [AllowAny]
 
@@ -267,6 +269,8 @@ class StaffCheckinApi(APIView):
     """An operator checks a visitor in from their scanned QR (``payload``) or keys in a paper
     form (``person`` and ``checked_in_at``)."""
 
+    parser_classes = [BoundedJSONParser]  # nested input: JSON only
+
     @extend_schema(request=StaffCheckinInput, responses={201: CheckinOutput(many=True)})
     def post(self, request: Request, pk: int) -> Response:
         if not user_can(request.user, Cap.OPERATE_CHECKPOINTS):
@@ -331,19 +335,51 @@ class TracingQuery(serializers.Serializer):
         return attrs
 
 
-class TracingApi(APIView):
-    serializer_class = TracingQuery
+class TracedPerson(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField(required=False)
+    phone = serializers.CharField(required=False, allow_blank=True)
+    id_number = serializers.CharField(required=False, allow_blank=True)
+    birth_year = serializers.CharField(required=False, allow_blank=True)
 
+
+class TracedCheckpoint(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class TracedVisit(serializers.Serializer):
+    checkin = serializers.IntegerField()
+    person = TracedPerson()
+    checkpoint = TracedCheckpoint()
+    checked_in_at = serializers.DateTimeField()
+    checked_out_at = serializers.DateTimeField(allow_null=True)
+    checkout_method = serializers.CharField()
+    method = serializers.CharField()
+    risk = serializers.CharField()
+    overlap_minutes = serializers.FloatField(allow_null=True)
+    case_checkin = serializers.IntegerField(allow_null=True)
+
+
+class TracingOutput(serializers.Serializer):
+    min_overlap = serializers.IntegerField()
+    visits = TracedVisit(many=True)
+    contacts = TracedVisit(many=True)
+    truncated = serializers.BooleanField()
+
+
+class TracingApi(APIView):
     """A confirmed case's check-ins and the co-present visitors (epidemiologists). Audited."""
 
     @extend_schema(
+        responses=TracingOutput,
         parameters=[
-            OpenApiParameter("person", int, required=True),
+            OpenApiParameter("person", int, required=True, description="Mã người (ca bệnh)"),
             OpenApiParameter("start", str, required=True),
             OpenApiParameter("end", str, required=True),
             OpenApiParameter("purpose", str, required=True),
             OpenApiParameter("min_overlap", int, required=False),
-        ]
+        ],
     )
     def get(self, request: Request) -> Response:
         if not user_can(request.user, Cap.TRACE_CONTACTS):

@@ -124,7 +124,8 @@ class IdChoiceField(forms.ModelChoiceField):
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
-        if not isinstance(value, self.queryset.model) and parse_id(value) is None:
+        model = self.queryset.model if self.queryset is not None else ()
+        if not isinstance(value, model) and parse_id(value) is None:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -133,12 +134,13 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
     """``ModelMultipleChoiceField`` that refuses an id the column cannot hold before querying."""
 
     def _check_values(self, value: Any) -> Any:
+        model = self.queryset.model if self.queryset is not None else ()
         for pk in value:
-            if not isinstance(pk, self.queryset.model) and parse_id(pk) is None:
+            if not isinstance(pk, model) and parse_id(pk) is None:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 class IdRelatedField(serializers.PrimaryKeyRelatedField):

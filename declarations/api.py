@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from core import ratelimit
 from core.bounds import BirthDateSerializerField, BirthYearSerializerField, IdRelatedField
 from core.models import AdministrativeUnit, Person
+from core.parsers import BoundedJSONParser
 from core.selectors import unit_list
 from core.services import PersonData
 from declarations import codes, intake
@@ -80,6 +81,8 @@ class DeclarationOutput(serializers.Serializer):
 
 class TravelDeclarationApi(APIView):
     """A person's domestic travel declaration. No login; limited per device and per IP."""
+
+    parser_classes = [BoundedJSONParser]  # nested input: JSON only
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]

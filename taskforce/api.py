@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from core.bounds import IdRelatedField, parse_query_date
 from core.models import Organization
 from core.roles import Cap, user_can
+from core.schema import PAGE, paginated
 from core.selectors import organizations_visible_to
 from taskforce import selectors, services
 from taskforce.models import AgendaItem, Assignment, Attendance, Conclusion, Meeting, Member, Proposal
@@ -221,8 +222,8 @@ class AssignmentListApi(APIView):
     permission_classes = [IsAuthenticated, WORK]
 
     @extend_schema(
-        parameters=[OpenApiParameter("status", str, required=False, enum=Assignment.Status.values)],
-        responses=AssignmentOutput(many=True),
+        parameters=[OpenApiParameter("status", str, required=False, enum=Assignment.Status.values), PAGE],
+        responses=paginated(AssignmentOutput, "PaginatedAssignmentOutputList"),
     )
     def get(self, request: Request) -> Response:
         qs = selectors.assignments_visible_to(request.user)
@@ -325,7 +326,7 @@ class ProposalListApi(APIView):
 
     permission_classes = [IsAuthenticated, PROPOSALS]
 
-    @extend_schema(responses=ProposalOutput(many=True))
+    @extend_schema(responses=paginated(ProposalOutput, "PaginatedProposalOutputList"), parameters=[PAGE])
     def get(self, request: Request) -> Response:
         qs = selectors.proposals_visible_to(request.user).prefetch_related("assignments")
         paginator = generics.GenericAPIView.pagination_class()  # type: ignore[misc]

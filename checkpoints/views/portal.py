@@ -116,8 +116,10 @@ def checkpoint_operators(request: HttpRequest, pk: int) -> HttpResponse:
     checkpoint = selectors.access_checkpoint(
         request.user, pk, selectors.checkpoints_manageable_by(request.user)
     )
-    ids = [pk for i in request.POST.getlist("operators") if (pk := parse_id(i)) is not None]
-    operators = list(selectors.checkpoint_operator_candidates(checkpoint).filter(pk__in=ids))
+    ids = [parse_id(i) for i in request.POST.getlist("operators")]
+    operators = list(
+        selectors.checkpoint_operator_candidates(checkpoint).filter(pk__in=[i for i in ids if i is not None])
+    )
     try:
         services.checkpoint_operators_set(actor=request.user, checkpoint=checkpoint, operators=operators)
     except ValidationError as exc:

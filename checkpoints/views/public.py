@@ -84,7 +84,10 @@ def _too_many_members(request: HttpRequest) -> bool:
     cap = settings.CHECKIN_MAX_MEMBERS
     if "add_member" in request.POST and _posted_slots(request) >= cap:
         return True
-    return any(_member_index(name) >= cap and value.strip() for name, value in request.POST.items())
+    return any(
+        _member_index(name) >= cap and any(str(v).strip() for v in request.POST.getlist(name))
+        for name in request.POST
+    )
 
 
 def _submission(request: HttpRequest) -> uuid.UUID:

@@ -59,7 +59,7 @@ def test_service_path_refuses_it_too(checkpoint, other, operator):
     with pytest.raises(services.SubmissionConflict):
         intake.visitor_submit(token=other.qr_token, declaration=data, submission=submission)
     # Raced in: the look-up saw nothing, the insert hit the stored submission.
-    person = Person.objects.first()
+    person = Person.objects.get()
     with pytest.raises(services.SubmissionConflict):
         services.checkin_create(
             actor=None, checkpoint=other, entries=[(person, data)], method="self", submission=submission
