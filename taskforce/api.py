@@ -224,6 +224,7 @@ class AssignmentListApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("status", str, required=False, enum=Assignment.Status.values), PAGE],
         responses=paginated(AssignmentOutput, "PaginatedAssignmentOutputList"),
+        operation_id="taskforce_assignments_list",
     )
     def get(self, request: Request) -> Response:
         qs = selectors.assignments_visible_to(request.user)
@@ -326,7 +327,11 @@ class ProposalListApi(APIView):
 
     permission_classes = [IsAuthenticated, PROPOSALS]
 
-    @extend_schema(responses=paginated(ProposalOutput, "PaginatedProposalOutputList"), parameters=[PAGE])
+    @extend_schema(
+        responses=paginated(ProposalOutput, "PaginatedProposalOutputList"),
+        parameters=[PAGE],
+        operation_id="taskforce_proposals_list",
+    )
     def get(self, request: Request) -> Response:
         qs = selectors.proposals_visible_to(request.user).prefetch_related("assignments")
         paginator = generics.GenericAPIView.pagination_class()  # type: ignore[misc]

@@ -7,16 +7,18 @@ The package splits by topic (registration, check-ins, periodic maintenance); cal
 from ``checkpoints.services``.
 """
 
-from checkpoints.services.checkins import (
+from checkpoints.services._common import (
     HOUSEHOLD_SIZE_MESSAGE,
     SubmissionConflict,
+    household_size_check,
+    household_size_message,
+    submission_owned,
+)
+from checkpoints.services.checkins import (
     checkin_alert_mark,
     checkin_checkout,
     checkin_create,
     estimated_checkout,
-    household_size_check,
-    household_size_message,
-    submission_owned,
 )
 from checkpoints.services.maintenance import (
     checkin_stats_rollup,

@@ -13,49 +13,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from checkpoints import selectors
 from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.notify import alert_if_flagged
 from checkpoints.retention import retention_cutoff
-from checkpoints.services._common import Actor, human, require
+from checkpoints.services._common import Actor, household_size_check, human, require, submission_owned
 from core.audit import audit
 from core.models import Person
 from core.roles import Cap
 from declarations.data import DeclarationData, build_declaration
 from declarations.models import Declaration
-
-
-class SubmissionConflict(Exception):
-    """The submission id is already stored at another checkpoint: refused (409), and nothing
-    about the stored rows is told."""
-
-
-def submission_owned(rows: Sequence[CheckIn], checkpoint_id: int) -> list[CheckIn]:
-    """The stored rows of a replayed submission, if they belong to ``checkpoint_id``."""
-    if any(row.checkpoint_id != checkpoint_id for row in rows):
-        raise SubmissionConflict(
-            _("Mã lần gửi này đã được dùng cho một khai báo khác. Vui lòng gửi lại với mã mới.")
-        )
-    return list(rows)
-
-
-def household_size_check(people: int) -> None:
-    """One declarant and at most ``CHECKIN_MAX_MEMBERS`` members: bounded work per request."""
-    if people > settings.CHECKIN_MAX_MEMBERS + 1:
-        raise ValidationError(household_size_message())
-
-
-# ``{max_length}``: the placeholder DRF fills for a list's ``max_length`` error (checkpoints.api).
-HOUSEHOLD_SIZE_MESSAGE = gettext_lazy(
-    "Mỗi lần khai báo chỉ ghi nhận tối đa {max_length} người đi cùng; "
-    "những người còn lại vui lòng khai báo riêng."
-)
-
-
-def household_size_message() -> str:
-    return str(HOUSEHOLD_SIZE_MESSAGE).format(max_length=settings.CHECKIN_MAX_MEMBERS)
 
 
 def _may_operate(actor: Actor, checkpoint: Checkpoint) -> None:
