@@ -3,6 +3,7 @@ on ``submission``, rate limited), check-out, staff check-in and tracing (authori
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
@@ -22,8 +23,10 @@ from checkpoints.qrpayload import QrPayloadError, parse
 from core import ratelimit
 from core.actors import Visitor
 from core.audit import audit_read
+from core.bounds import IdRelatedField, IdSerializerField
 from core.collation import vi_order
 from core.models import AdministrativeUnit, Organization
+from core.parsers import BoundedJSONParser
 from core.roles import user_can
 from core.services import PersonData
 from core.text import CleanSerializerCharField
@@ -55,9 +58,9 @@ class CheckpointOutput(serializers.ModelSerializer):
 
 class CheckpointInput(serializers.Serializer):
     name = CleanSerializerCharField(max_length=200)
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    organization = IdRelatedField(queryset=Organization.objects.all())
     kind = serializers.ChoiceField(choices=Checkpoint.Kind.choices)
-    unit = serializers.PrimaryKeyRelatedField(queryset=AdministrativeUnit.objects.all())
+    unit = IdRelatedField(queryset=AdministrativeUnit.objects.all())
     address_line = CleanSerializerCharField(max_length=255, required=False, default="", allow_blank=True)
     latitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
@@ -109,6 +112,11 @@ class CheckpointDecisionApi(APIView):
 # --- Check-in -----------------------------------------------------------------------------
 
 
+def _conflict(exc: Exception) -> Response:
+    """A submission id stored at another checkpoint: refused, telling nothing about it."""
+    return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+
+
 class MemberInput(PersonInput):
     """A household member checked in with the declarant: the member's own health answers
     (none declared unless given)."""
@@ -122,7 +130,13 @@ class DeclarationInput(serializers.Serializer):
     places_visited = CleanSerializerCharField(max_length=500, required=False, default="", allow_blank=True)
     symptoms = code_list(codes.symptoms())
     exposures = code_list(codes.exposures())
-    members = MemberInput(many=True, required=False, default=list)
+    members = MemberInput(  # type: ignore[call-arg]  # many=True: a ListSerializer's max_length
+        many=True,
+        required=False,
+        default=list,
+        max_length=settings.CHECKIN_MAX_MEMBERS,
+        error_messages={"max_length": services.HOUSEHOLD_SIZE_MESSAGE},
+    )
 
 
 class CheckinInput(DeclarationInput):
@@ -175,6 +189,7 @@ def _declaration(data: dict[str, Any]) -> tuple[DeclarationData, list[Declaratio
 class CheckinApi(APIView):
     """A visitor's check-in. Replaying the same ``submission`` returns the stored check-ins (200)."""
 
+    parser_classes = [BoundedJSONParser]  # nested input: JSON only
     authentication_classes: list[Any] = []  # public: whoever is signed in, it records the visitor
     permission_classes = [AllowAny]
 
@@ -202,6 +217,8 @@ class CheckinApi(APIView):
             return Response({"detail": _("Mã QR này đã bị thu hồi.")}, status=status.HTTP_410_GONE)
         except Checkpoint.DoesNotExist:
             return Response({"detail": _("Không tìm thấy điểm kiểm dịch.")}, status=status.HTTP_404_NOT_FOUND)
+        except services.SubmissionConflict as exc:
+            return _conflict(exc)
         return Response(
             [_CHECKIN_OUTPUT.to_representation(row) for row in rows],
             status=status.HTTP_201_CREATED if stored else status.HTTP_200_OK,
@@ -253,6 +270,8 @@ class StaffCheckinApi(APIView):
     """An operator checks a visitor in from their scanned QR (``payload``) or keys in a paper
     form (``person`` and ``checked_in_at``)."""
 
+    parser_classes = [BoundedJSONParser]  # nested input: JSON only
+
     @extend_schema(request=StaffCheckinInput, responses={201: CheckinOutput(many=True)})
     def post(self, request: Request, pk: int) -> Response:
         if not user_can(request.user, CheckpointCap.OPERATE_CHECKPOINTS):
@@ -290,14 +309,17 @@ class StaffCheckinApi(APIView):
             raise ApiValidationError(
                 {"payload": [_("Cần mã QR đã quét (payload) hoặc thông tin người (person).")]}
             )
-        rows = intake.submit(
-            actor=request.user,
-            checkpoint=checkpoint,
-            declaration=DeclarationData(person=person, symptoms=v["symptoms"], exposures=v["exposures"]),
-            method=v["method"],
-            submission=v["submission"],
-            checked_in_at=v["checked_in_at"] if v["method"] == CheckIn.Method.PAPER else None,
-        )
+        try:
+            rows = intake.submit(
+                actor=request.user,
+                checkpoint=checkpoint,
+                declaration=DeclarationData(person=person, symptoms=v["symptoms"], exposures=v["exposures"]),
+                method=v["method"],
+                submission=v["submission"],
+                checked_in_at=v["checked_in_at"] if v["method"] == CheckIn.Method.PAPER else None,
+            )
+        except services.SubmissionConflict as exc:
+            return _conflict(exc)
         return Response(CheckinOutput(rows, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -305,7 +327,7 @@ class StaffCheckinApi(APIView):
 
 
 class TracingQuery(serializers.Serializer):
-    person = serializers.IntegerField()
+    person = IdSerializerField()
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     purpose = serializers.CharField(max_length=300)
@@ -317,19 +339,51 @@ class TracingQuery(serializers.Serializer):
         return attrs
 
 
-class TracingApi(APIView):
-    serializer_class = TracingQuery
+class TracedPerson(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField(required=False)
+    phone = serializers.CharField(required=False, allow_blank=True)
+    id_number = serializers.CharField(required=False, allow_blank=True)
+    birth_year = serializers.CharField(required=False, allow_blank=True)
 
+
+class TracedCheckpoint(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class TracedVisit(serializers.Serializer):
+    checkin = serializers.IntegerField()
+    person = TracedPerson()
+    checkpoint = TracedCheckpoint()
+    checked_in_at = serializers.DateTimeField()
+    checked_out_at = serializers.DateTimeField(allow_null=True)
+    checkout_method = serializers.CharField()
+    method = serializers.CharField()
+    risk = serializers.CharField()
+    overlap_minutes = serializers.FloatField(allow_null=True)
+    case_checkin = serializers.IntegerField(allow_null=True)
+
+
+class TracingOutput(serializers.Serializer):
+    min_overlap = serializers.IntegerField()
+    visits = TracedVisit(many=True)
+    contacts = TracedVisit(many=True)
+    truncated = serializers.BooleanField()
+
+
+class TracingApi(APIView):
     """A confirmed case's check-ins and the co-present visitors (epidemiologists). Audited."""
 
     @extend_schema(
+        responses=TracingOutput,
         parameters=[
-            OpenApiParameter("person", int, required=True),
+            OpenApiParameter("person", int, required=True, description="Mã người (ca bệnh)"),
             OpenApiParameter("start", str, required=True),
             OpenApiParameter("end", str, required=True),
             OpenApiParameter("purpose", str, required=True),
             OpenApiParameter("min_overlap", int, required=False),
-        ]
+        ],
     )
     def get(self, request: Request) -> Response:
         if not user_can(request.user, CheckpointCap.TRACE_CONTACTS):

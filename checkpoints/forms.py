@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checkpoints.models import Checkpoint
 from core import selectors as core_selectors
+from core.bounds import BirthDateFormField, IdChoiceField, IdFormField
 from core.collation import vi_order
 from core.models import AdministrativeUnit, Organization
 from core.text import CleanCharField
@@ -29,7 +30,7 @@ class CheckpointForm(UnitLevelsMixin, forms.Form):
     unit_insert_before = "address_line"
 
     name = CleanCharField(label=_("Tên điểm kiểm dịch"), max_length=200)
-    organization = forms.ModelChoiceField(label=_("Cơ quan quản lý"), queryset=Organization.objects.none())
+    organization = IdChoiceField(label=_("Cơ quan quản lý"), queryset=Organization.objects.none())
     kind = forms.ChoiceField(label=_("Loại điểm"), choices=Checkpoint.Kind.choices)
     address_line = CleanCharField(label=_("Địa chỉ"), max_length=255, required=False)
     latitude = forms.DecimalField(label=_("Vĩ độ"), max_digits=9, decimal_places=6, required=False)
@@ -81,7 +82,7 @@ class PaperForm(DeclarationForm):
         self.fields["full_name"].widget.attrs["autofocus"] = True
         # One keystroke-friendly text box (dd/mm/yyyy) instead of the browser's date widget,
         # which takes three Tab stops.
-        self.fields["birth_date"] = forms.DateField(
+        self.fields["birth_date"] = BirthDateFormField(
             label=_("Ngày sinh (dd/mm/yyyy)"),
             required=False,
             input_formats=["%d/%m/%Y", "%d%m%Y", "%Y-%m-%d"],
@@ -118,7 +119,7 @@ class ScanForm(forms.Form):
     sex = forms.ChoiceField(
         label=_("Giới tính"), choices=[("", "—"), ("male", _("Nam")), ("female", _("Nữ"))], required=False
     )
-    birth_date = forms.DateField(
+    birth_date = BirthDateFormField(
         label=_("Ngày sinh"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     symptoms = forms.MultipleChoiceField(
@@ -140,7 +141,7 @@ class TraceForm(forms.Form):
 
     id_number = forms.CharField(label=_("Số CCCD/CMND của ca bệnh"), max_length=20, required=False)
     phone = forms.CharField(label=_("hoặc số điện thoại"), max_length=15, required=False)
-    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    person = IdFormField(required=False, widget=forms.HiddenInput)
     start = forms.DateTimeField(
         label=_("Thời kỳ lây nhiễm từ"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -173,7 +174,7 @@ class TraceForm(forms.Form):
 
 
 class CheckpointTraceForm(forms.Form):
-    checkpoint = forms.ModelChoiceField(label=_("Điểm kiểm dịch"), queryset=Checkpoint.objects.none())
+    checkpoint = IdChoiceField(label=_("Điểm kiểm dịch"), queryset=Checkpoint.objects.none())
     start = TraceForm.base_fields["start"]
     end = TraceForm.base_fields["end"]
     purpose = forms.CharField(label=_("Mục đích truy vết (bắt buộc)"), max_length=300)

@@ -33,7 +33,9 @@ def visitor_submit(
     """A visitor's self check-in at the checkpoint whose QR code is ``token``; like
     ``submit_once``. A returning visitor takes ``express`` (one statement, no look-up first);
     anyone else, or an error to explain, takes the general path. Raises
-    ``selectors.RevokedCode`` or ``Checkpoint.DoesNotExist`` for a code that opens nothing."""
+    ``selectors.RevokedCode`` or ``Checkpoint.DoesNotExist`` for a code that opens nothing,
+    ``services.SubmissionConflict`` for a submission id stored at another checkpoint."""
+    services.household_size_check(1 + len(members))
     if express.available():
         declarations = [declaration, *members]
         try:
@@ -87,12 +89,16 @@ def submit_once(
     checked_in_at: datetime.datetime | None = None,
 ) -> tuple[list[CheckIn], bool]:
     """``submit``, also telling whether this call stored the rows (False: ``submission`` was
-    already stored, the rows are the stored ones), so callers need no look-up of their own."""
+    already stored, the rows are the stored ones), so callers need no look-up of their own.
+    A submission id is the checkpoint's: one stored at another checkpoint raises
+    ``services.SubmissionConflict`` (nothing of it is returned)."""
     declarations = [declaration, *members]
+    services.household_size_check(len(declarations))  # before anyone is resolved
     if submission is not None:
         existing = selectors.checkins_of_submission(submission)
         if existing:
-            return existing, False  # a retry on a bad connection: nothing new
+            # A retry on a bad connection: nothing new.
+            return services.submission_owned(existing, checkpoint.pk), False
     with transaction.atomic():
         person, _created = person_resolve_for_visitor(data=declaration.person)
         entries = [(person, declaration)]

@@ -2,12 +2,15 @@
 organizations (scoped)."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 
 from core import selectors
+from core.bounds import parse_id
 from core.collation import vi_order
 from core.models import AdministrativeUnit, Organization
 
@@ -31,7 +34,10 @@ class UnitChildrenApi(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[AdministrativeUnit]:
         raw = self.request.query_params.get("parent")
-        parent_id = int(raw) if raw and raw.isdigit() else None
+        parent_id = parse_id(raw) if raw is not None else None
+        if raw is not None and parent_id is None:
+            # ``?parent=null`` or a number no unit can have: said, not read as "provinces".
+            raise ValidationError({"parent": [_("Mã đơn vị hành chính không hợp lệ.")]})
         return selectors.unit_children(parent_id=parent_id).order_by(vi_order("name"), "id")
 
 

@@ -14,7 +14,9 @@ from rest_framework.views import APIView
 
 from core import ratelimit
 from core.actors import Visitor
+from core.bounds import BirthDateSerializerField, BirthYearSerializerField, IdRelatedField
 from core.models import AdministrativeUnit, Person
+from core.parsers import BoundedJSONParser
 from core.selectors import unit_list
 from core.services import PersonData
 from core.text import CleanSerializerCharField
@@ -25,12 +27,12 @@ from declarations.models import Declaration
 
 class PersonInput(serializers.Serializer):
     full_name = CleanSerializerCharField(max_length=120)
-    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
-    birth_year = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1900)
+    date_of_birth = BirthDateSerializerField(required=False, allow_null=True, default=None)
+    birth_year = BirthYearSerializerField(required=False, allow_null=True, default=None)
     sex = serializers.ChoiceField(choices=Person.Sex.choices, default=Person.Sex.UNKNOWN)
     id_number = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
     phone = serializers.CharField(max_length=15, required=False, default="", allow_blank=True)
-    address_unit = serializers.PrimaryKeyRelatedField(
+    address_unit = IdRelatedField(
         queryset=AdministrativeUnit.objects.all(), required=False, allow_null=True, default=None
     )
     address_line = CleanSerializerCharField(max_length=255, required=False, default="", allow_blank=True)
@@ -61,10 +63,10 @@ class TravelDeclarationInput(serializers.Serializer):
     places_visited = CleanSerializerCharField(max_length=500, required=False, default="", allow_blank=True)
     symptoms = code_list(codes.symptoms())
     exposures = code_list(codes.exposures())
-    travel_from = serializers.PrimaryKeyRelatedField(
+    travel_from = IdRelatedField(
         queryset=AdministrativeUnit.objects.filter(parent__isnull=True), help_text="Mã tỉnh/thành phố đi."
     )
-    travel_to = serializers.PrimaryKeyRelatedField(
+    travel_to = IdRelatedField(
         queryset=AdministrativeUnit.objects.filter(parent__isnull=True), help_text="Mã tỉnh/thành phố đến."
     )
     travel_date = serializers.DateField()
@@ -80,6 +82,8 @@ class DeclarationOutput(serializers.Serializer):
 
 class TravelDeclarationApi(APIView):
     """A person's domestic travel declaration. No login; limited per device and per IP."""
+
+    parser_classes = [BoundedJSONParser]  # nested input: JSON only
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]

@@ -13,10 +13,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import selectors as core_selectors
+from core.bounds import BirthDateFormField, BirthYearFormField, parse_id
 from core.models import AdministrativeUnit, Person
 from core.services import PersonData
 from core.text import CleanCharField
@@ -28,20 +28,17 @@ SEX_CHOICES = [("male", _("Nam")), ("female", _("Nữ"))]
 
 
 def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 class IdentityForm(UnitLevelsMixin, forms.Form):
     """Who the person is and where they live."""
 
     full_name = CleanCharField(label=_("Họ và tên"), max_length=120)
-    birth_date = forms.DateField(
+    birth_date = BirthDateFormField(
         label=_("Ngày sinh"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    birth_year = forms.IntegerField(label=_("hoặc năm sinh"), required=False, min_value=1900)
+    birth_year = BirthYearFormField(label=_("hoặc năm sinh"), required=False)
     sex = forms.ChoiceField(label=_("Giới tính"), choices=SEX_CHOICES, widget=forms.RadioSelect)
     id_number = forms.CharField(label=_("Số CCCD/CMND/hộ chiếu"), max_length=20, required=False)
     phone = forms.CharField(
@@ -65,12 +62,6 @@ class IdentityForm(UnitLevelsMixin, forms.Form):
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
-
-    def clean_birth_year(self) -> int | None:
-        year = self.cleaned_data.get("birth_year")
-        if year and year > timezone.localdate().year:
-            raise ValidationError(_("Năm sinh không được ở tương lai."))
-        return year
 
     def clean_phone(self) -> str:
         phone = "".join(c for c in self.cleaned_data.get("phone", "") if c.isdigit() or c == "+")
@@ -178,7 +169,7 @@ class MemberForm(forms.Form):
     """A household member without a phone, checked in with the declarant."""
 
     full_name = CleanCharField(label=_("Họ và tên"), max_length=120, required=False)
-    birth_year = forms.IntegerField(label=_("Năm sinh"), required=False, min_value=1900)
+    birth_year = BirthYearFormField(label=_("Năm sinh"), required=False)
     sex = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), *SEX_CHOICES], required=False)
     # The member's own answers: nothing ticked means nothing declared for this person.
     symptoms = _codes_field(_("Người này có dấu hiệu nào sau đây?"), codes.symptoms())
@@ -188,9 +179,6 @@ class MemberForm(forms.Form):
         cleaned = super().clean() or {}
         if cleaned.get("full_name") and not cleaned.get("birth_year"):
             self.add_error("birth_year", _("Vui lòng nhập năm sinh."))
-        year = cleaned.get("birth_year")
-        if year and year > timezone.localdate().year:
-            self.add_error("birth_year", _("Năm sinh không được ở tương lai."))
         return cleaned
 
     def declaration_data(self, declarant: DeclarationData) -> DeclarationData | None:

@@ -5,7 +5,6 @@ explicit; writes call services, never ``serializer.save()``."""
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -15,8 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.bounds import IdRelatedField, parse_query_date
 from core.models import Organization
 from core.roles import user_can
+from core.schema import PAGE, paginated
 from core.selectors import organizations_visible_to
 from taskforce import selectors, services
 from taskforce.capabilities import TaskforceCap
@@ -163,7 +164,7 @@ class MemberListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Member]:
-        on = parse_date(self.request.query_params.get("on", "") or "")
+        on = parse_query_date(self.request.query_params.get("on", "") or "")
         return selectors.members_visible_to(self.request.user, on)
 
 
@@ -191,10 +192,8 @@ WORK = has_any(TaskforceCap.TASKFORCE_VIEW_ALL_WORK, TaskforceCap.ASSIGNMENT_WOR
 class AssignmentInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    assignee_member = serializers.PrimaryKeyRelatedField(
-        queryset=Member.objects.all(), required=False, allow_null=True
-    )
-    assignee_organization = serializers.PrimaryKeyRelatedField(
+    assignee_member = IdRelatedField(queryset=Member.objects.all(), required=False, allow_null=True)
+    assignee_organization = IdRelatedField(
         queryset=Organization.objects.all(), required=False, allow_null=True
     )
     due_on = serializers.DateField()
@@ -208,9 +207,7 @@ class AssignmentInput(serializers.Serializer):
         choices=[Assignment.Source.LEADER, Assignment.Source.CHAIRMAN], default=Assignment.Source.LEADER
     )
     source_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    proposal = serializers.PrimaryKeyRelatedField(
-        queryset=Proposal.objects.all(), required=False, allow_null=True
-    )
+    proposal = IdRelatedField(queryset=Proposal.objects.all(), required=False, allow_null=True)
 
 
 class AssignmentListApi(APIView):
@@ -219,8 +216,9 @@ class AssignmentListApi(APIView):
     permission_classes = [IsAuthenticated, WORK]
 
     @extend_schema(
-        parameters=[OpenApiParameter("status", str, required=False, enum=Assignment.Status.values)],
-        responses=AssignmentOutput(many=True),
+        parameters=[OpenApiParameter("status", str, required=False, enum=Assignment.Status.values), PAGE],
+        responses=paginated(AssignmentOutput, "PaginatedAssignmentOutputList"),
+        operation_id="taskforce_assignments_list",
     )
     def get(self, request: Request) -> Response:
         qs = selectors.assignments_visible_to(request.user)
@@ -320,7 +318,11 @@ class ProposalListApi(APIView):
 
     permission_classes = [IsAuthenticated, PROPOSALS]
 
-    @extend_schema(responses=ProposalOutput(many=True))
+    @extend_schema(
+        responses=paginated(ProposalOutput, "PaginatedProposalOutputList"),
+        parameters=[PAGE],
+        operation_id="taskforce_proposals_list",
+    )
     def get(self, request: Request) -> Response:
         qs = selectors.proposals_visible_to(request.user).prefetch_related("assignments")
         paginator = generics.GenericAPIView.pagination_class()  # type: ignore[misc]

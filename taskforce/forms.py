@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import COUNT_MAX, IdChoiceField, IdMultipleChoiceField
 from core.models import Organization
 from taskforce.models import Assignment, Member, Platform, Proposal
 
@@ -110,10 +111,10 @@ class AssignmentForm(DueDateMixin, forms.Form):
     description = forms.CharField(
         label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    assignee_member = forms.ModelChoiceField(
+    assignee_member = IdChoiceField(
         label=_("Thành viên thực hiện"), queryset=Member.objects.none(), required=False
     )
-    assignee_organization = forms.ModelChoiceField(
+    assignee_organization = IdChoiceField(
         label=_("hoặc cơ quan thực hiện"), queryset=Organization.objects.none(), required=False
     )
     due_on = forms.DateField(label=_("Hạn hoàn thành"), widget=DATE)
@@ -170,13 +171,19 @@ class DecideForm(forms.Form):
 
 
 class UsageReportForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Organization.objects.none())
+    organization = IdChoiceField(label=_("Cơ quan"), queryset=Organization.objects.none())
     period_start = forms.DateField(label=_("Tuần có ngày"), widget=DATE)
-    staff_count = forms.IntegerField(label=_("Số cán bộ, nhân viên"), min_value=0)
-    staff_with_app = forms.IntegerField(label=_("Số người đã cài ứng dụng PC-Covid/Bluezone"), min_value=0)
-    checkpoints_registered = forms.IntegerField(label=_("Số điểm kiểm dịch đã đăng ký"), min_value=0)
-    scans_in_period = forms.IntegerField(label=_("Số lượt quét mã QR trong tuần"), min_value=0)
-    platforms = forms.ModelMultipleChoiceField(
+    staff_count = forms.IntegerField(label=_("Số cán bộ, nhân viên"), min_value=0, max_value=COUNT_MAX)
+    staff_with_app = forms.IntegerField(
+        label=_("Số người đã cài ứng dụng PC-Covid/Bluezone"), min_value=0, max_value=COUNT_MAX
+    )
+    checkpoints_registered = forms.IntegerField(
+        label=_("Số điểm kiểm dịch đã đăng ký"), min_value=0, max_value=COUNT_MAX
+    )
+    scans_in_period = forms.IntegerField(
+        label=_("Số lượt quét mã QR trong tuần"), min_value=0, max_value=COUNT_MAX
+    )
+    platforms = IdMultipleChoiceField(
         label=_("Nền tảng đang sử dụng"),
         queryset=Platform.objects.none(),
         widget=forms.CheckboxSelectMultiple,

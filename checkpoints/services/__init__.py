@@ -7,6 +7,13 @@ The package splits by topic (registration, check-ins, periodic maintenance); cal
 from ``checkpoints.services``.
 """
 
+from checkpoints.services._common import (
+    HOUSEHOLD_SIZE_MESSAGE,
+    SubmissionConflict,
+    household_size_check,
+    household_size_message,
+    submission_owned,
+)
 from checkpoints.services.checkins import (
     checkin_alert_mark,
     checkin_checkout,
@@ -28,6 +35,8 @@ from checkpoints.services.registration import (
 
 __all__ = [
     "CHECKPOINT_FIELDS",
+    "HOUSEHOLD_SIZE_MESSAGE",
+    "SubmissionConflict",
     "checkin_alert_mark",
     "checkin_checkout",
     "checkin_create",
@@ -39,4 +48,7 @@ __all__ = [
     "checkpoint_update",
     "checkpoints_mark_silent",
     "estimated_checkout",
+    "household_size_check",
+    "household_size_message",
+    "submission_owned",
 ]

@@ -19,7 +19,14 @@ from checkpoints.capabilities import CheckpointCap
 from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.notify import alert_if_flagged
 from checkpoints.retention import CHECKIN_ROLLUP, retention_cutoff
-from checkpoints.services._common import Actor, human, is_system, require
+from checkpoints.services._common import (
+    Actor,
+    household_size_check,
+    human,
+    is_system,
+    require,
+    submission_owned,
+)
 from core import rollups
 from core.actors import SystemActor, check_actor
 from core.audit import audit
@@ -60,7 +67,8 @@ def checkin_create(
     checked_in_at: datetime.datetime | None = None,
 ) -> list[CheckIn]:
     """Records one submission: the declarant (first entry) and household members, each with a
-    declaration and a check-in. Idempotent on ``submission``: a retry returns the stored rows.
+    declaration and a check-in. Idempotent on ``submission``: a retry returns the stored rows;
+    a submission id stored at another checkpoint raises ``SubmissionConflict``.
 
     Visitors (a ``core.actors.Visitor``) check themselves in now; operators scan (``staff``) or key in
     paper forms (``paper``, with the time written on the form).
@@ -68,6 +76,7 @@ def checkin_create(
     check_actor(actor)
     if not entries:
         raise ValidationError(_("Chưa có người nào để ghi nhận."))
+    household_size_check(len(entries))
     if method == CheckIn.Method.SELF:
         if checked_in_at is not None:
             raise ValidationError(_("Người dân tự quét chỉ ghi nhận thời điểm hiện tại."))
@@ -171,7 +180,7 @@ def checkin_create(
         # The same submission was stored before (a retry) or raced in: the first one won.
         existing = selectors.checkins_of_submission(submission)
         if existing:
-            return existing
+            return submission_owned(existing, checkpoint.pk)
         raise
     return checkins
 

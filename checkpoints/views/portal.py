@@ -19,6 +19,7 @@ from checkpoints.capabilities import CheckpointCap
 from checkpoints.forms import CheckpointForm, DecisionForm, PaperForm, ScanForm
 from checkpoints.models import CheckIn, Checkpoint
 from checkpoints.qrpayload import QrPayloadError, ScannedIdentity, id_number_warnings, parse
+from core.bounds import parse_id
 from core.collation import vi_order
 from core.decorators import capability_required
 from core.masking import mask_name
@@ -130,8 +131,10 @@ def checkpoint_operators(request: HttpRequest, pk: int) -> HttpResponse:
     checkpoint = selectors.access_checkpoint(
         request.user, pk, selectors.checkpoints_manageable_by(request.user)
     )
-    ids = [int(i) for i in request.POST.getlist("operators") if i.isdigit()]
-    operators = list(selectors.checkpoint_operator_candidates(checkpoint).filter(pk__in=ids))
+    ids = [parse_id(i) for i in request.POST.getlist("operators")]
+    operators = list(
+        selectors.checkpoint_operator_candidates(checkpoint).filter(pk__in=[i for i in ids if i is not None])
+    )
     try:
         services.checkpoint_operators_set(actor=request.user, checkpoint=checkpoint, operators=operators)
     except ValidationError as exc:
@@ -268,6 +271,9 @@ def scan(request: HttpRequest, pk: int) -> HttpResponse:
             method=CheckIn.Method.STAFF,
             submission=_submission(request),
         )
+    except services.SubmissionConflict as exc:
+        context.update({"error": str(exc), "submission": uuid.uuid4()})
+        return render(request, "checkpoints/portal/scan.html", context, status=409)
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
         return render(request, "checkpoints/portal/scan.html", context)
@@ -309,6 +315,9 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
                 submission=submission,
                 checked_in_at=form.cleaned_data["visited_at"],
             )
+        except services.SubmissionConflict as exc:
+            form.add_error(None, str(exc))
+            submission = uuid.uuid4()  # what was typed stays; the next save is a new submission
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -22,7 +22,6 @@ REMEMBER_COOKIE = "cp_me"
 REMEMBER_SALT = "checkpoints.remember"
 REMEMBER_DAYS = 90
 MEMBER_SLOTS = 3
-MAX_MEMBERS = 10
 IDENTITY_FIELDS = (
     "full_name",
     "birth_date",
@@ -61,14 +60,35 @@ def _gone(request: HttpRequest) -> HttpResponse:
     return render(request, "checkpoints/revoked.html", status=410)
 
 
+def _posted_slots(request: HttpRequest) -> int:
+    raw = request.POST.get("member_slots", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else MEMBER_SLOTS
+
+
 def _member_count(request: HttpRequest) -> int:
-    try:
-        count = int(request.POST.get("member_slots", MEMBER_SLOTS))
-    except ValueError:
-        count = MEMBER_SLOTS
-    if "add_member" in request.POST:
-        count += 1
-    return max(MEMBER_SLOTS, min(count, MAX_MEMBERS))
+    count = _posted_slots(request) + ("add_member" in request.POST)
+    return max(MEMBER_SLOTS, min(count, settings.CHECKIN_MAX_MEMBERS))
+
+
+def _member_index(name: str) -> int:
+    """``3`` for a member row's field ``m3-full_name``; -1 for any other field."""
+    prefix = name.partition("-")[0]
+    digits = prefix[1:]
+    if prefix[:1] != "m" or not (digits.isascii() and digits.isdigit()) or len(digits) > 6:
+        return -1
+    return int(digits)
+
+
+def _too_many_members(request: HttpRequest) -> bool:
+    """A member row past the cap asked for or filled in: refused with a message rather than
+    silently dropped."""
+    cap = settings.CHECKIN_MAX_MEMBERS
+    if "add_member" in request.POST and _posted_slots(request) >= cap:
+        return True
+    return any(
+        _member_index(name) >= cap and any(str(v).strip() for v in request.POST.getlist(name))
+        for name in request.POST
+    )
 
 
 def _submission(request: HttpRequest) -> uuid.UUID:
@@ -98,6 +118,7 @@ def _render(
             "form": form,
             "members": members,
             "member_slots": len(members),
+            "max_members": settings.CHECKIN_MAX_MEMBERS,
             "submission": submission,
             "quick": quick,
             "notice": notice_text(),
@@ -140,6 +161,9 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
     count = _member_count(request)
     members = [MemberForm(request.POST, prefix=f"m{i}") for i in range(count)]
     submission = _submission(request)
+    if _too_many_members(request):
+        error = services.household_size_message()
+        return _render(request, checkpoint, form, members, submission, quick=quick, error=error)
     if "refresh" in request.POST or "add_member" in request.POST:
         # No-JS round trip: the next address level or one more member row, nothing lost.
         form = DeclarationForm(initial=initial_from(data))
@@ -161,14 +185,19 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
                 "thông tin đã nhập vẫn còn."
             ),
         )
-    declaration = form.declaration_data()
-    household = [d for m in members if (d := m.declaration_data(declaration)) is not None]
     try:
+        declaration = form.declaration_data()
+        household = [d for m in members if (d := m.declaration_data(declaration)) is not None]
         rows, _stored = intake.visitor_submit(
             token=token, declaration=declaration, members=household, submission=submission
         )
     except (selectors.RevokedCode, Checkpoint.DoesNotExist):
         return _gone(request)  # revoked or withdrawn while the form was open
+    except services.SubmissionConflict as exc:
+        # Not this checkpoint's submission: a fresh id, what was typed kept, one tap to resend.
+        return _render(
+            request, checkpoint, form, members, uuid.uuid4(), status=409, quick=quick, error=str(exc)
+        )
     except ValidationError as exc:
         return _render(
             request, checkpoint, form, members, submission, quick=quick, error=" ".join(exc.messages)

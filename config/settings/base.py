@@ -58,6 +58,9 @@ CHECKIN_MAX_HOURS = env.int("PORTAL_CHECKIN_MAX_HOURS", default=12)
 # A returning visitor's self check-in as one statement on PostgreSQL (checkpoints/express.py);
 # off: every check-in takes the general ORM path.
 CHECKIN_EXPRESS = env.bool("PORTAL_CHECKIN_EXPRESS", default=True)
+# Household members checked in with one declarant (form and API): a household, or a family
+# travelling in one car, fits; one request stays a few dozen rows (docs/security.md).
+CHECKIN_MAX_MEMBERS = env.int("PORTAL_CHECKIN_MAX_MEMBERS", default=20)
 TRACING_MIN_OVERLAP_MINUTES = env.int("PORTAL_TRACING_MIN_OVERLAP_MINUTES", default=15)
 SILENT_CHECKPOINT_DAYS = env.int("PORTAL_SILENT_CHECKPOINT_DAYS", default=7)
 # Rate limits of the public check-in, per minute (core/ratelimit.py): per device (cookie) and
@@ -112,6 +115,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.outage.OutageMiddleware",  # a database or Redis outage: 503 with a message (docs/security.md)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
@@ -120,6 +124,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.bounds.IdRangeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -317,6 +322,11 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.BoundedJSONParser",
+        "core.parsers.BoundedFormParser",
+        "rest_framework.parsers.MultiPartParser",  # Django's: bounded by DATA_UPLOAD_MAX_MEMORY_SIZE
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.exception_handlers.api_exception_handler",
@@ -325,10 +335,21 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Tổ công nghệ phòng, chống dịch COVID-19 — API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {"CheckpointKindEnum": "checkpoints.models.Checkpoint.Kind"},
 }
 
 # --- Security defaults shared by all environments -----------------------------------------
+# Bounded work per request (docs/security.md): a form's fields (Django) and an API body (the
+# parsers in core/parsers.py) of at most 1 MB; JSON nested at most 32 levels deep.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("PORTAL_MAX_BODY_BYTES", default=1024 * 1024)
+API_MAX_BODY_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
+API_MAX_JSON_DEPTH = 32
+# What a 503 during a database or Redis outage asks clients to wait (core/outage.py).
+OUTAGE_RETRY_AFTER_SECONDS = env.int("PORTAL_OUTAGE_RETRY_AFTER_SECONDS", default=30)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

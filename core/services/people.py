@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core import selectors
 from core.audit import audit
+from core.bounds import validate_birth_date, validate_birth_year
 from core.capabilities import Cap
 from core.crypto import lookup_hash
 from core.models import (
@@ -63,8 +64,9 @@ class PersonData:
             raise ValidationError(_("Vui lòng nhập họ và tên."))
         if self.date_of_birth and not self.birth_year:
             self.birth_year = self.date_of_birth.year
-        if self.date_of_birth and self.date_of_birth > timezone.localdate():
-            raise ValidationError(_("Ngày sinh không được ở tương lai."))
+        # Plausible and storable (a small-integer column), whatever the caller checked.
+        validate_birth_date(self.date_of_birth)
+        validate_birth_year(self.birth_year)
         self.id_number = re.sub(r"\s", "", self.id_number or "").upper()
         self.phone = clean_text(self.phone)
 

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.bounds import parse_query_date
 from core.roles import user_can
 from taskforce import ical, selectors, services
 from taskforce.capabilities import TaskforceCap
@@ -22,7 +22,7 @@ from taskforce.views._common import capability_required
 def home(request: HttpRequest) -> HttpResponse:
     """Members by role (as of ``?on=``), upcoming meetings, my and overdue assignments, open proposals."""
     today = selectors.today()
-    on = parse_date(request.GET.get("on", "") or "") or today
+    on = parse_query_date(request.GET.get("on", "") or "") or today
     seat = selectors.seat_of(request.user)
     context = {
         "on": on,
@@ -69,4 +69,4 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
 
 
 def parse_day(value: str | None, default: datetime.date) -> datetime.date:
-    return parse_date(value or "") or default
+    return parse_query_date(value) or default

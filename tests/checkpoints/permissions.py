@@ -65,14 +65,15 @@ URLS = {
     "checkpoints-api:checkpoint-decision": Url(
         method="post", allowed=APPROVERS, ok=400, anon_denied=403, kwargs=_point
     ),
+    # Nested inputs take JSON only: the matrix's empty form post is a 415 once past permissions.
     "checkpoints-api:staff-checkin": Url(
-        method="post", allowed=OPERATORS, ok=400, anon_denied=403, kwargs=_point
+        method="post", allowed=OPERATORS, ok=415, anon_denied=403, kwargs=_point
     ),
-    "checkpoints-api:checkin": Url(method="post", ok=400),
+    "checkpoints-api:checkin": Url(method="post", ok=415),
     "checkpoints-api:checkout": Url(method="post", ok=400),
     "checkpoints-api:tracing": Url(allowed=TRACERS, ok=400, anon_denied=403),
     "declarations:declare": Url(),
-    "declarations-api:travel-declaration": Url(method="post", ok=400),
+    "declarations-api:travel-declaration": Url(method="post", ok=415),
 }
 
 STAFF_VIEWERS = VIEWERS
