@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.test import modify_settings
 
+from certificates.capabilities import CertificateCap
 from checkpoints.capabilities import CheckpointCap
 from core.capabilities import Cap
 from core.roles import Role, compose, role_capabilities, user_can
@@ -26,7 +27,11 @@ def test_each_app_declares_its_own_and_the_table_composes_them():
     table = role_capabilities()
     assert Cap.VIEW_UNITS in table[Role.TASKFORCE_LEADER]  # core's
     assert CheckpointCap.VIEW_CHECKPOINTS in table[Role.TASKFORCE_LEADER]  # checkpoints'
-    assert table[Role.CHECKPOINT_OPERATOR] == {CheckpointCap.OPERATE_CHECKPOINTS}
+    # Operators scan visitors and check the certificates they show (certificates' own grant).
+    assert table[Role.CHECKPOINT_OPERATOR] == {
+        CheckpointCap.OPERATE_CHECKPOINTS,
+        CertificateCap.CERTIFICATES_VERIFY,
+    }
     assert role_capabilities() is table  # composed once, then cached
 
 
