@@ -41,6 +41,13 @@ def case_candidates(user: User, *, id_number: str = "", phone: str = "") -> Quer
     return qs.none()
 
 
+def case_candidates_by_ids(user: User, *, ids: list[int]) -> QuerySet[Person]:
+    """The people a stored tracing search found (``case_candidates``), read again by id."""
+    if not user_can(user, Cap.TRACE_CONTACTS):
+        return Person.objects.none()
+    return Person.objects.filter(merged_into__isnull=True, pk__in=ids).order_by("pk")
+
+
 VISIT_FIELDS = (
     "id",
     "person_id",

@@ -207,6 +207,7 @@ def test_tracing_finds_the_co_present_visitors(
     page.fill("#id_purpose", "Ca F0 số 7")
     with page.expect_navigation():
         page.locator("form[action$='/portal/tracing/'] button[type=submit]").click()
+    assert "038085000001" not in page.url and "F0" not in page.url and "?s=" in page.url
     table = page.locator("table.contacts").inner_text()
     assert "Lê Văn Bình" in table and "0912000002" in table
     assert "Trần Văn Xa" not in table

@@ -293,6 +293,15 @@ def test_detail_page_masks_identities(client, checkpoint, operator):
     assert "Nguyễn Văn An" not in text and "0912345678" not in text
 
 
+def _trace(client, url_name, data):
+    """POSTs a tracing search and follows the redirect to its opaque id: (response, export query)."""
+    posted = client.post(reverse(url_name), data)
+    if posted.status_code != 302:
+        return posted, None
+    location = posted["Location"]
+    return client.get(location), {"s": location.split("?s=", 1)[1]}
+
+
 def test_tracing_page_and_exports_are_audited(client, checkpoint, epidemiologist):
     case = visit(checkpoint, at=at(5))[0]
     visit(checkpoint, at=at(5), id_number="038090000002", full_name="Lê Văn Bình", phone="0912000002")
@@ -300,15 +309,16 @@ def test_tracing_page_and_exports_are_audited(client, checkpoint, epidemiologist
     start = (timezone.localtime() - datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     end = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     query = {"id_number": "038085000001", "start": start, "end": end, "purpose": "Ca F0 số 12"}
-    missing_purpose = client.get(reverse("checkpoints:trace"), {**query, "purpose": ""})
+    missing_purpose, _none = _trace(client, "checkpoints:trace", {**query, "purpose": ""})
     assert "Lê Văn Bình" not in missing_purpose.content.decode()
     before = AuditLog.objects.filter(action="checkin.read").count()
-    text = client.get(reverse("checkpoints:trace"), query).content.decode()
+    response, search = _trace(client, "checkpoints:trace", query)
+    text = response.content.decode()
     assert "Lê Văn Bình" in text and "0912000002" in text and "Ước tính" in text
-    csv_response = client.get(reverse("checkpoints:trace-export"), {**query, "format": "csv"})
+    csv_response = client.get(reverse("checkpoints:trace-export"), {**search, "format": "csv"})
     body = csv_response.content.decode("utf-8-sig")
     assert "Lê Văn Bình" in body and "Ca bệnh" in body
-    xlsx = client.get(reverse("checkpoints:trace-export"), {**query, "format": "xlsx"})
+    xlsx = client.get(reverse("checkpoints:trace-export"), {**search, "format": "xlsx"})
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
@@ -322,8 +332,9 @@ def test_tracing_page_and_exports_are_audited(client, checkpoint, epidemiologist
 def test_trace_by_checkpoint_window_page(client, checkpoint, epidemiologist):
     visit(checkpoint, at=at(2))
     client.force_login(epidemiologist)
-    response = client.get(
-        reverse("checkpoints:trace-checkpoint"),
+    response, search = _trace(
+        client,
+        "checkpoints:trace-checkpoint",
         {
             "checkpoint": checkpoint.pk,
             "start": (timezone.localtime() - datetime.timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
@@ -333,6 +344,7 @@ def test_trace_by_checkpoint_window_page(client, checkpoint, epidemiologist):
     )
     assert "Nguyễn Văn An" in response.content.decode()
     assert AuditLog.objects.filter(action="checkin.read", reason="Ổ dịch chợ").count() == 1
+    assert "Ổ dịch chợ" not in response.request["QUERY_STRING"] and set(search) == {"s"}
 
 
 def test_register_and_approve_pages(client, make_user, agency, dong_son):
