@@ -20,6 +20,7 @@ from checkpoints.models import CheckIn
 from checkpoints.views import trace_search
 from core.audit import audit_read
 from core.decorators import capability_required
+from core.models import Person
 from core.roles import Cap
 
 tracer_required = capability_required(Cap.TRACE_CONTACTS)
@@ -108,9 +109,22 @@ def trace(request: HttpRequest) -> HttpResponse:
         context.update({"case": case, "people": people, "result": result, "search_id": token})
         if result is not None:
             _audit(request, result, search["purpose"], _case_details(search, case, "search"))
-        elif not people:
+        elif people:
+            _audit_candidates(request, people, search)
+        else:
             context["not_found"] = True
     return render(request, "checkpoints/portal/trace.html", context)
+
+
+def _audit_candidates(request: HttpRequest, people: list[Any], search: dict[str, Any]) -> None:
+    """The candidates' names are personal data read too: logged with the search's purpose."""
+    audit_read(
+        actor=request.user,
+        target=Person,
+        ids=[p.pk for p in people],
+        purpose=search["purpose"],
+        details={"kind": "tracing.candidates", "start": search["start"], "end": search["end"]},
+    )
 
 
 def _case_details(search: dict[str, Any], case: Any, kind: str) -> dict[str, Any]:
