@@ -83,6 +83,11 @@ class TraceResult:
     truncated: bool = False
     identities: dict[int, dict[str, str]] = field(default_factory=dict)
 
+    @property
+    def contact_count(self) -> int:
+        """People co-present (a person with several visits or rows counts once)."""
+        return len({c["person_id"] for c in self.contacts})
+
     def person_ids(self) -> list[int]:
         ids = {v["person_id"] for v in self.visits} | {c["person_id"] for c in self.contacts}
         return sorted(ids)
