@@ -160,6 +160,9 @@ def test_remember_me_gives_a_one_tap_checkin(client, checkpoint):
     assert client.cookies["cp_me"].value
     page = client.get(url(checkpoint)).content.decode()
     assert 'name="quick"' in page and "Nguyễn Văn An" in page
+    # The next visit, 40 minutes later (sooner would be the same visit: a repeat check-in).
+    earlier = timezone.now() - datetime.timedelta(minutes=40)
+    CheckIn.objects.update(checked_in_at=earlier, checked_out_at=earlier + datetime.timedelta(minutes=60))
     response = client.post(url(checkpoint), {"quick": "1", "remember": "1", "submission": str(uuid.uuid4())})
     assert response.status_code == 302
     assert CheckIn.objects.count() == 2 and Person.objects.count() == 1
