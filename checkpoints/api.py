@@ -320,7 +320,12 @@ class StaffCheckinApi(APIView):
             )
         except services.SubmissionConflict as exc:
             return _conflict(exc)
-        return Response(CheckinOutput(rows, many=True).data, status=status.HTTP_201_CREATED)
+        # A repeat check-in (the same visit again) stores nothing: 200 with the stored visit.
+        stored = not all(r.repeat for r in rows)
+        return Response(
+            CheckinOutput(rows, many=True).data,
+            status=status.HTTP_201_CREATED if stored else status.HTTP_200_OK,
+        )
 
 
 # --- Tracing ------------------------------------------------------------------------------

@@ -15,6 +15,9 @@ It is only a faster way to run the same rules, never different rules:
 * Anyone unknown (a first-time visitor, who may need a new person and a suspected-duplicate
   check) makes the statement write nothing and return ``None``: the caller takes the general
   path. So does a checkpoint that is no longer approved.
+* A person with a visit still open at the same checkpoint (a repeat check-in, which stores
+  nothing, or a later one, which closes that visit) makes it write nothing too: the general
+  path applies ``services.checkins.repeat_visits`` and ``close_earlier_here``.
 * A replayed ``submission`` violates the unique (submission, position) constraint, so nothing
   is written; the caller returns the stored rows.
 
@@ -90,7 +93,15 @@ WITH point AS (
     FROM jsonb_to_recordset(%(entries)s::jsonb) AS i({_INPUT})
     {_MATCH}
 ), go AS (
-    SELECT bool_and(person_id IS NOT NULL) AND EXISTS (SELECT 1 FROM point) AS ok FROM resolved
+    SELECT bool_and(person_id IS NOT NULL) AND EXISTS (SELECT 1 FROM point)
+           -- A visit of the same person still open at this checkpoint: a repeat check-in or
+           -- one closing it (services.checkins.repeat_visits, close_earlier_here): the general path.
+           AND NOT EXISTS (
+               SELECT 1 FROM checkpoints_checkin c
+               WHERE c.checkpoint_id = (SELECT id FROM point)
+                 AND c.person_id IN (SELECT person_id FROM resolved)
+                 AND c.checked_in_at >= %(since)s AND c.checked_out_at > %(now)s)
+           AS ok FROM resolved
 ), declarations AS (
     INSERT INTO declarations_declaration (
         id, kind, source, person_id, full_name, date_of_birth, birth_year, sex, nationality,

@@ -113,4 +113,4 @@ def submit_once(
             submission=submission,
             checked_in_at=checked_in_at,
         )
-    return rows, True
+    return rows, not all(r.repeat for r in rows)  # a repeat check-in stores nothing

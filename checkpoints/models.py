@@ -110,6 +110,10 @@ class CheckIn(models.Model):
     says which, and tracing shows that confidence.
     """
 
+    # Not a column: True on a stored row returned for a repeat check-in (the same visit,
+    # ``services.checkins.repeat_visits``), so callers answer "already checked in at HH:MM".
+    repeat = False
+
     class Method(models.TextChoices):
         SELF = "self", _("Người dân tự quét")
         STAFF = "staff", _("Nhân viên quét mã")

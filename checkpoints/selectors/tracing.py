@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, F, Field, QuerySet
+from django.db.models import BooleanField, F, Field, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -34,12 +34,31 @@ def case_candidates(user: User, *, id_number: str = "", phone: str = "") -> Quer
 
     if not user_can(user, CheckpointCap.TRACE_CONTACTS):
         return Person.objects.none()
-    qs = Person.objects.filter(merged_into__isnull=True)
+    qs = _people_in_tracing_scope(user)
     if id_number.strip():
         return qs.filter(id_number_hash=lookup_hash("id_number", id_number))
     if phone.strip():
         return qs.filter(phone_hash=lookup_hash("phone", phone))
     return qs.none()
+
+
+def case_candidates_by_ids(user: User, *, ids: list[int]) -> QuerySet[Person]:
+    """The people a stored tracing search found (``case_candidates``), read again by id."""
+    if not user_can(user, CheckpointCap.TRACE_CONTACTS):
+        return Person.objects.none()
+    return _people_in_tracing_scope(user).filter(pk__in=ids).order_by("pk")
+
+
+def _people_in_tracing_scope(user: User) -> QuerySet[Person]:
+    """People a tracer may see as a case: anyone for a province-wide tracer; otherwise those
+    with an address in the tracer's units or a check-in at a checkpoint in them. Anyone else
+    is answered as "not found" (the look-up must not confirm who exists elsewhere)."""
+    qs = Person.objects.filter(merged_into__isnull=True)
+    units = core_selectors.unit_ids_in_scope(user)
+    if units is None:
+        return qs
+    visited = CheckIn.objects.filter(checkpoint__in=tracing_scope(user)).values("person_id")
+    return qs.filter(Q(address_unit_id__in=units) | Q(pk__in=visited))
 
 
 VISIT_FIELDS = (
@@ -64,6 +83,11 @@ class TraceResult:
     min_overlap: int
     truncated: bool = False
     identities: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def contact_count(self) -> int:
+        """People co-present (a person with several visits or rows counts once)."""
+        return len({c["person_id"] for c in self.contacts})
 
     def person_ids(self) -> list[int]:
         ids = {v["person_id"] for v in self.visits} | {c["person_id"] for c in self.contacts}

@@ -101,6 +101,10 @@ def checkin_create(
     # (``intake``) already looked before resolving anyone, and a look-up per check-in was a
     # round trip on the hottest path (docs/benchmarks.md, check-in under load).
     submission = submission or uuid.uuid4()
+    repeats = repeat_visits(checkpoint, [p.pk for p, _d in entries], at)
+    entries = [(p, d) for p, d in entries if p.pk not in repeats]
+    if not entries:
+        return list(repeats.values())
     out, out_method = estimated_checkout(checkpoint, at)
     source = {
         CheckIn.Method.SELF: Declaration.Source.SELF,
@@ -161,6 +165,7 @@ def checkin_create(
             ).exclude(checkpoint=checkpoint).update(
                 checked_out_at=at, checkout_method=CheckIn.Checkout.NEXT_CHECKIN
             )
+            close_earlier_here(checkpoint, [p.pk for p, _d in entries], at)
             flagged = [c.pk for c in checkins if c.risk != Declaration.Risk.NONE]
             audit(
                 actor=actor,
@@ -182,7 +187,38 @@ def checkin_create(
         if existing:
             return submission_owned(existing, checkpoint.pk)
         raise
-    return checkins
+    return checkins + list(repeats.values())
+
+
+def repeat_visits(checkpoint: Checkpoint, person_ids: list[int], at: datetime.datetime) -> dict[int, CheckIn]:
+    """The visits still open at ``checkpoint`` that a check-in of these people at ``at`` repeats
+    (begun less than ``CHECKIN_REPEAT_MINUTES`` before or after it), by person, marked ``repeat``."""
+    window = datetime.timedelta(minutes=settings.CHECKIN_REPEAT_MINUTES)
+    found: dict[int, CheckIn] = {}
+    rows = CheckIn.objects.filter(
+        checkpoint=checkpoint,
+        person_id__in=person_ids,
+        checked_in_at__gt=at - window,
+        checked_in_at__lt=at + window,
+        checked_out_at__gt=at,
+    ).order_by("checked_in_at", "id")
+    for row in rows:
+        row.repeat = True
+        found.setdefault(row.person_id, row)
+    return found
+
+
+def close_earlier_here(checkpoint: Checkpoint, person_ids: list[int], at: datetime.datetime) -> None:
+    """A check-in after the repeat window ends the same person's visit still open at the same
+    checkpoint (the inferred check-out above covers the other checkpoints)."""
+    CheckIn.objects.filter(
+        checkpoint=checkpoint,
+        person_id__in=person_ids,
+        checked_in_at__gte=at - datetime.timedelta(hours=settings.CHECKIN_MAX_HOURS),
+        checked_in_at__lt=at,
+        checked_out_at__gt=at,
+        checkout_method__in=[CheckIn.Checkout.DEFAULT, CheckIn.Checkout.CLOSING],
+    ).update(checked_out_at=at, checkout_method=CheckIn.Checkout.NEXT_CHECKIN)
 
 
 def checkin_checkout(

@@ -282,6 +282,8 @@ def scan(request: HttpRequest, pk: int) -> HttpResponse:
         "name": masked,
         "time": timezone.localtime(row.checked_in_at).strftime("%H:%M"),
     }
+    if row.repeat:
+        text = _repeat_text(masked, row)
     if row.risk != "none":
         messages.warning(request, text + " — " + _("CÓ DẤU HIỆU, đã báo cán bộ y tế."))
     else:
@@ -289,6 +291,14 @@ def scan(request: HttpRequest, pk: int) -> HttpResponse:
     for warning in warnings:
         messages.warning(request, warning)
     return redirect("checkpoints:scan", pk=pk)
+
+
+def _repeat_text(name: str, row: CheckIn) -> str:
+    """A repeat check-in (``services.checkins.repeat_visits``) stored nothing: say so."""
+    return _("%(name)s đã vào lúc %(time)s: cùng lượt vào, không ghi thêm.") % {
+        "name": name,
+        "time": timezone.localtime(row.checked_in_at).strftime("%H:%M"),
+    }
 
 
 def _submission(request: HttpRequest) -> uuid.UUID:
@@ -323,7 +333,9 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Đã lưu tờ khai của %(name)s (vào lúc %(time)s).")
+                _repeat_text(mask_name(rows[0].person.full_name), rows[0])
+                if rows[0].repeat
+                else _("Đã lưu tờ khai của %(name)s (vào lúc %(time)s).")
                 % {
                     "name": mask_name(rows[0].person.full_name),
                     "time": timezone.localtime(rows[0].checked_in_at).strftime("%H:%M %d/%m"),

@@ -203,6 +203,8 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
             request, checkpoint, form, members, submission, quick=quick, error=" ".join(exc.messages)
         )
     response = redirect("checkpoints:done", token=token, submission=rows[0].submission)
+    if all(r.repeat for r in rows):  # the same visit again: the confirmation says so
+        response = redirect(f"{response['Location']}?again=1")
     if request.POST.get("remember"):
         keep = {k: v for k, v in form.cleaned_data.items() if k in IDENTITY_FIELDS and v not in (None, "")}
         keep = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in keep.items()}
@@ -244,6 +246,7 @@ def done(request: HttpRequest, token: str, submission: uuid.UUID) -> HttpRespons
             "first": rows[0],
             "risk": risk,
             "checked_out": all(r.checkout_method == "scanned" for r in rows),
+            "again": request.GET.get("again") == "1",
             "default_minutes": settings.CHECKIN_DEFAULT_MINUTES,
         },
     )

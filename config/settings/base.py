@@ -53,6 +53,12 @@ PERSON_RETENTION_DAYS = env.int("PORTAL_PERSON_RETENTION_DAYS", default=21)
 RETENTION_BATCH_SIZE = env.int("PORTAL_RETENTION_BATCH_SIZE", default=2000)
 # A visit without a scanned check-out lasts this long (or until closing time / next check-in).
 CHECKIN_DEFAULT_MINUTES = env.int("PORTAL_CHECKIN_DEFAULT_MINUTES", default=60)
+# A check-in of the same person at the same checkpoint within this many minutes of an open visit
+# there is that visit again (a double scan, a self check-in repeated, staff scanning someone who
+# already scanned the poster): nothing new is stored. 30: half the default visit, so a repeat
+# inside it is almost always the same visit, and a visitor who really left and came back is
+# rarely merged (a later check-in closes the earlier visit and opens a new one).
+CHECKIN_REPEAT_MINUTES = env.int("PORTAL_CHECKIN_REPEAT_MINUTES", default=30)
 # No visit is longer than this: bounds the tracing index range.
 CHECKIN_MAX_HOURS = env.int("PORTAL_CHECKIN_MAX_HOURS", default=12)
 # A returning visitor's self check-in as one statement on PostgreSQL (checkpoints/express.py);

@@ -207,7 +207,25 @@ def test_tracing_finds_the_co_present_visitors(
     page.fill("#id_purpose", "Ca F0 số 7")
     with page.expect_navigation():
         page.locator("form[action$='/portal/tracing/'] button[type=submit]").click()
+    assert "038085000001" not in page.url and "F0" not in page.url and "?s=" in page.url
     table = page.locator("table.contacts").inner_text()
     assert "Lê Văn Bình" in table and "0912000002" in table
     assert "Trần Văn Xa" not in table
     page.screenshot(path=str(screenshot_dir / "tracing.png"), full_page=True)
+
+
+def test_a_chip_card_scanned_twice_is_answered_as_the_same_visit(
+    browser, live_server, checkpoint, operator, screenshot_dir
+):
+    """Issue 13 point 1 at phone size: the second scan says "already checked in at HH:MM"."""
+    page = browser.new_page()
+    page.set_viewport_size(PHONE)
+    _login(page, live_server, operator, reverse("checkpoints:scan", kwargs={"pk": checkpoint.pk}))
+    for _ in range(2):
+        page.keyboard.type("038090001234||Lê Văn Quét|05061990|Nam|Thôn 2, Đông Sơn|01012021")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    row = CheckIn.objects.get()
+    hhmm = timezone.localtime(row.checked_in_at).strftime("%H:%M")
+    assert f"Lê Văn *** đã vào lúc {hhmm}: cùng lượt vào, không ghi thêm." in page.content()
+    page.screenshot(path=str(screenshot_dir / "scan-repeat-phone.png"), full_page=True)

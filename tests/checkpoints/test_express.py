@@ -270,7 +270,8 @@ def test_an_open_visit_elsewhere_is_closed_by_this_one(known, agency):
     other = make_checkpoint(agency, name="Chợ Vườn Hoa")
     earlier = []
     with mock.patch("django.utils.timezone.now", return_value=NOW - datetime.timedelta(minutes=30)):
-        for token in (other.qr_token, known.qr_token):
+        # (An open visit at the same checkpoint is closed too, on the general path: tested below.)
+        for token in (other.qr_token,):
             earlier += intake.visitor_submit(token=token, declaration=declare(), submission=uuid.uuid4())[0]
     with mock.patch("django.utils.timezone.now", return_value=NOW - datetime.timedelta(hours=13)):
         earlier += intake.visitor_submit(
@@ -324,5 +325,50 @@ def test_a_dropped_prepared_statement_is_prepared_again(known):
     intake.visitor_submit(token=known.qr_token, declaration=declare(), submission=uuid.uuid4())
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")  # what a connection pooler's DISCARD ALL does
-    rows, stored = intake.visitor_submit(token=known.qr_token, declaration=declare(), submission=uuid.uuid4())
+    # Someone else (the same person again would be a repeat check-in: nothing stored).
+    binh = declare("Lê Thị Bình", id_number="", phone="0987654321", date_of_birth=datetime.date(1990, 1, 2))
+    rows, stored = intake.visitor_submit(token=known.qr_token, declaration=binh, submission=uuid.uuid4())
     assert stored and rows[0].pk == CheckIn.objects.latest("id").pk
+
+
+def _earlier_here(known, minutes: float) -> CheckIn:
+    at = NOW - datetime.timedelta(minutes=minutes)
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        return intake.visitor_submit(token=known.qr_token, declaration=declare(), submission=uuid.uuid4())[0][
+            0
+        ]
+
+
+@pytest.mark.parametrize("minutes", [0.05, 1, 29])
+def test_a_repeat_here_within_the_window_is_the_same_visit(known, minutes):
+    """Issue 13 point 1: a second scan of the same person at the same checkpoint stores nothing
+    and answers with the visit already stored, on both paths."""
+    first = _earlier_here(known, minutes)
+    general, fast, calls = both(known.qr_token, declare())
+    assert_same(general, fast, calls, express_wrote=False)  # the statement leaves it to the ORM path
+    assert fast["checkins"] == [] and fast["declarations"] == [] and fast["audit"] == []
+    assert fast["stored"] is False and fast["changed_elsewhere"] == []
+    assert (
+        CheckIn.objects.filter(
+            person_id=first.person_id, checkpoint=known, checked_in_at__gt=NOW - datetime.timedelta(hours=1)
+        ).count()
+        == 1
+    )
+
+
+def test_a_later_check_in_here_closes_the_earlier_visit(known):
+    first = _earlier_here(known, 40)
+    general, fast, calls = both(known.qr_token, declare())
+    assert_same(general, fast, calls, express_wrote=False)
+    assert fast["stored"] is True and len(fast["checkins"]) == 1
+    assert [(pk, after) for pk, _before, after in fast["changed_elsewhere"]] == [(first.pk, (NOW, "next"))]
+
+
+def test_a_scanned_out_visit_here_does_not_block_the_express_path(known):
+    first = _earlier_here(known, 10)
+    CheckIn.objects.filter(pk=first.pk).update(
+        checked_out_at=NOW - datetime.timedelta(minutes=5), checkout_method="scanned"
+    )
+    general, fast, calls = both(known.qr_token, declare())
+    assert_same(general, fast, calls)
+    assert fast["stored"] is True and len(fast["checkins"]) == 1

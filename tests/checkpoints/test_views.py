@@ -162,6 +162,9 @@ def test_remember_me_gives_a_one_tap_checkin(client, checkpoint):
     assert client.cookies["cp_me"].value
     page = client.get(url(checkpoint)).content.decode()
     assert 'name="quick"' in page and "Nguyễn Văn An" in page
+    # The next visit, 40 minutes later (sooner would be the same visit: a repeat check-in).
+    earlier = timezone.now() - datetime.timedelta(minutes=40)
+    CheckIn.objects.update(checked_in_at=earlier, checked_out_at=earlier + datetime.timedelta(minutes=60))
     response = client.post(url(checkpoint), {"quick": "1", "remember": "1", "submission": str(uuid.uuid4())})
     assert response.status_code == 302
     assert CheckIn.objects.count() == 2 and Person.objects.count() == 1
@@ -295,6 +298,15 @@ def test_detail_page_masks_identities(client, checkpoint, operator):
     assert "Nguyễn Văn An" not in text and "0912345678" not in text
 
 
+def _trace(client, url_name, data):
+    """POSTs a tracing search and follows the redirect to its opaque id: (response, export query)."""
+    posted = client.post(reverse(url_name), data)
+    if posted.status_code != 302:
+        return posted, None
+    location = posted["Location"]
+    return client.get(location), {"s": location.split("?s=", 1)[1]}
+
+
 def test_tracing_page_and_exports_are_audited(client, checkpoint, epidemiologist):
     case = visit(checkpoint, at=at(5))[0]
     visit(checkpoint, at=at(5), id_number="038090000002", full_name="Lê Văn Bình", phone="0912000002")
@@ -302,15 +314,16 @@ def test_tracing_page_and_exports_are_audited(client, checkpoint, epidemiologist
     start = (timezone.localtime() - datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     end = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     query = {"id_number": "038085000001", "start": start, "end": end, "purpose": "Ca F0 số 12"}
-    missing_purpose = client.get(reverse("checkpoints:trace"), {**query, "purpose": ""})
+    missing_purpose, _none = _trace(client, "checkpoints:trace", {**query, "purpose": ""})
     assert "Lê Văn Bình" not in missing_purpose.content.decode()
     before = AuditLog.objects.filter(action="checkin.read").count()
-    text = client.get(reverse("checkpoints:trace"), query).content.decode()
+    response, search = _trace(client, "checkpoints:trace", query)
+    text = response.content.decode()
     assert "Lê Văn Bình" in text and "0912000002" in text and "Ước tính" in text
-    csv_response = client.get(reverse("checkpoints:trace-export"), {**query, "format": "csv"})
+    csv_response = client.get(reverse("checkpoints:trace-export"), {**search, "format": "csv"})
     body = csv_response.content.decode("utf-8-sig")
     assert "Lê Văn Bình" in body and "Ca bệnh" in body
-    xlsx = client.get(reverse("checkpoints:trace-export"), {**query, "format": "xlsx"})
+    xlsx = client.get(reverse("checkpoints:trace-export"), {**search, "format": "xlsx"})
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
@@ -324,8 +337,9 @@ def test_tracing_page_and_exports_are_audited(client, checkpoint, epidemiologist
 def test_trace_by_checkpoint_window_page(client, checkpoint, epidemiologist):
     visit(checkpoint, at=at(2))
     client.force_login(epidemiologist)
-    response = client.get(
-        reverse("checkpoints:trace-checkpoint"),
+    response, search = _trace(
+        client,
+        "checkpoints:trace-checkpoint",
         {
             "checkpoint": checkpoint.pk,
             "start": (timezone.localtime() - datetime.timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
@@ -335,6 +349,7 @@ def test_trace_by_checkpoint_window_page(client, checkpoint, epidemiologist):
     )
     assert "Nguyễn Văn An" in response.content.decode()
     assert AuditLog.objects.filter(action="checkin.read", reason="Ổ dịch chợ").count() == 1
+    assert "Ổ dịch chợ" not in response.request["QUERY_STRING"] and set(search) == {"s"}
 
 
 def test_register_and_approve_pages(client, make_user, agency, dong_son):
