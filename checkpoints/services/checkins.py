@@ -7,6 +7,7 @@ for each person, then ``checkin_create`` here, in one transaction.
 import datetime
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -68,11 +69,60 @@ def checkin_create(
 ) -> list[CheckIn]:
     """Records one submission: the declarant (first entry) and household members, each with a
     declaration and a check-in. Idempotent on ``submission``: a retry returns the stored rows;
-    a submission id stored at another checkpoint raises ``SubmissionConflict``.
+    a submission id stored at another checkpoint raises ``SubmissionConflict``. A person with a
+    visit still open here that began within ``CHECKIN_REPEAT_MINUTES`` is not checked in again.
 
     Visitors (a ``core.actors.Visitor``) check themselves in now; operators scan (``staff``) or key in
     paper forms (``paper``, with the time written on the form).
     """
+    now = timezone.now()
+    at = _checkin_time(
+        actor=actor,
+        checkpoint=checkpoint,
+        entries=entries,
+        method=method,
+        checked_in_at=checked_in_at,
+        now=now,
+    )
+    # Idempotent on ``submission`` through the unique (submission, position) constraint: a
+    # replay fails its insert below and returns the stored rows. No look-up first: callers
+    # (``intake``) already looked before resolving anyone, and a look-up per check-in was a
+    # round trip on the hottest path (docs/benchmarks.md, check-in under load).
+    submission = submission or uuid.uuid4()
+    repeats = repeat_visits(checkpoint, [p.pk for p, _d in entries], at)
+    entries = [(p, d) for p, d in entries if p.pk not in repeats]
+    if not entries:
+        return list(repeats.values())
+    try:
+        with transaction.atomic():
+            checkins = _store(
+                actor=actor,
+                checkpoint=checkpoint,
+                entries=entries,
+                method=method,
+                submission=submission,
+                at=at,
+                now=now,
+            )
+    except IntegrityError:
+        # The same submission was stored before (a retry) or raced in: the first one won.
+        existing = selectors.checkins_of_submission(submission)
+        if existing:
+            return submission_owned(existing, checkpoint.pk)
+        raise
+    return checkins + list(repeats.values())
+
+
+def _checkin_time(
+    *,
+    actor: Actor,
+    checkpoint: Checkpoint,
+    entries: Sequence[tuple[Person, DeclarationData]],
+    method: str,
+    checked_in_at: datetime.datetime | None,
+    now: datetime.datetime,
+) -> datetime.datetime:
+    """Who may record this check-in, and when it happened: refuses what may not be stored."""
     check_actor(actor)
     if not entries:
         raise ValidationError(_("Chưa có người nào để ghi nhận."))
@@ -87,7 +137,6 @@ def checkin_create(
         _may_operate(actor, checkpoint)
     if checkpoint.status != Checkpoint.Status.APPROVED:
         raise ValidationError(_("Điểm kiểm dịch này chưa được duyệt."))
-    now = timezone.now()
     at = checked_in_at or now
     if at > now + datetime.timedelta(minutes=5):
         raise ValidationError(_("Thời điểm vào không được ở tương lai."))
@@ -96,98 +145,100 @@ def checkin_create(
             _("Tờ khai cũ hơn %(days)s ngày (thời hạn lưu trữ) không được nhập.")
             % {"days": settings.CHECKIN_RETENTION_DAYS}
         )
-    # Idempotent on ``submission`` through the unique (submission, position) constraint: a
-    # replay fails its insert below and returns the stored rows. No look-up first: callers
-    # (``intake``) already looked before resolving anyone, and a look-up per check-in was a
-    # round trip on the hottest path (docs/benchmarks.md, check-in under load).
-    submission = submission or uuid.uuid4()
-    repeats = repeat_visits(checkpoint, [p.pk for p, _d in entries], at)
-    entries = [(p, d) for p, d in entries if p.pk not in repeats]
-    if not entries:
-        return list(repeats.values())
+    return at
+
+
+_DECLARATION_SOURCE = {
+    CheckIn.Method.SELF: Declaration.Source.SELF,
+    CheckIn.Method.STAFF: Declaration.Source.STAFF,
+    CheckIn.Method.PAPER: Declaration.Source.PAPER,
+}
+
+
+def _store(
+    *,
+    actor: Actor,
+    checkpoint: Checkpoint,
+    entries: Sequence[tuple[Person, DeclarationData]],
+    method: str,
+    submission: uuid.UUID,
+    at: datetime.datetime,
+    now: datetime.datetime,
+) -> list[CheckIn]:
+    """The declarations and check-ins of one submission, the check-outs they imply, and the
+    audit row; runs inside the caller's transaction."""
     out, out_method = estimated_checkout(checkpoint, at)
-    source = {
-        CheckIn.Method.SELF: Declaration.Source.SELF,
-        CheckIn.Method.STAFF: Declaration.Source.STAFF,
-        CheckIn.Method.PAPER: Declaration.Source.PAPER,
-    }[CheckIn.Method(method)]
     entered_by = human(actor)
-    try:
-        with transaction.atomic():
-            declarations = [
-                build_declaration(
-                    data,
-                    person=person,
-                    kind=Declaration.Kind.CHECKIN,
-                    source=source,
-                    entered_by=entered_by,
-                    created_at=now,
-                )
-                for person, data in entries
-            ]
-            if len(declarations) == 1:
-                declarations[0].save()
-            else:
-                Declaration.objects.bulk_create(declarations)
-            checkins = [
-                CheckIn(
-                    checkpoint=checkpoint,
-                    person=person,
-                    declaration=declaration,
-                    submission=submission,
-                    position=index,
-                    method=method,
-                    checked_in_at=at,
-                    checked_out_at=out,
-                    checkout_method=out_method,
-                    risk=declaration.risk,
-                    entered_by=entered_by,
-                    created_at=now,
-                )
-                for index, ((person, _data), declaration) in enumerate(
-                    zip(entries, declarations, strict=True)
-                )
-            ]
-            if len(checkins) == 1:
-                checkins[0].save()
-            else:
-                CheckIn.objects.bulk_create(checkins)
-            if timezone.localdate(at) < timezone.localdate(now):
-                # A back-dated paper entry: the day may be folded already; it is counted again.
-                rollups.mark_stale(CHECKIN_ROLLUP, timezone.localdate(at))
-            # Inferred check-out: a visit still open elsewhere ended when this one began.
-            CheckIn.objects.filter(
-                person_id__in=[p.pk for p, _d in entries],
-                checked_in_at__gte=at - datetime.timedelta(hours=settings.CHECKIN_MAX_HOURS),
-                checked_in_at__lt=at,
-                checked_out_at__gt=at,
-                checkout_method__in=[CheckIn.Checkout.DEFAULT, CheckIn.Checkout.CLOSING],
-            ).exclude(checkpoint=checkpoint).update(
-                checked_out_at=at, checkout_method=CheckIn.Checkout.NEXT_CHECKIN
-            )
-            close_earlier_here(checkpoint, [p.pk for p, _d in entries], at)
-            flagged = [c.pk for c in checkins if c.risk != Declaration.Risk.NONE]
-            audit(
-                actor=actor,
-                action="checkin.create",
-                target=checkins[0],
-                target_ids=[c.pk for c in checkins] if len(checkins) > 1 else (),
-                details={
-                    "checkpoint_id": checkpoint.pk,
-                    "method": method,
-                    "person_ids": [p.pk for p, _d in entries],
-                    "declaration_ids": [d.pk for d in declarations],
-                    "flagged_ids": flagged,
-                },
-            )
-            alert_if_flagged(checkins)
-    except IntegrityError:
-        # The same submission was stored before (a retry) or raced in: the first one won.
-        existing = selectors.checkins_of_submission(submission)
-        if existing:
-            return submission_owned(existing, checkpoint.pk)
-        raise
-    return checkins + list(repeats.values())
+    declarations = [
+        build_declaration(
+            data,
+            person=person,
+            kind=Declaration.Kind.CHECKIN,
+            source=_DECLARATION_SOURCE[CheckIn.Method(method)],
+            entered_by=entered_by,
+            created_at=now,
+        )
+        for person, data in entries
+    ]
+    _save_all(Declaration, declarations)
+    checkins = [
+        CheckIn(
+            checkpoint=checkpoint,
+            person=person,
+            declaration=declaration,
+            submission=submission,
+            position=index,
+            method=method,
+            checked_in_at=at,
+            checked_out_at=out,
+            checkout_method=out_method,
+            risk=declaration.risk,
+            entered_by=entered_by,
+            created_at=now,
+        )
+        for index, ((person, _data), declaration) in enumerate(zip(entries, declarations, strict=True))
+    ]
+    _save_all(CheckIn, checkins)
+    if timezone.localdate(at) < timezone.localdate(now):
+        # A back-dated paper entry: the day may be folded already; it is counted again.
+        rollups.mark_stale(CHECKIN_ROLLUP, timezone.localdate(at))
+    person_ids = [p.pk for p, _d in entries]
+    close_open_elsewhere(checkpoint, person_ids, at)
+    close_earlier_here(checkpoint, person_ids, at)
+    audit(
+        actor=actor,
+        action="checkin.create",
+        target=checkins[0],
+        target_ids=[c.pk for c in checkins] if len(checkins) > 1 else (),
+        details={
+            "checkpoint_id": checkpoint.pk,
+            "method": method,
+            "person_ids": person_ids,
+            "declaration_ids": [d.pk for d in declarations],
+            "flagged_ids": [c.pk for c in checkins if c.risk != Declaration.Risk.NONE],
+        },
+    )
+    alert_if_flagged(checkins)
+    return checkins
+
+
+def _save_all(model: Any, rows: list[Any]) -> None:
+    """One row is saved (one INSERT), several are bulk-created (one INSERT as well)."""
+    if len(rows) == 1:
+        rows[0].save()
+    else:
+        model.objects.bulk_create(rows)
+
+
+def close_open_elsewhere(checkpoint: Checkpoint, person_ids: list[int], at: datetime.datetime) -> None:
+    """Inferred check-out: a visit still open at another checkpoint ended when this one began."""
+    CheckIn.objects.filter(
+        person_id__in=person_ids,
+        checked_in_at__gte=at - datetime.timedelta(hours=settings.CHECKIN_MAX_HOURS),
+        checked_in_at__lt=at,
+        checked_out_at__gt=at,
+        checkout_method__in=[CheckIn.Checkout.DEFAULT, CheckIn.Checkout.CLOSING],
+    ).exclude(checkpoint=checkpoint).update(checked_out_at=at, checkout_method=CheckIn.Checkout.NEXT_CHECKIN)
 
 
 def repeat_visits(checkpoint: Checkpoint, person_ids: list[int], at: datetime.datetime) -> dict[int, CheckIn]:
