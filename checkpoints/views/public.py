@@ -2,6 +2,7 @@
 needed, small enough for a cheap phone on 3G."""
 
 import uuid
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -98,15 +99,25 @@ def _submission(request: HttpRequest) -> uuid.UUID:
         return uuid.uuid4()
 
 
+@dataclass(frozen=True)
+class _Page:
+    """The visitor page's forms as shown: blank, bound to a POST, or refilled after a round trip."""
+
+    checkpoint: Checkpoint
+    form: DeclarationForm
+    members: list[MemberForm]
+    submission: uuid.UUID
+    quick: dict[str, Any] | None = None
+
+    def is_valid(self) -> bool:
+        return self.form.is_valid() and all(m.is_valid() for m in self.members)
+
+
 def _render(
     request: HttpRequest,
-    checkpoint: Checkpoint,
-    form: DeclarationForm,
-    members: list[MemberForm],
-    submission: uuid.UUID,
+    page: _Page,
     *,
     status: int = 200,
-    quick: dict[str, Any] | None = None,
     error: str = "",
     remembered: bool = False,
 ) -> HttpResponse:
@@ -114,13 +125,13 @@ def _render(
         request,
         "checkpoints/visit.html",
         {
-            "checkpoint": checkpoint,
-            "form": form,
-            "members": members,
-            "member_slots": len(members),
+            "checkpoint": page.checkpoint,
+            "form": page.form,
+            "members": page.members,
+            "member_slots": len(page.members),
             "max_members": settings.CHECKIN_MAX_MEMBERS,
-            "submission": submission,
-            "quick": quick,
+            "submission": page.submission,
+            "quick": page.quick,
             "notice": notice_text(),
             "error": error,
             # Opt-in: ticked only by the visitor (or kept ticked once they chose it earlier).
@@ -139,89 +150,101 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
     found = _checkpoint_or_gone(token)
     if isinstance(found, HttpResponse):
         return _gone(request)
-    checkpoint = found
     remembered = _remembered(request)
     if request.method == "GET":
-        form = DeclarationForm(initial=remembered or {})
-        members = [MemberForm(prefix=f"m{i}") for i in range(MEMBER_SLOTS)]
-        quick = remembered if remembered and "edit" not in request.GET else None
-        return _render(
-            request, checkpoint, form, members, uuid.uuid4(), quick=quick, remembered=remembered is not None
+        return _blank(request, found, remembered)
+    page = _bind(request, found, remembered)
+    if _too_many_members(request):
+        return _render(request, page, error=services.household_size_message())
+    if "refresh" in request.POST or "add_member" in request.POST:
+        return _round_trip(request, page)
+    if not page.is_valid():
+        return _render(request, page)
+    if not ratelimit.allow_checkin(request):
+        error = _(
+            "Bạn gửi khai báo quá nhanh. Vui lòng đợi một phút rồi bấm gửi lại; thông tin đã nhập vẫn còn."
         )
+        return _render(request, page, status=429, error=error)
+    return _submit(request, token, page, remembered)
 
+
+def _blank(request: HttpRequest, checkpoint: Checkpoint, remembered: dict[str, Any] | None) -> HttpResponse:
+    """GET: an empty form (prefilled from the remember-me cookie), offering the one-tap check-in
+    unless the visitor asked to edit."""
+    page = _Page(
+        checkpoint,
+        DeclarationForm(initial=remembered or {}),
+        [MemberForm(prefix=f"m{i}") for i in range(MEMBER_SLOTS)],
+        uuid.uuid4(),
+        quick=remembered if remembered and "edit" not in request.GET else None,
+    )
+    return _render(request, page, remembered=remembered is not None)
+
+
+def _bind(request: HttpRequest, checkpoint: Checkpoint, remembered: dict[str, Any] | None) -> _Page:
+    """POST: the forms bound to what was sent; a one-tap check-in takes the remembered identity
+    plus today's health answers."""
     data = request.POST.copy()
     quick = None
     if request.POST.get("quick") and remembered:
-        # One tap: the remembered identity plus today's health answers.
         for name in IDENTITY_FIELDS:
             if name in remembered:
                 data[name] = remembered[name]
         quick = remembered
-    form = DeclarationForm(data)
-    count = _member_count(request)
-    members = [MemberForm(request.POST, prefix=f"m{i}") for i in range(count)]
-    submission = _submission(request)
-    if _too_many_members(request):
-        error = services.household_size_message()
-        return _render(request, checkpoint, form, members, submission, quick=quick, error=error)
-    if "refresh" in request.POST or "add_member" in request.POST:
-        # No-JS round trip: the next address level or one more member row, nothing lost.
-        form = DeclarationForm(initial=initial_from(data))
-        members = [MemberForm(initial=_member_initial(request, i), prefix=f"m{i}") for i in range(count)]
-        return _render(request, checkpoint, form, members, submission)
-    if not form.is_valid() or not all(m.is_valid() for m in members):
-        return _render(request, checkpoint, form, members, submission, quick=quick)
-    if not ratelimit.allow_checkin(request):
-        return _render(
-            request,
-            checkpoint,
-            form,
-            members,
-            submission,
-            status=429,
-            quick=quick,
-            error=_(
-                "Bạn gửi khai báo quá nhanh. Vui lòng đợi một phút rồi bấm gửi lại; "
-                "thông tin đã nhập vẫn còn."
-            ),
-        )
+    members = [MemberForm(request.POST, prefix=f"m{i}") for i in range(_member_count(request))]
+    return _Page(checkpoint, DeclarationForm(data), members, _submission(request), quick=quick)
+
+
+def _round_trip(request: HttpRequest, page: _Page) -> HttpResponse:
+    """No-JS round trip: the next address level or one more member row, nothing lost."""
+    refilled = _Page(
+        page.checkpoint,
+        DeclarationForm(initial=initial_from(page.form.data)),
+        [MemberForm(initial=_member_initial(request, i), prefix=f"m{i}") for i in range(len(page.members))],
+        page.submission,
+    )
+    return _render(request, refilled)
+
+
+def _submit(request: HttpRequest, token: str, page: _Page, remembered: dict[str, Any] | None) -> HttpResponse:
+    """Store the valid declaration (and household), then show the confirmation."""
     try:
-        declaration = form.declaration_data()
-        household = [d for m in members if (d := m.declaration_data(declaration)) is not None]
+        declaration = page.form.declaration_data()
+        household = [d for m in page.members if (d := m.declaration_data(declaration)) is not None]
         rows, _stored = intake.visitor_submit(
-            token=token, declaration=declaration, members=household, submission=submission
+            token=token, declaration=declaration, members=household, submission=page.submission
         )
     except (selectors.RevokedCode, Checkpoint.DoesNotExist):
         return _gone(request)  # revoked or withdrawn while the form was open
     except services.SubmissionConflict as exc:
         # Not this checkpoint's submission: a fresh id, what was typed kept, one tap to resend.
-        return _render(
-            request, checkpoint, form, members, uuid.uuid4(), status=409, quick=quick, error=str(exc)
-        )
+        return _render(request, replace(page, submission=uuid.uuid4()), status=409, error=str(exc))
     except ValidationError as exc:
-        return _render(
-            request, checkpoint, form, members, submission, quick=quick, error=" ".join(exc.messages)
-        )
+        return _render(request, page, error=" ".join(exc.messages))
     response = redirect("checkpoints:done", token=token, submission=rows[0].submission)
     if all(r.repeat for r in rows):  # the same visit again: the confirmation says so
         response = redirect(f"{response['Location']}?again=1")
     if request.POST.get("remember"):
-        keep = {k: v for k, v in form.cleaned_data.items() if k in IDENTITY_FIELDS and v not in (None, "")}
-        keep = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in keep.items()}
-        response.set_cookie(
-            REMEMBER_COOKIE,
-            # Encrypted (the field-encryption keys), not only signed: the phone keeps the ID and
-            # phone numbers, but nobody reading the cookie can.
-            crypto.encrypt(signing.dumps(keep, salt=REMEMBER_SALT, compress=True)),
-            max_age=REMEMBER_DAYS * 86400,
-            path="/c/",
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
+        _set_remember_cookie(request, response, page.form.cleaned_data)
     elif remembered:
         response.delete_cookie(REMEMBER_COOKIE, path="/c/")
     return response
+
+
+def _set_remember_cookie(request: HttpRequest, response: HttpResponse, cleaned: dict[str, Any]) -> None:
+    keep = {k: v for k, v in cleaned.items() if k in IDENTITY_FIELDS and v not in (None, "")}
+    keep = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in keep.items()}
+    response.set_cookie(
+        REMEMBER_COOKIE,
+        # Encrypted (the field-encryption keys), not only signed: the phone keeps the ID and
+        # phone numbers, but nobody reading the cookie can.
+        crypto.encrypt(signing.dumps(keep, salt=REMEMBER_SALT, compress=True)),
+        max_age=REMEMBER_DAYS * 86400,
+        path="/c/",
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
 
 
 def _member_initial(request: HttpRequest, index: int) -> dict[str, Any]:
