@@ -1,3 +1,5 @@
+import pytest
+
 """Figures in a report read in the site's locale (Django's number_format): Vietnamese thousands
 dots and decimal commas, in the tables and in the charts beside them."""
 
@@ -52,6 +54,7 @@ def test_a_chart_writes_decimals_like_the_table():
     assert ">12,5<" in svg and ">1.234,2<" in svg  # was "12.5" and "1.234.2"
 
 
+@pytest.mark.django_db  # the official form reads the signer (the leader on the report's date)
 def test_a_report_is_formatted_in_the_site_language_whatever_the_request_language():
     report = types.SimpleNamespace(number="01/BC", kind="weekly", version=1, unit_ids=[], instruction="")
     ctx = ReportContext(
