@@ -1,11 +1,10 @@
-import pytest
-
 """Figures in a report read in the site's locale (Django's number_format): Vietnamese thousands
 dots and decimal commas, in the tables and in the charts beside them."""
 
 import datetime
 import types
 
+import pytest
 from django.utils import timezone, translation
 
 from reports.charts import bar_chart
