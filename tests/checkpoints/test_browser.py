@@ -229,3 +229,43 @@ def test_a_chip_card_scanned_twice_is_answered_as_the_same_visit(
     hhmm = timezone.localtime(row.checked_in_at).strftime("%H:%M")
     assert f"Lê Văn *** đã vào lúc {hhmm}: cùng lượt vào, không ghi thêm." in page.content()
     page.screenshot(path=str(screenshot_dir / "scan-repeat-phone.png"), full_page=True)
+
+
+def test_names_and_chip_cards_as_phones_and_scanners_send_them(
+    browser, live_server, checkpoint, operator, screenshot_dir
+):
+    """Issue 13 points 2 and 3 at phone size: a lowercase name in decomposed Unicode (NFD, as
+    some phone keyboards send it) is stored NFC and capitalised, the declared spelling kept on
+    the declaration; a card code with a trailing separator, line break and spaces is read with
+    its printed address; a code with a control character is named as such."""
+    import unicodedata
+
+    page = browser.new_page()
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/c/{checkpoint.qr_token}/")
+    typed = unicodedata.normalize("NFD", "nguyễn thị  hường ")
+    page.fill("#id_full_name", typed)
+    page.fill("#id_birth_year", "1985")
+    page.get_by_label("Nữ", exact=True).first.check()
+    page.fill("#id_phone", "0977000111")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi khai báo").click()
+    person = CheckIn.objects.get().person
+    assert person.full_name == "Nguyễn Thị Hường"
+    assert unicodedata.is_normalized("NFC", person.full_name)
+    assert Declaration.objects.get(checkins__person=person).full_name == "nguyễn thị hường"
+
+    _login(page, live_server, operator, reverse("checkpoints:scan", kwargs={"pk": checkpoint.pk}))
+    page.fill("#id_payload", " 038190004321 ||Trần Thị Thẻ |12031990|Nữ| Xóm 3, Đông Sơn |01012022|\n")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Đã ghi nhận vào: Trần Thị ***" in page.content()
+    scanned = CheckIn.objects.get(method=CheckIn.Method.STAFF)
+    assert scanned.person.full_name == "Trần Thị Thẻ"
+    assert scanned.person.address_line == "Xóm 3, Đông Sơn"
+    page.screenshot(path=str(screenshot_dir / "scan-card-spaces-phone.png"), full_page=True)
+    page.fill("#id_payload", "038190004321|\x07|Trần Thị Thẻ|12031990|Nữ|Xóm 3|01012022")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Mã chứa ký tự không được phép" in page.content()
+    assert CheckIn.objects.count() == 2
