@@ -1,6 +1,5 @@
 """Top-level URLs. Each app brings its own ``urls.py`` with an ``app_name``."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -29,7 +28,5 @@ urlpatterns = [
     path("", include("certificates.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, in any mode: stored files leave only through views that check the
+# user's right (core.files.protected_file_response).

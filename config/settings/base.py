@@ -297,6 +297,10 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("PORTAL_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# No URL serves MEDIA_ROOT. Behind nginx, name an ``internal;`` location aliased to MEDIA_ROOT
+# (e.g. "/protected-files/") and the download views answer with X-Accel-Redirect to it;
+# empty: Django streams the file itself (core.files.protected_file_response).
+PROTECTED_FILES_ACCEL_PREFIX = env.str("PORTAL_PROTECTED_FILES_ACCEL_PREFIX", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
