@@ -203,3 +203,15 @@ def require_capability(actor: Any, capability: str) -> None:
 
     if actor is not None and not user_can(actor, capability):
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+
+
+# Capabilities that read personal data: a role holding one is granted only by someone else,
+# audited and notified (core.services.accounts.user_roles_set).
+PERSONAL_DATA_CAPS = frozenset(
+    {Cap.VIEW_PEOPLE, Cap.EDIT_PEOPLE, Cap.MERGE_PEOPLE, Cap.TRACE_CONTACTS, Cap.CERTIFICATES_ISSUE}
+)
+
+
+def personal_data_roles() -> set[str]:
+    """Roles whose capabilities read personal data (derived from ROLE_CAPABILITIES)."""
+    return {str(role) for role, caps in ROLE_CAPABILITIES.items() if set(caps) & PERSONAL_DATA_CAPS}
