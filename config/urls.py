@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/taskforce/", include("taskforce.api_urls")),
     path("taskforce/", include("taskforce.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("reports/", include("reports.urls")),
     path("", include("core.urls")),
     path("", include("checkpoints.urls")),

@@ -36,3 +36,15 @@ def test_every_page_has_the_policy_and_no_inline_script(role, client, world):  #
     for url in (reverse("admin:index"), reverse("login"), "/no-such-page/"):
         _check(_client_for(client, users[role]).get(url), f"{role} {url}")
     assert pages > 30
+
+
+def test_api_docs_page_uses_the_offline_swagger_assets(client):
+    page = client.get(reverse("api-docs"))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Content-Security-Policy" in page
+    assert not INLINE_SCRIPT.search(html)
+    sources = re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"', html)
+    assert sources and all(s.startswith("/") for s in sources), sources
+    assert any("swagger-ui" in s for s in sources)
+    script = client.get(reverse("api-docs") + "?script=")
+    assert script.status_code == 200 and b"SwaggerUIBundle" in script.content

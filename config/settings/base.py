@@ -96,6 +96,7 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
 ]
 LOCAL_APPS = [
@@ -337,6 +338,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Tổ công nghệ phòng, chống dịch COVID-19 — API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The API page's Swagger UI is served from the portal itself (no CDN; CSP script-src 'self').
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"CheckpointKindEnum": "checkpoints.models.Checkpoint.Kind"},
 }
 
