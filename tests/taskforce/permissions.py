@@ -112,6 +112,7 @@ def objects(world: dict) -> dict:
         checkpoints_registered=1,
         scans_in_period=10,
     )
+    assert tf.assignment is not None
     update = assignment_progress(
         actor=users[Role.TASKFORCE_LEADER],
         assignment=tf.assignment,
