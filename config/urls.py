@@ -1,10 +1,9 @@
 """Top-level URLs. Each app brings its own ``urls.py`` with an ``app_name``."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
 
@@ -22,6 +21,7 @@ urlpatterns = [
     path("api/v1/taskforce/", include("taskforce.api_urls")),
     path("taskforce/", include("taskforce.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("reports/", include("reports.urls")),
     path("", include("core.urls")),
     path("", include("checkpoints.urls")),
@@ -29,9 +29,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, in any mode: stored files leave only through views that check the
+# user's right (core.files.protected_file_response).
 
 handler500 = "core.outage.server_error"

@@ -140,3 +140,16 @@ def require_capability(actor: Any, capability: str) -> None:
         return
     if not user_can(actor, capability):
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+
+
+# Capabilities that read personal data: a role holding one is granted only by someone else,
+# audited and notified (core.services.accounts.user_roles_set). Named by their strings: core
+# imports no app (people.*: core; contacts.trace: checkpoints; certificates.issue: certificates).
+PERSONAL_DATA_CAPS = frozenset(
+    {"people.view", "people.edit", "people.merge", "contacts.trace", "certificates.issue"}
+)
+
+
+def personal_data_roles() -> set[str]:
+    """Roles whose capabilities read personal data (derived from the composed role table)."""
+    return {str(role) for role, caps in role_capabilities().items() if set(caps) & PERSONAL_DATA_CAPS}

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import RandomName
+
 
 class Section(models.TextChoices):
     """The sections of a report, in the order they appear."""
@@ -62,8 +64,8 @@ class Report(models.Model):
     requested_at = models.DateTimeField(_("yêu cầu lúc"), default=timezone.now)
     snapshot_at = models.DateTimeField(_("số liệu tính đến"), null=True, blank=True)
     finished_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
-    pdf = models.FileField(_("tệp PDF"), upload_to="reports/%Y/", blank=True)
-    xlsx = models.FileField(_("tệp Excel"), upload_to="reports/%Y/", blank=True)
+    pdf = models.FileField(_("tệp PDF"), upload_to=RandomName("reports/%Y/"), blank=True)
+    xlsx = models.FileField(_("tệp Excel"), upload_to=RandomName("reports/%Y/"), blank=True)
     pdf_sha256 = models.CharField(_("mã kiểm tra PDF (SHA-256)"), max_length=64, blank=True)
     xlsx_sha256 = models.CharField(_("mã kiểm tra Excel (SHA-256)"), max_length=64, blank=True)
 

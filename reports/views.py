@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.decorators import capability_required
+from core.files import protected_file_response
 from core.roles import user_can
 from reports import selectors, services
 from reports.capabilities import ReportCap
@@ -72,7 +74,7 @@ def detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @capability_required(ReportCap.VIEW_REPORTS)
 @require_GET
-def download(request: HttpRequest, report_id: int, fmt: str) -> FileResponse:
+def download(request: HttpRequest, report_id: int, fmt: str) -> HttpResponseBase:
     if fmt not in ("pdf", "xlsx"):
         raise Http404
     report = selectors.access_report_by_id(request.user, report_id)
@@ -80,7 +82,7 @@ def download(request: HttpRequest, report_id: int, fmt: str) -> FileResponse:
     if report.status != Report.Status.DONE or not file:
         raise PermissionDenied
     name = f"{report.number.replace('/', '-')}-v{report.version}.{fmt}"
-    return FileResponse(file.open("rb"), as_attachment=True, filename=name)
+    return protected_file_response(file, filename=name)
 
 
 @capability_required(ReportCap.REQUEST_REPORTS)

@@ -11,6 +11,11 @@ urlpatterns = [
     path("conclusions/<int:pk>/assign/", views.conclusion_assign, name="conclusion-assign"),
     path("assignments/", views.assignment_list, name="assignment-list"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment-detail"),
+    path(
+        "assignments/<int:pk>/updates/<int:update_id>/attachment/",
+        views.update_attachment,
+        name="update-attachment",
+    ),
     path("proposals/", views.proposal_list, name="proposal-list"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal-detail"),
     path("adoption/", views.adoption, name="adoption"),

@@ -55,6 +55,7 @@ URL_MATRIX: dict[str, Url] = {
     "logout": Url(method="post", ok=302),
     "set_language": Url(method="post", ok=302, data={"language": "en", "next": "/"}),
     "api-schema": Url(),
+    "api-docs": Url(),
     "core-api:unit-children": Url(),
     "core-api:organization-list": Url(allowed=SIGNED_IN, anon_denied=403),
 }

@@ -105,6 +105,7 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
 ]
 LOCAL_APPS = [
@@ -122,6 +123,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.outage.OutageMiddleware",  # a database or Redis outage: 503 with a message (docs/security.md)
+    "core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
@@ -132,6 +134,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.bounds.IdRangeMiddleware",
 ]
+
+# Content Security Policy (core.csp): scripts only from the portal's own static files.
+# 'unsafe-inline' is allowed for styles only (a few pages keep a small <style> block).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -307,6 +316,10 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("PORTAL_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# No URL serves MEDIA_ROOT. Behind nginx, name an ``internal;`` location aliased to MEDIA_ROOT
+# (e.g. "/protected-files/") and the download views answer with X-Accel-Redirect to it;
+# empty: Django streams the file itself (core.files.protected_file_response).
+PROTECTED_FILES_ACCEL_PREFIX = env.str("PORTAL_PROTECTED_FILES_ACCEL_PREFIX", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -345,6 +358,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.add_error_responses",
     ],
+    # The API page's Swagger UI is served from the portal itself (no CDN; CSP script-src 'self').
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"CheckpointKindEnum": "checkpoints.models.Checkpoint.Kind"},
 }
 

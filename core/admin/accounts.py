@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,27 @@ class PortalUserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        """A user editing their own account may not change their own roles: refused on the form,
+        with nothing saved (the service refuses it too)."""
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or obj.pk != request.user.pk:
+            return form_class
+
+        class OwnAccountForm(form_class):  # type: ignore[valid-type,misc]
+            def clean(self) -> Any:
+                cleaned = super().clean()
+                if set(self.changed_data) & services.GUARDED_FIELDS:
+                    raise ValidationError(
+                        _(
+                            "Bạn không thể tự thay đổi vai trò của chính mình. "
+                            "Nhờ một cán bộ khác có quyền phân quyền thực hiện."
+                        )
+                    )
+                return cleaned
+
+        return OwnAccountForm
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         services.user_save(actor=request.user, user=obj, created=not change, changed=form.changed_data)

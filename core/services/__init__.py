@@ -6,7 +6,12 @@ call these functions, so there is no back door around the checks and the audit l
 The package splits by what it is about; callers import from ``core.services``.
 """
 
-from core.services.accounts import user_roles_set, user_save, user_scope_set
+from core.services.accounts import (
+    GUARDED_FIELDS,
+    user_roles_set,
+    user_save,
+    user_scope_set,
+)
 from core.services.merge import duplicate_dismiss, person_merge, persons_purge_orphans
 from core.services.messages import message_deliver, message_send
 from core.services.organizations import ORGANIZATION_FIELDS, organization_create, organization_update
@@ -22,6 +27,7 @@ from core.services.retention import retention_purge, rollup_rebuild, rollups_fol
 from core.services.units import UnitRow, unit_population_set, units_load
 
 __all__ = [
+    "GUARDED_FIELDS",
     "ORGANIZATION_FIELDS",
     "PersonData",
     "UnitRow",

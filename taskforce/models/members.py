@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import RandomName
+
 
 class Decision(models.Model):
     """A numbered decision that founds the task force or changes its membership.
@@ -28,7 +30,9 @@ class Decision(models.Model):
     signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
     signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
     effective_from = models.DateField(_("có hiệu lực từ"), null=True, blank=True)
-    document = models.FileField(_("văn bản đính kèm"), upload_to="taskforce/decisions/%Y/", blank=True)
+    document = models.FileField(
+        _("văn bản đính kèm"), upload_to=RandomName("taskforce/decisions/%Y/"), blank=True
+    )
     notes = models.TextField(_("ghi chú, nguồn"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
 

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import RandomName
+
 
 class Proposal(models.Model):
     """A proposal or recommendation ("đề xuất, kiến nghị") from a member to the leader."""
@@ -187,7 +189,9 @@ class AssignmentUpdate(models.Model):
     text = models.TextField(_("nội dung"))
     status = models.CharField(_("trạng thái sau cập nhật"), max_length=12, choices=Assignment.Status.choices)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
-    attachment = models.FileField(_("tệp đính kèm"), upload_to="taskforce/updates/%Y/%m/", blank=True)
+    attachment = models.FileField(
+        _("tệp đính kèm"), upload_to=RandomName("taskforce/updates/%Y/%m/"), blank=True
+    )
     created_at = models.DateTimeField(_("lúc"), default=timezone.now)
 
     class Meta:

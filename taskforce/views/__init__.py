@@ -3,7 +3,13 @@
 from taskforce.views.adoption import adoption, report_submit
 from taskforce.views.home import calendar_feed, calendar_reset, home
 from taskforce.views.meetings import conclusion_assign, meeting_detail, meeting_list
-from taskforce.views.work import assignment_detail, assignment_list, proposal_detail, proposal_list
+from taskforce.views.work import (
+    assignment_detail,
+    assignment_list,
+    proposal_detail,
+    proposal_list,
+    update_attachment,
+)
 
 __all__ = [
     "adoption",
@@ -18,4 +24,5 @@ __all__ = [
     "proposal_detail",
     "proposal_list",
     "report_submit",
+    "update_attachment",
 ]

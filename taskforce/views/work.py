@@ -1,20 +1,24 @@
 """Assignments and proposals."""
 
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.collation import vi_order
+from core.files import protected_file_response
 from core.roles import user_can
 from core.selectors import organizations_visible_to
 from taskforce import selectors, services
 from taskforce.capabilities import TaskforceCap
 from taskforce.forms import AssignmentForm, DecideForm, ProgressForm, ProposalForm
-from taskforce.models import Assignment, Member, Proposal
+from taskforce.models import Assignment, AssignmentUpdate, Member, Proposal
 from taskforce.views._common import capability_required, run_service
 
 
@@ -81,6 +85,18 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_GET
+@capability_required(TaskforceCap.TASKFORCE_VIEW_ALL_WORK, TaskforceCap.ASSIGNMENT_WORK)
+def update_attachment(request: HttpRequest, pk: int, update_id: int) -> HttpResponseBase:
+    """The file of a progress update, for whoever may see its assignment."""
+    assignment = selectors.assignment_detail(request.user, pk)
+    update = AssignmentUpdate.objects.filter(assignment=assignment, pk=update_id).first()
+    if update is None or not update.attachment:
+        raise Http404
+    name = f"cap-nhat-{update.pk}{PurePosixPath(update.attachment.name).suffix}"
+    return protected_file_response(update.attachment, filename=name)
 
 
 def _statuses_for(request: HttpRequest) -> list[str]:

@@ -3,12 +3,13 @@ POST of every page and endpoint is covered role by role in test_permissions.py).
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from core.roles import Role
 from core.selectors import province_unit
-from taskforce.models import Platform, UsageReport
-from taskforce.services import usage_report_submit
+from taskforce.models import Assignment, Platform, UsageReport
+from taskforce.services import assignment_progress, usage_report_submit
 from tests.actors import SYSTEM
 from tests.taskforce.factories import build
 from tests.test_permission_matrix import ALL, ANON, STAFF, SUPER, Url
@@ -50,6 +51,13 @@ URLS = {
     "taskforce:conclusion-assign": page(ASSIGNERS, method="post", ok=400, kwargs=pk("taskforce.conclusion")),
     "taskforce:assignment-list": page(WORK),
     "taskforce:assignment-detail": page(WORK, kwargs=pk("taskforce.assignment")),
+    "taskforce:update-attachment": page(
+        WORK,
+        kwargs=lambda objects: {
+            "pk": objects["taskforce.assignment"].pk,
+            "update_id": objects["taskforce.update"].pk,
+        },
+    ),
     "taskforce:proposal-list": page(TF_VIEW),
     "taskforce:proposal-detail": page(TF_VIEW, kwargs=pk("taskforce.proposal")),
     "taskforce:adoption": page(TF_VIEW),
@@ -105,6 +113,14 @@ def objects(world: dict) -> dict:
         checkpoints_registered=1,
         scans_in_period=10,
     )
+    assert tf.assignment is not None
+    update = assignment_progress(
+        actor=users[Role.TASKFORCE_LEADER],
+        assignment=tf.assignment,
+        text="Biên bản",
+        status=Assignment.Status.IN_PROGRESS,
+        attachment=SimpleUploadedFile("bien-ban.pdf", b"%PDF matrix"),
+    )
     world["taskforce"] = tf
     return {
         "taskforce.decision": tf.decision,
@@ -112,6 +128,7 @@ def objects(world: dict) -> dict:
         "taskforce.meeting": tf.meeting,
         "taskforce.conclusion": tf.conclusion,
         "taskforce.assignment": tf.assignment,
+        "taskforce.update": update,
         "taskforce.proposal": tf.proposal,
         "taskforce.platform": Platform.objects.first(),
         "taskforce.usagereport": UsageReport.objects.get(pk=report.pk),
