@@ -48,7 +48,7 @@ def _choose_ward(page, *, js: bool, district_select: str, ward_select: str, ward
     assert page.locator(f"{ward_select} option").count() == 1  # only "—" before a district
     page.select_option(district_select, str(ward.parent_id))
     if js:
-        page.wait_for_function(f"document.querySelector('{ward_select}').options.length > 1")
+        page.locator(f"{ward_select} option").nth(1).wait_for(state="attached")  # no string eval: CSP
     else:
         with page.expect_navigation():
             refresh.click()
