@@ -248,6 +248,18 @@ def stored(submissions: list[str]) -> dict[str, int]:
     }
 
 
+def task_runs() -> float | None:
+    """Seconds until a task sent after all the faults ran on the (restarted) worker; None if not in 60 s."""
+    from django.core.cache import cache
+
+    from core.tasks import echo
+
+    key, started = f"faultload:{uuid.uuid4().hex}", time.monotonic()
+    echo.delay(key, "done")
+    ran = wait(lambda: cache.get(key) == "done", 60)
+    return round(time.monotonic() - started, 2) if ran else None
+
+
 def prepare(env: dict[str, str]) -> None:
     manage = [sys.executable, "manage.py"]
     for argv in (["migrate", "-v0"], ["load_admin_units"], ["collectstatic", "--noinput", "-v0"]):
@@ -341,8 +353,13 @@ def run(args: argparse.Namespace, root: Path) -> dict[str, Any]:
         result["events_s"] = {k: round(v - t0, 2) for k, v in events.items()}
         result["postgres_restart_took_s"] = round(events["postgres_back"] - events["postgres_restart"], 2)
         result["stored"] = stored(list(client.ok))
+        result["task_after_faults_s"] = task_runs()
         text = log_path.read_text(errors="replace")
         result["log_tracebacks"] = text.count("Traceback")
+        result["log_worker_ready"] = text.count(" ready.")
+        result["log_unrecoverable"] = text.count("Unrecoverable error")
+        result["log_outage_503"] = text.count("ERROR portal.outage")
+        result["log_limiter_fail_open"] = text.count("rate limit store unreachable")
         result["log_restarts"] = [line for line in text.splitlines() if line.startswith("[runportal]")]
         result["bodies_5xx"] = client.bodies_5xx[:3]
         result["load_after"] = uptime()
