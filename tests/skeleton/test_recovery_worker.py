@@ -4,6 +4,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -44,6 +45,7 @@ def test_a_report_whose_worker_is_killed_is_finished_by_the_sweep(tmp_path, spaw
     assert _report(db) == ("running", 40), first.log()
     first.process.send_signal(signal.SIGKILL)
     first.process.wait(timeout=20)
+    killed = time.monotonic()
 
     # A new worker alone does not finish it: nothing in the queue, the report still "running".
     recovery_env = {**env, "PORTAL_STALLED_REPORT_SECONDS": "3", "PORTAL_STALLED_SWEEP_SECONDS": "2"}
@@ -53,6 +55,7 @@ def test_a_report_whose_worker_is_killed_is_finished_by_the_sweep(tmp_path, spaw
     # The beat's sweep finds it stalled and enqueues it again; the new worker completes it.
     beat = spawn("beat", BEAT, recovery_env)
     done = wait_for(lambda: _report(db) == ("done", 100), timeout=180)
+    print(f"report done {time.monotonic() - killed:.1f} s after the kill")  # the measurement (-s)
     assert done, f"{_report(db)}\n--- worker\n{second.log()}\n--- beat\n{beat.log()}"
     with sqlite3.connect(db) as connection:
         actions = [row[0] for row in connection.execute("SELECT action FROM core_auditlog ORDER BY id")]
