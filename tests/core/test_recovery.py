@@ -130,3 +130,42 @@ def test_the_sweep_is_scheduled(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["core-resume-stalled"]
     assert entry["task"] == "core.tasks.resume_stalled_work"
     assert entry["schedule"] <= 300
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sweeps_on_postgresql_resume_once(django_capture_on_commit_callbacks):
+    """Sweep A has moved the message but not committed; sweep B reads it still sending, waits on
+    its row lock, then finds it moved (its conditional UPDATE matches nothing)."""
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: run with DATABASE_URL=postgres://…")
+    import threading
+
+    message = OutboundMessage.objects.create(
+        channel="email", recipient="a@example.invalid", body="x", purpose="t", status="sending"
+    )
+    moved, release, results = threading.Event(), threading.Event(), {}
+
+    def sweep(name: str, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                results[name] = services.stalled_work_resume(actor=SYSTEM)
+                if hold:
+                    moved.set()
+                    release.wait(10)
+        finally:
+            connections.close_all()
+
+    a = threading.Thread(target=sweep, args=("a", True))
+    a.start()
+    assert moved.wait(10)
+    b = threading.Thread(target=sweep, args=("b", False))
+    b.start()
+    b.join(1)
+    assert b.is_alive()  # waiting on A's row lock
+    release.set()
+    a.join(10)
+    b.join(10)
+    assert results == {"a": {"message": [message.pk]}, "b": {}}
+    assert AuditLog.objects.filter(action="message.resume").count() == 1
