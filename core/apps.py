@@ -27,6 +27,11 @@ class CoreConfig(AppConfig):
         # Every app's ``retention.py`` registers its data categories and roll-ups.
         retention.discover()
 
+        from core import recovery, recovery_kinds  # noqa: F401  (registers core's resumable work)
+
+        # Every app's ``recovery.py`` registers the work a dead worker can leave claimed.
+        recovery.discover()
+
         from core.navigation import Entry, register_portal
 
         register_portal(

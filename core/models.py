@@ -301,6 +301,8 @@ class OutboundMessage(models.Model):
     last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    # When a worker claimed it (status sending): a message sending for long is resumed.
+    claimed_at = models.DateTimeField(_("bắt đầu gửi lúc"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

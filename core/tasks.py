@@ -72,3 +72,11 @@ def fold_rollups() -> dict[str, int]:
     from core.services import rollups_fold
 
     return rollups_fold(actor=SystemActor("celery:fold_rollups"))
+
+
+@shared_task(name="core.tasks.resume_stalled_work")
+def resume_stalled_work() -> dict[str, list[int]]:
+    """Every few minutes: work a dead worker left claimed goes back in the queue (core.recovery)."""
+    from core.services import stalled_work_resume
+
+    return stalled_work_resume(actor=SystemActor("celery:resume_stalled_work"))

@@ -52,6 +52,10 @@ class Report(models.Model):
     instruction = models.TextField(_("chỉ đạo yêu cầu báo cáo"), blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    # Stamped by the worker at its claim and at each step: a report running with an old stamp
+    # lost its worker and is resumed (core.recovery); the claim's stamp also tells a resumed
+    # run from the lost one.
+    heartbeat_at = models.DateTimeField(_("cập nhật tiến độ lúc"), null=True, blank=True)
     error = models.CharField(_("lỗi"), max_length=500, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

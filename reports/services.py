@@ -7,8 +7,10 @@ về tình hình sử dụng, ứng dụng các phần mềm phục vụ phòng,
 import datetime
 import hashlib
 import logging
+import time
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -201,19 +203,27 @@ def report_regenerate(*, actor: Actor, report: Report) -> Report:
 
 def _progress(report_id: int, percent: int) -> None:
     # Committed at once (outside any transaction) so the progress page sees it.
-    Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(progress=percent)
+    # Each step also stamps the heartbeat: a report not stamped for long lost its worker.
+    Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
+        progress=percent, heartbeat_at=timezone.now()
+    )
+    if settings.REPORTS_STEP_DELAY_SECONDS:  # tests only: a slow step a worker can be killed in
+        time.sleep(settings.REPORTS_STEP_DELAY_SECONDS)
 
 
 def report_generate(*, report_id: int) -> Report:
     """Collects the figures and writes the PDF and the Excel file. Runs in the worker.
 
-    Idempotent: a report already done is returned as it is, never rewritten.
+    Idempotent: a report already done is returned as it is, never rewritten. A report whose
+    worker died is put back to queued by ``core.services.stalled_work_resume`` and claimed
+    here again; if the lost run wakes up after all, whichever run finishes second finds the
+    report done (or no longer running) and keeps the first one's files.
     """
     from reports.tasks import deliver_report
 
     claimed = Report.objects.filter(
         pk=report_id, status__in=[Report.Status.QUEUED, Report.Status.FAILED]
-    ).update(status=Report.Status.RUNNING, progress=5, error="")
+    ).update(status=Report.Status.RUNNING, progress=5, error="", heartbeat_at=timezone.now())
     report = Report.objects.get(pk=report_id)
     if not claimed:
         return report  # done already, or another worker has it
@@ -230,7 +240,7 @@ def report_generate(*, report_id: int) -> Report:
         xlsx = render.render_xlsx(ctx=ctx, sections=sections)
     except Exception as exc:
         with transaction.atomic():
-            Report.objects.filter(pk=report.pk).update(
+            Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING).update(
                 status=Report.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:500]
             )
             audit(
@@ -242,6 +252,9 @@ def report_generate(*, report_id: int) -> Report:
         raise
     stem = f"bao-cao-{report.kind}-{report.period_start:%Y%m%d}-{report.pk}-v{report.version}"
     with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if current.status != Report.Status.RUNNING:
+            return current  # finished by a resumed run meanwhile: its files stand
         report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
         report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
         report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()

@@ -287,6 +287,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "core-rollups": {"task": "core.tasks.fold_rollups", "schedule": crontab(minute=15)},
     "checkpoints-silent": {"task": "checkpoints.tasks.notify_silent", "schedule": crontab(hour=7, minute=0)},
 }
+# Interrupted work (core.recovery): a report or a message whose worker died stays "running" or
+# "sending"; past these times without progress it is put back in the queue, once.
+STALLED_REPORT_SECONDS = env.int("PORTAL_STALLED_REPORT_SECONDS", default=600)
+STALLED_MESSAGE_SECONDS = env.int("PORTAL_STALLED_MESSAGE_SECONDS", default=300)
+# Tests only: seconds each report generation step sleeps, so a test can kill a worker mid-report.
+REPORTS_STEP_DELAY_SECONDS = env.float("PORTAL_REPORTS_STEP_DELAY_SECONDS", default=0.0)
+CELERY_BEAT_SCHEDULE["core-resume-stalled"] = {
+    "task": "core.tasks.resume_stalled_work",
+    "schedule": env.float("PORTAL_STALLED_SWEEP_SECONDS", default=120.0),
+}
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -23,6 +23,7 @@ from core.services.people import (
     person_resolve_for_visitor,
     person_update,
 )
+from core.services.recovery import stalled_work_resume
 from core.services.retention import retention_purge, rollup_rebuild, rollups_fold
 from core.services.units import UnitRow, unit_population_set, units_load
 
@@ -46,6 +47,7 @@ __all__ = [
     "retention_purge",
     "rollup_rebuild",
     "rollups_fold",
+    "stalled_work_resume",
     "unit_population_set",
     "units_load",
     "user_roles_set",

@@ -66,7 +66,7 @@ def message_deliver(*, message_id: int) -> OutboundMessage:
 
     Status = OutboundMessage.Status
     claimed = OutboundMessage.objects.filter(pk=message_id, status__in=[Status.QUEUED, Status.FAILED]).update(
-        status=Status.SENDING, attempts=F("attempts") + 1
+        status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
     )
     message = OutboundMessage.objects.get(pk=message_id)
     if not claimed:

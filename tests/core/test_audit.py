@@ -47,6 +47,13 @@ def _case_message_deliver(ctx):
     return lambda: services.message_deliver(message_id=message.pk)
 
 
+def _case_stalled_work_resume(ctx):
+    OutboundMessage.objects.create(
+        channel="email", recipient="a@example.invalid", body="x", purpose="t", status="sending"
+    )  # claimed by a worker that died (no stamp)
+    return lambda: services.stalled_work_resume(actor=SYSTEM)
+
+
 def _prepare_merge(ctx):
     a = _person(ctx)
     b = _person(ctx, id_number="", phone="0900000009")
@@ -113,6 +120,7 @@ SERVICE_CASES = {
         )
     ),
     "core.services.message_deliver": _case_message_deliver,
+    "core.services.stalled_work_resume": _case_stalled_work_resume,
     "core.services.persons_purge_orphans": lambda ctx: lambda: services.persons_purge_orphans(actor=SYSTEM),
     "core.services.retention_purge": lambda ctx: (
         lambda: services.retention_purge(actor=SYSTEM, category="core.person")
