@@ -49,11 +49,6 @@ def alert_flagged(checkin_id: int) -> int:
     return sent
 
 
-@shared_task(name="checkpoints.tasks.purge_expired")
-def purge_expired() -> int:
-    return services.checkins_purge_expired(actor=SystemActor("celery:checkpoints.purge_expired"))
-
-
 @shared_task(name="checkpoints.tasks.notify_silent")
 def notify_silent() -> int:
     """Daily: remind the organizations owning checkpoints with no check-in for N days. An
