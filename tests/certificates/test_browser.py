@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from certificates import services
+from tests.browser import login
 from tests.conftest import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -99,11 +100,7 @@ def test_checkpoint_staff_check_a_certificate(browser, live_server, issued, make
     page = browser.new_page()
     page.set_viewport_size(PHONE)
     url = reverse("certificates:staff-verify")
-    page.goto(f"{live_server.url}/accounts/login/?next={url}")
-    page.fill("#id_username", operator.username)
-    page.fill("#id_password", "pw")
-    with page.expect_navigation():
-        page.locator("form.form button[type=submit]").click()
+    login(page, live_server.url, operator.username, url)
     page.fill("#id_payload", issued.qr_text[:-3] + "AAA")
     with page.expect_navigation():
         page.get_by_role("button", name="Kiểm tra", exact=True).click()
@@ -119,11 +116,7 @@ def test_an_official_uploads_a_signer_to_the_trust_list(
     (tmp_path / "dsc.pem").write_bytes(pem(make_certificate()[1]))
     page = browser.new_page()
     url = reverse("certificates:trust-list")
-    page.goto(f"{live_server.url}/accounts/login/?next={url}")
-    page.fill("#id_username", trust_manager.username)
-    page.fill("#id_password", "pw")
-    with page.expect_navigation():
-        page.locator("form.form button[type=submit]").click()
+    login(page, live_server.url, trust_manager.username, url)
     page.set_input_files("#id_file", str(tmp_path / "dsc.pem"))
     page.fill("#id_country", "AT")
     with page.expect_navigation():

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from checkpoints import qr
 from checkpoints.models import CheckIn
 from declarations.models import Declaration
+from tests.browser import login
 from tests.checkpoints.conftest import at, visit
 from tests.conftest import CHROMIUM_ARGS, unavailable
 
@@ -46,11 +47,7 @@ def _decode_poster(checkpoint, base_url, tmp_path) -> str:
 
 
 def _login(page, live_server, user, next_url):
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "pw")
-    with page.expect_navigation():
-        page.locator("form.form button[type=submit]").click()
+    login(page, live_server.url, user.username, next_url)
 
 
 def test_visitor_scans_poster_declares_checks_in_and_out(

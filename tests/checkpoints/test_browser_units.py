@@ -7,6 +7,7 @@ from django.urls import reverse
 from checkpoints.models import CheckIn, Checkpoint
 from core.roles import Role
 from declarations.models import Declaration
+from tests.browser import login
 from tests.core.fixtures import first_ward
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -63,11 +64,7 @@ def test_officer_registers_a_checkpoint_choosing_the_ward_level_by_level(
 ):
     officer = make_user(Role.AGENCY_OFFICER, organizations=[agency])
     page = phone(js=js)
-    page.goto(f"{live_server.url}/accounts/login/?next={reverse('checkpoints:register')}")
-    page.fill("#id_username", officer.username)
-    page.fill("#id_password", "pw")
-    with page.expect_navigation():
-        page.locator("form.form button[type=submit]").click()
+    login(page, live_server.url, officer.username, reverse("checkpoints:register"))
     page.fill("#id_name", "Cổng chợ Rồng")
     page.select_option("#id_organization", str(agency.pk))
     page.select_option("#id_kind", "market")

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.browser import login
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 740}
@@ -56,11 +58,7 @@ def test_404_in_vietnamese_then_english(phone, live_server, screenshot_dir):
 
 def test_403_for_an_official_without_the_role(phone, live_server, django_user_model, screenshot_dir):
     django_user_model.objects.create_user(username="khongvaitro", password="mat-khau-dai-123")
-    phone.goto(live_server.url + "/accounts/login/")
-    phone.fill("#id_username", "khongvaitro")
-    phone.fill("#id_password", "mat-khau-dai-123")
-    with phone.expect_navigation():
-        phone.locator("main button[type=submit], main input[type=submit]").first.click()
+    login(phone, live_server.url, "khongvaitro", password="mat-khau-dai-123")
     response = phone.goto(live_server.url + "/taskforce/")
     assert response.status == 403
     assert phone.get_by_role("heading", name="Bạn không có quyền xem trang này").is_visible()

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from taskforce.models import Assignment, Attendance
+from tests.browser import login as browser_login
 
 # serialized_rollback: the flush between transactional tests would drop the role groups
 # (created by a migration).
@@ -13,11 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def login(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/?next=/taskforce/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Đăng nhập").click()
+    browser_login(page, base, username, "/taskforce/")
 
 
 def test_meeting_attendance_and_conclusion_to_assignments(browser, live_server, tf, leader, screenshot_dir):
