@@ -330,3 +330,23 @@ class RollupWatermark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} < {self.next_day}"
+
+
+class ScheduledRun(models.Model):
+    """One daily job's run for one local day (``core.recovery.Daily``): claimed when it starts,
+    finished in the same transaction as its work. A day without a finished run past the job's
+    time plus its grace is run again by the sweep (a killed worker, a broker outage at 07:00,
+    or the whole portal down at that hour)."""
+
+    job = models.CharField(max_length=80)
+    day = models.DateField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt chạy việc định kỳ")
+        verbose_name_plural = _("lượt chạy việc định kỳ")
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="core_scheduledrun_job_day")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day}"

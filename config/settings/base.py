@@ -291,6 +291,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # "sending"; past these times without progress it is put back in the queue, once.
 STALLED_REPORT_SECONDS = env.int("PORTAL_STALLED_REPORT_SECONDS", default=600)
 STALLED_MESSAGE_SECONDS = env.int("PORTAL_STALLED_MESSAGE_SECONDS", default=300)
+# A flagged check-in whose alert task never reached the broker is alerted after this time.
+STALLED_ALERT_SECONDS = env.int("PORTAL_STALLED_ALERT_SECONDS", default=300)
+# A daily job (reminders) without a finished run this long after its time is run again.
+STALLED_DAILY_SECONDS = env.int("PORTAL_STALLED_DAILY_SECONDS", default=1800)
 # Tests only: seconds each report generation step sleeps, so a test can kill a worker mid-report.
 REPORTS_STEP_DELAY_SECONDS = env.float("PORTAL_REPORTS_STEP_DELAY_SECONDS", default=0.0)
 CELERY_BEAT_SCHEDULE["core-resume-stalled"] = {

@@ -23,7 +23,7 @@ from core.services.people import (
     person_resolve_for_visitor,
     person_update,
 )
-from core.services.recovery import stalled_work_resume
+from core.services.recovery import daily_jobs_catch_up, stalled_work_resume
 from core.services.retention import retention_purge, rollup_rebuild, rollups_fold
 from core.services.units import UnitRow, unit_population_set, units_load
 
@@ -32,6 +32,7 @@ __all__ = [
     "ORGANIZATION_FIELDS",
     "PersonData",
     "UnitRow",
+    "daily_jobs_catch_up",
     "duplicate_dismiss",
     "message_deliver",
     "message_send",

@@ -8,6 +8,7 @@ import pkgutil
 import pytest
 from django.conf import settings
 from django.db import IntegrityError, InternalError, OperationalError, connection, transaction
+from django.utils import timezone
 
 from core import services
 from core.audit import audit
@@ -126,6 +127,12 @@ SERVICE_CASES = {
         lambda: services.retention_purge(actor=SYSTEM, category="core.person")
     ),
     "core.services.rollups_fold": lambda ctx: lambda: services.rollups_fold(actor=SYSTEM),
+    # Late in the day every daily job is due: they are claimed together, under one row.
+    "core.services.daily_jobs_catch_up": lambda ctx: (
+        lambda: services.daily_jobs_catch_up(
+            actor=SYSTEM, now=timezone.localtime().replace(hour=23, minute=59)
+        )
+    ),
     "core.services.rollup_rebuild": lambda ctx: (
         lambda: services.rollup_rebuild(
             actor=SYSTEM, name="checkpoints.checkin_daily", since=datetime.date(2021, 1, 1)
