@@ -293,6 +293,9 @@ STALLED_REPORT_SECONDS = env.int("PORTAL_STALLED_REPORT_SECONDS", default=600)
 STALLED_MESSAGE_SECONDS = env.int("PORTAL_STALLED_MESSAGE_SECONDS", default=300)
 # A flagged check-in whose alert task never reached the broker is alerted after this time.
 STALLED_ALERT_SECONDS = env.int("PORTAL_STALLED_ALERT_SECONDS", default=300)
+# Each process holds the address selects' units in memory (core.unit_directory) and checks the
+# shared version this often; a change made by units_load is seen by every process within it.
+UNIT_DIRECTORY_CHECK_SECONDS = env.float("PORTAL_UNIT_DIRECTORY_CHECK_SECONDS", default=30.0)
 # A daily job (reminders) without a finished run this long after its time is run again.
 STALLED_DAILY_SECONDS = env.int("PORTAL_STALLED_DAILY_SECONDS", default=1800)
 # Tests only: seconds each report generation step sleeps, so a test can kill a worker mid-report.
