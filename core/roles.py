@@ -105,7 +105,7 @@ STAFF_ROLES = {
 
 
 def user_roles(user: Any) -> set[str]:
-    if not user.is_authenticated:
+    if not user.is_authenticated or user.pk is None:  # visitors, the system, API tokens
         return set()
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
@@ -119,6 +119,12 @@ def user_has_role(user: Any, *roles: str) -> bool:
 
 
 def user_can(user: Any, capability: str) -> bool:
+    from core.actors import ApiClient
+
+    if isinstance(user, ApiClient):  # an integration: only what its token's scopes grant
+        from core.apitokens import scope_capabilities
+
+        return capability in scope_capabilities(user.scopes)
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
