@@ -80,7 +80,7 @@ def new_token() -> tuple[str, str]:
 
 def split_token(raw: str) -> str | None:
     """The prefix of a key in the expected shape, or None."""
-    parts = raw.split("_")
+    parts = raw.split("_", 2)  # the secret itself may hold "_"
     if len(parts) != 3 or parts[0] != TOKEN_MARK or len(parts[1]) != 8 or not parts[2]:
         return None
     return parts[1]
