@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
@@ -79,33 +80,32 @@ class ApiTokenAuthentication(BaseAuthentication):
 TOKEN_AUTHENTICATION: list[type[BaseAuthentication]] = [ApiTokenAuthentication, SessionAuthentication]
 
 
-class HasTokenScope(BasePermission):
+def HasTokenScope(scope: str, *, users_with: str = "") -> type[BasePermission]:
     """``permission_classes = [HasTokenScope("testing.results:write")]``: a token must hold the
     scope (403 otherwise). A signed-in official passes only when ``users_with`` names a
-    capability they hold (the same endpoint used from the browser); by default, tokens only."""
+    capability they hold (the same endpoint used from the browser); by default, tokens only.
+    An undeclared scope is refused when the view is defined (a typo would refuse every token)."""
+    from core.apitokens import token_scopes
 
-    def __init__(self, scope: str, *, users_with: str = "") -> None:
-        from core.apitokens import token_scopes
+    if scope not in token_scopes():
+        raise ValueError(f"undeclared token scope {scope!r}")
 
-        if scope not in token_scopes():  # a typo would refuse every token, silently
-            raise ValueError(f"undeclared token scope {scope!r}")
-        self.scope = scope
-        self.users_with = users_with
-        self.message = _("Mã truy cập API không có phạm vi quyền này.")
+    class TokenScopePermission(BasePermission):
+        message = gettext_lazy("Mã truy cập API không có phạm vi quyền này.")
 
-    def __call__(self) -> "HasTokenScope":
-        return self  # DRF instantiates each entry of permission_classes: the instance stands in
+        def has_permission(self, request: Request, view: Any) -> bool:
+            user = request.user
+            if isinstance(user, ApiClient):
+                return scope in user.scopes
+            if not user or not user.is_authenticated:
+                return False
+            return bool(users_with) and user_can(user, users_with)
 
-    def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
-        if isinstance(user, ApiClient):
-            return self.scope in user.scopes
-        if not user or not user.is_authenticated:
-            return False
-        return bool(self.users_with) and user_can(user, self.users_with)
+    TokenScopePermission.__name__ = TokenScopePermission.__qualname__ = f"HasTokenScope[{scope}]"
+    return TokenScopePermission
 
 
-class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class ApiTokenScheme(OpenApiAuthenticationExtension):
     """Documents the bearer scheme in the OpenAPI schema (drf-spectacular)."""
 
     target_class = "core.authentication.ApiTokenAuthentication"

@@ -68,7 +68,9 @@ class ApiTokenAdmin(ServiceAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:  # the add page (an existing key is only viewed, then revoked)
-            form.base_fields["organization"].queryset = selectors.organizations_visible_to(request.user)
+            organization = form.base_fields["organization"]
+            assert isinstance(organization, forms.ModelChoiceField)
+            organization.queryset = selectors.organizations_visible_to(request.user)
             form.base_fields["rate_per_minute"].required = False
         return form
 
@@ -90,9 +92,6 @@ class ApiTokenAdmin(ServiceAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         pass  # no relations to save: the service wrote the row
-
-    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> None:
-        pass  # the service's audit row records it (the admin log would hold the key's name only)
 
     def response_add(
         self, request: HttpRequest, obj: ApiToken, post_url_continue: Any = None

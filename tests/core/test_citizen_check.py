@@ -63,7 +63,9 @@ def person():
 
 def sent_code() -> str:
     message = OutboundMessage.objects.filter(purpose="citizen_check").latest("id")
-    return re.search(r"\b(\d{6})\b", message.body).group(1)
+    found = re.search(r"\b(\d{6})\b", message.body)
+    assert found is not None
+    return found.group(1)
 
 
 def start(person, **kw):
@@ -97,7 +99,7 @@ def test_right_code_verifies_once(person):
     start(person)
     assert verify(person, sent_code()) == Outcome.VERIFIED
     assert verify(person, sent_code()) == Outcome.EXPIRED  # used: no open code left
-    row = AuditLog.objects.filter(action="citizen_check.verify").order_by("id").first()
+    row = AuditLog.objects.filter(action="citizen_check.verify").order_by("id")[0]
     assert row.details == {"person": person.pk, "purpose": PURPOSE, "outcome": "verified"}
 
 
