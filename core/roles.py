@@ -16,6 +16,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.actors import ApiClient
+from core.apitokens import scope_capabilities
+
 
 class Role(models.TextChoices):
     TASKFORCE_LEADER = "taskforce_leader", _("Tổ trưởng Tổ công nghệ")
@@ -119,11 +122,7 @@ def user_has_role(user: Any, *roles: str) -> bool:
 
 
 def user_can(user: Any, capability: str) -> bool:
-    from core.actors import ApiClient
-
     if isinstance(user, ApiClient):  # an integration: only what its token's scopes grant
-        from core.apitokens import scope_capabilities
-
         return capability in scope_capabilities(user.scopes)
     if not user.is_authenticated or not user.is_active:
         return False
