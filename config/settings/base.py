@@ -79,6 +79,22 @@ DECLARATION_RATE_PER_DEVICE = env.int("PORTAL_DECLARATION_RATE_PER_DEVICE", defa
 DECLARATION_RATE_PER_IP = env.int("PORTAL_DECLARATION_RATE_PER_IP", default=600)
 RATE_LIMIT_PROXY_COUNT = env.int("PORTAL_RATE_LIMIT_PROXY_COUNT", default=0)
 
+# --- Access: API tokens and the citizen check (docs/security.md) ------------------------------
+# Requests per minute a new integration token may make (an administrator may set another).
+API_TOKEN_RATE_PER_MINUTE = env.int("PORTAL_API_TOKEN_RATE_PER_MINUTE", default=120)
+# The citizen check: a 6-digit code by SMS, valid this long, this many tries per code.
+CITIZEN_CHECK_CODE_MINUTES = env.int("PORTAL_CITIZEN_CHECK_CODE_MINUTES", default=10)
+CITIZEN_CHECK_MAX_ATTEMPTS = env.int("PORTAL_CITIZEN_CHECK_MAX_ATTEMPTS", default=5)
+# Codes sent per hour: per person (whoever asks) and per client address.
+CITIZEN_CHECK_SENDS_PER_PERSON = env.int("PORTAL_CITIZEN_CHECK_SENDS_PER_PERSON", default=5)
+CITIZEN_CHECK_SENDS_PER_ADDRESS = env.int("PORTAL_CITIZEN_CHECK_SENDS_PER_ADDRESS", default=20)
+# Codes typed per hour from one client address (across people).
+CITIZEN_CHECK_VERIFIES_PER_ADDRESS = env.int("PORTAL_CITIZEN_CHECK_VERIFIES_PER_ADDRESS", default=30)
+# How long a browser session stays verified for one person and purpose.
+CITIZEN_CHECK_SESSION_MINUTES = env.int("PORTAL_CITIZEN_CHECK_SESSION_MINUTES", default=15)
+# Codes (hashed) are deleted after this many days (core.retention, category core.citizencheck).
+CITIZEN_CHECK_RETENTION_DAYS = env.int("PORTAL_CITIZEN_CHECK_RETENTION_DAYS", default=1)
+
 # --- Certificates (EU Digital COVID Certificate) ---------------------------------------------
 # The province's document signer: PEM file paths or PEM text (certificates/signing.py). Without
 # them, local and test settings generate a demo pair in var/dcc/ (DCC_DEMO_SIGNER).
