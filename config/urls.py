@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("declarations.api_urls")),
     path("api/v1/", include("certificates.api_urls")),
     path("api/v1/taskforce/", include("taskforce.api_urls")),
+    path("api/v1/", include("dashboard.api_urls")),
     path("taskforce/", include("taskforce.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include("checkpoints.urls")),
     path("", include("declarations.urls")),
     path("", include("certificates.urls")),
+    path("", include("dashboard.urls")),
 ]
 
 # No route serves MEDIA_ROOT, in any mode: stored files leave only through views that check the

@@ -18,6 +18,8 @@ from checkpoints.selectors.checkpoints import (
 from checkpoints.selectors.statistics import (
     SCAN_COUNTS,
     adoption_figures,
+    checkin_folded_until,
+    checkin_rollup_state,
     checkin_stats,
     checkin_totals,
     checkpoints_registered_before,
@@ -48,6 +50,8 @@ __all__ = [
     "TraceResult",
     "access_checkpoint",
     "adoption_figures",
+    "checkin_folded_until",
+    "checkin_rollup_state",
     "case_candidates",
     "case_candidates_by_ids",
     "checkin_stats",

@@ -1,0 +1,10 @@
+from django.urls import path, re_path
+
+from dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("tinh-hinh-dich/", views.home, name="home"),
+    re_path(r"^tinh-hinh-dich/don-vi/(?P<code>[0-9A-Za-z]{1,12})/$", views.unit, name="unit"),
+]
