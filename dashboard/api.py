@@ -236,7 +236,9 @@ class UnitsCsvApi(PublicView):
 
 
 class UnitApi(PublicView):
-    @extend_schema(tags=["public"], summary="Một đơn vị: số liệu và chuỗi theo ngày", responses={200: UnitOut})
+    @extend_schema(
+        tags=["public"], summary="Một đơn vị: số liệu và chuỗi theo ngày", responses={200: UnitOut}
+    )
     def get(self, request: Request, code: str) -> HttpResponse:
         return _serve(request, f"unit:{code}", JSON, lambda d: _json(unit_doc(d, code)))
 
@@ -248,5 +250,6 @@ class UnitCsvApi(PublicView):
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
     )
     def get(self, request: Request, code: str) -> HttpResponse:
-        return _serve(request, f"unit:{code}.csv", CSV, lambda d: _csv(DAY_COLUMNS, unit_doc(d, code)["days"]))
-
+        return _serve(
+            request, f"unit:{code}.csv", CSV, lambda d: _csv(DAY_COLUMNS, unit_doc(d, code)["days"])
+        )

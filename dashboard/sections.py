@@ -82,10 +82,32 @@ def collect_plugins(*, today: datetime.date, now: datetime.datetime) -> dict[str
     return out
 
 
-register(Section("checkins", _("Lượt quét mã QR"), _("Khai báo y tế, quét mã QR"), 10, "dashboard/sections/checkins.html"))
-register(Section("checkpoints", _("Điểm kiểm dịch"), _("Khai báo y tế, quét mã QR"), 20, "dashboard/sections/checkpoints.html"))
 register(
-    Section("adoption", _("Cơ quan sử dụng các nền tảng"), _("Báo cáo sử dụng phần mềm"), 30, "dashboard/sections/adoption.html")
+    Section(
+        "checkins",
+        _("Lượt quét mã QR"),
+        _("Khai báo y tế, quét mã QR"),
+        10,
+        "dashboard/sections/checkins.html",
+    )
+)
+register(
+    Section(
+        "checkpoints",
+        _("Điểm kiểm dịch"),
+        _("Khai báo y tế, quét mã QR"),
+        20,
+        "dashboard/sections/checkpoints.html",
+    )
+)
+register(
+    Section(
+        "adoption",
+        _("Cơ quan sử dụng các nền tảng"),
+        _("Báo cáo sử dụng phần mềm"),
+        30,
+        "dashboard/sections/adoption.html",
+    )
 )
 register(
     Section(

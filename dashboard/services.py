@@ -22,7 +22,9 @@ def _digest(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(public, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def snapshot_refresh(*, actor: Actor, now: datetime.datetime | None = None, full: bool = False) -> dict[str, Any]:
+def snapshot_refresh(
+    *, actor: Actor, now: datetime.datetime | None = None, full: bool = False
+) -> dict[str, Any]:
     """Recounts the published figures: the folded days from the roll-up (only when the
     watermark or the window moved, or ``full``), the live days always. Each refresh is a new
     version (the time of computation is part of the publication), so the cached pages and

@@ -19,7 +19,14 @@ from dashboard import sections, selectors
 from dashboard.privacy import SECONDARY, is_number
 from reports.charts import series_chart
 
-SORTS = ("name", "checkins_today", "checkins_week", "flagged_week", "checkpoints_active", "checkpoints_silent")
+SORTS = (
+    "name",
+    "checkins_today",
+    "checkins_week",
+    "flagged_week",
+    "checkpoints_active",
+    "checkpoints_silent",
+)
 
 
 def _sort(request: HttpRequest) -> tuple[str, bool]:
@@ -36,7 +43,11 @@ def sort_units(units: list[dict[str, Any]], column: str, descending: bool) -> li
         return sorted(units, key=lambda u: vi_sort_key(u["name"]), reverse=descending)
     shown = [u for u in units if is_number(u[column])]
     withheld = sorted((u for u in units if not is_number(u[column])), key=lambda u: vi_sort_key(u["name"]))
-    shown.sort(key=lambda u: (-u[column], vi_sort_key(u["name"])) if descending else (u[column], vi_sort_key(u["name"])))
+    shown.sort(
+        key=lambda u: (
+            (-u[column], vi_sort_key(u["name"])) if descending else (u[column], vi_sort_key(u["name"]))
+        )
+    )
     return [*shown, *withheld] if descending else [*withheld, *shown]
 
 
@@ -58,7 +69,9 @@ def _chart(data: dict[str, Any], figures: dict[str, Any], title: str, chart_id: 
 def _rows(data: dict[str, Any], figures: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {"day": day, "checkins": c, "avg7": a, "flagged": f}
-        for day, c, a, f in zip(data["days"], figures["checkins"], figures["checkins_avg7"], figures["flagged"], strict=True)
+        for day, c, a, f in zip(
+            data["days"], figures["checkins"], figures["checkins_avg7"], figures["flagged"], strict=True
+        )
     ][::-1]
 
 
@@ -68,6 +81,8 @@ def _common(data: dict[str, Any]) -> dict[str, Any]:
         "computed_at": datetime.datetime.fromisoformat(data["computed_at"]),
         "refresh_minutes": max(1, round(settings.DASHBOARD_REFRESH_SECONDS / 60)),
         "secondary": SECONDARY,
+        # Rendered without the request (cached per version): what the context processor gives.
+        "PROVINCE_NAME": settings.PROVINCE_NAME,
     }
 
 

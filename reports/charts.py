@@ -61,8 +61,8 @@ def series_chart(
     title: str,
     chart_id: str = "chart",
     description: str = "",
-    width: int = 640,
-    height: int = 220,
+    width: int = 480,
+    height: int = 240,
     withheld_note: str = "",
 ) -> str:
     """Daily bars with a 7-day average line, as an accessible SVG (role="img", a title and a
@@ -71,7 +71,7 @@ def series_chart(
     A day whose value is withheld (a string: "< 5", "*") has no bar, only a hollow marker on
     the axis, so the chart never shows more than the table; the average line breaks where an
     average is withheld. ``labels`` are short day labels (every 7th is written)."""
-    left, right, top, bottom = 44, 8, 12, 28
+    left, right, top, bottom = 40, 8, 12, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     numbers = [_number(v) for v in values] + [_number(a) for a in (averages or [])]
     peak = max([n for n in numbers if n is not None] or [0.0]) or 1.0
@@ -82,15 +82,15 @@ def series_chart(
         return top + plot_h - plot_h * value / peak
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" width="100%" '
-        f'viewBox="0 0 {width} {height}" font-family="Portal Sans, Noto Sans, sans-serif" font-size="11">',
-        f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(description)}</desc>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" width="100%" '  # noqa: E501
+        f'viewBox="0 0 {width} {height}" font-family="Portal Sans, Noto Sans, sans-serif" font-size="13">',
+        f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(description)}</desc>',  # noqa: E501
     ]
     for fraction in (0, 0.5, 1):
         y = top + plot_h - plot_h * fraction
         shown, _align = format_cell(round(peak * fraction))
         parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ccc" stroke-width="0.5"/>'
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ccc" stroke-width="0.5"/>'  # noqa: E501
             f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#333">{shown}</text>'
         )
     for index, value in enumerate(values):
@@ -105,7 +105,7 @@ def series_chart(
             continue
         y = y_of(number)
         parts.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{top + plot_h - y:.1f}" fill="#7fa7c9"/>'
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{top + plot_h - y:.1f}" fill="#7fa7c9"/>'  # noqa: E501
         )
     if averages:
         run: list[str] = []
@@ -123,9 +123,11 @@ def series_chart(
         if index % 7 == (len(labels) - 1) % 7:  # the last day and every 7th before it
             x = left + index * step + step / 2
             parts.append(
-                f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" fill="#333">{escape(label)}</text>'
+                f'<text x="{x:.1f}" y="{height - 18}" text-anchor="middle" fill="#333">{escape(label)}</text>'
             )
     if withheld_note:
-        parts.append(f'<text x="{left}" y="{height - 0.5}" fill="#555" font-size="9">{escape(withheld_note)}</text>')
+        parts.append(
+            f'<text x="{left}" y="{height - 2}" fill="#555" font-size="12">{escape(withheld_note)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)

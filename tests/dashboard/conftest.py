@@ -41,13 +41,15 @@ def on(n: int, hour: int = 10, minute: int = 0) -> datetime.datetime:
 
 
 @pytest.fixture
-def places(db, agency, sam_son):
+def places(db, agency, sam_son):  # noqa: F811 (the fixture imported above)
     """(Đông Sơn checkpoint, Sầm Sơn checkpoint, silent Sầm Sơn checkpoint, a person)."""
     ds = make_checkpoint(agency, name="Chợ Đông Sơn")
     ss = make_checkpoint(agency, name="Chợ Sầm Sơn", unit=first_ward("382"))
     quiet = make_checkpoint(agency, name="Bưu điện Sầm Sơn", unit=first_ward("382"))
     long_ago = datetime.datetime(2026, 11, 1, 8, 0, tzinfo=HCM)
-    Checkpoint.objects.filter(pk__in=[ds.pk, ss.pk, quiet.pk]).update(registered_at=long_ago, decided_at=long_ago)
+    Checkpoint.objects.filter(pk__in=[ds.pk, ss.pk, quiet.pk]).update(
+        registered_at=long_ago, decided_at=long_ago
+    )
     person = Person.objects.create(full_name="Nguyễn Văn A", name_key="nguyen van a")
     return ds, ss, quiet, person
 
