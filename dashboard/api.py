@@ -164,6 +164,7 @@ def _serve(
         return f'W/"{data["digest"][:20]}"', build(data)
 
     cached = selectors.cached(token, name, answer)
+    response: HttpResponse
     if cached is None:
         response = HttpResponse(
             json.dumps({"detail": "Chưa có số liệu công bố."}, ensure_ascii=False),
@@ -174,7 +175,7 @@ def _serve(
         return response
     etag, body = cached
     if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        response: HttpResponse = HttpResponseNotModified()
+        response = HttpResponseNotModified()
     else:
         response = HttpResponse(body, content_type=content_type)
         if content_type.startswith("text/csv"):

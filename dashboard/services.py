@@ -13,7 +13,7 @@ from checkpoints import selectors as cp_selectors
 from core.actors import Actor, check_actor
 from core.audit import audit
 from core.services import rollups_fold
-from dashboard import figures
+from dashboard import figures, selectors
 from dashboard.models import Snapshot
 
 
@@ -60,4 +60,5 @@ def snapshot_refresh(
         snap.token = uuid.uuid4().hex
         snap.data = {**data, "digest": digest, "version": snap.version}
         snap.save()
+        transaction.on_commit(selectors.forget_token)
     return {"version": snap.version, "changed": changed, "rebuilt": rebuilt}

@@ -293,6 +293,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 DASHBOARD_REFRESH_SECONDS = env.float("PORTAL_DASHBOARD_REFRESH_SECONDS", default=300.0)
 PUBLIC_DASHBOARD_DAYS = env.int("PORTAL_PUBLIC_DASHBOARD_DAYS", default=30)
 PUBLIC_SUPPRESSION_THRESHOLD = env.int("PORTAL_PUBLIC_SUPPRESSION_THRESHOLD", default=5)
+# How long a process reuses the published version's token before reading it again.
+DASHBOARD_TOKEN_TTL_SECONDS = env.float("PORTAL_DASHBOARD_TOKEN_TTL_SECONDS", default=2.0)
 CELERY_BEAT_SCHEDULE["dashboard-refresh"] = {
     "task": "dashboard.tasks.refresh",
     "schedule": DASHBOARD_REFRESH_SECONDS,

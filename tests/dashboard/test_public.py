@@ -126,7 +126,7 @@ def test_the_threshold_is_a_setting(client, places):
 def test_sorting_puts_withheld_cells_together_by_name(client, small):
     from dashboard.views import sort_units
 
-    units = [
+    units: list[dict[str, object]] = [
         {"name": "B", "v": 9},
         {"name": "A", "v": "*"},
         {"name": "C", "v": "< 5"},
@@ -244,3 +244,16 @@ def test_the_task_refreshes(small):
 
     version = Snapshot.objects.get().version
     assert refresh.delay().get()["version"] == version + 1
+
+
+@override_settings(DASHBOARD_TOKEN_TTL_SECONDS=60.0)
+def test_a_process_reuses_the_version_token_until_a_refresh_here(small, django_assert_num_queries):
+    from dashboard import selectors
+
+    selectors.forget_token()
+    first = selectors.current_token()
+    with django_assert_num_queries(0):
+        assert selectors.current_token() == first
+    selectors.forget_token()  # what a refresh in this process does after its commit
+    with django_assert_num_queries(1):
+        assert selectors.current_token() == first
