@@ -10,16 +10,18 @@ from core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("", include("dashboard.urls")),  # the public dashboard, resolved early (a rush of readers)
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # The public open data first: the URLs a rush of readers asks for are resolved first.
+    path("api/v1/", include("dashboard.api_urls")),
     path("api/v1/", include("core.api_urls")),
     path("api/v1/", include("checkpoints.api_urls")),
     path("api/v1/", include("declarations.api_urls")),
     path("api/v1/", include("certificates.api_urls")),
     path("api/v1/taskforce/", include("taskforce.api_urls")),
-    path("api/v1/", include("dashboard.api_urls")),
     path("taskforce/", include("taskforce.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -28,7 +30,6 @@ urlpatterns = [
     path("", include("checkpoints.urls")),
     path("", include("declarations.urls")),
     path("", include("certificates.urls")),
-    path("", include("dashboard.urls")),
 ]
 
 # No route serves MEDIA_ROOT, in any mode: stored files leave only through views that check the

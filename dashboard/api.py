@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
@@ -194,10 +194,26 @@ JSON = "application/json"
 
 
 class PublicView(APIView):
-    """Public and read-only: no session look-up, no CSRF, no throttle state."""
+    """Public and read-only: no session look-up, no CSRF, no throttle state.
+
+    A GET is answered straight from the cache, without DRF's request wrapping, authentication
+    and content negotiation (each URL has one format; nothing to authenticate): about a
+    millisecond a request less. The class stays an ``APIView`` for the OpenAPI schema."""
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return super().dispatch(request, *args, **kwargs)
+        self.args, self.kwargs, self.request = args, kwargs, request  # type: ignore[assignment]
+        self.headers = {}
+        try:
+            return self.get(request, *args, **kwargs)  # type: ignore[attr-defined,no-any-return]
+        except Http404:
+            return HttpResponse(
+                json.dumps({"detail": "Không tìm thấy."}, ensure_ascii=False), status=404, content_type=JSON
+            )
 
 
 class SeriesApi(PublicView):
@@ -206,7 +222,7 @@ class SeriesApi(PublicView):
         summary="Lượt quét mã QR mỗi ngày trong tỉnh (30 ngày, trung bình 7 ngày)",
         responses={200: SeriesOut},
     )
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: Request | HttpRequest) -> HttpResponse:
         return _serve(request, "series", JSON, lambda d: _json(series_doc(d)))
 
 
@@ -216,13 +232,13 @@ class SeriesCsvApi(PublicView):
         summary="Lượt quét mã QR mỗi ngày trong tỉnh, CSV",
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
     )
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: Request | HttpRequest) -> HttpResponse:
         return _serve(request, "series.csv", CSV, lambda d: _csv(DAY_COLUMNS, series_doc(d)["days"]))
 
 
 class UnitsApi(PublicView):
     @extend_schema(tags=["public"], summary="Bảng theo đơn vị báo cáo", responses={200: UnitsOut})
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: Request | HttpRequest) -> HttpResponse:
         return _serve(request, "units", JSON, lambda d: _json(units_doc(d)))
 
 
@@ -232,7 +248,7 @@ class UnitsCsvApi(PublicView):
         summary="Bảng theo đơn vị báo cáo, CSV",
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
     )
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: Request | HttpRequest) -> HttpResponse:
         return _serve(request, "units.csv", CSV, lambda d: _csv(UNIT_COLUMNS, units_doc(d)["units"]))
 
 
@@ -240,7 +256,7 @@ class UnitApi(PublicView):
     @extend_schema(
         tags=["public"], summary="Một đơn vị: số liệu và chuỗi theo ngày", responses={200: UnitOut}
     )
-    def get(self, request: Request, code: str) -> HttpResponse:
+    def get(self, request: Request | HttpRequest, code: str) -> HttpResponse:
         return _serve(request, f"unit:{code}", JSON, lambda d: _json(unit_doc(d, code)))
 
 
@@ -250,7 +266,7 @@ class UnitCsvApi(PublicView):
         summary="Một đơn vị: chuỗi theo ngày, CSV",
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
     )
-    def get(self, request: Request, code: str) -> HttpResponse:
+    def get(self, request: Request | HttpRequest, code: str) -> HttpResponse:
         return _serve(
             request, f"unit:{code}.csv", CSV, lambda d: _csv(DAY_COLUMNS, unit_doc(d, code)["days"])
         )

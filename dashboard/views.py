@@ -1,20 +1,22 @@
 """The public dashboard pages (no login). The figures come from the published snapshot
-(``dashboard.selectors``); the page body is rendered once per version, language and sort, and
-read from the cache after. Only the frame (header, language switch with its CSRF token) is
-rendered per request."""
+(``dashboard.selectors``); each page is rendered once per version, language and sort and read
+from the cache after. To be cacheable whole, the pages carry no CSRF token: their language
+switch is a plain link (``language``) instead of the site's POST form."""
 
 import datetime
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.collation import vi_sort_key
+from core.context_processors import portal as portal_context
 from dashboard import sections, selectors
 from dashboard.privacy import SECONDARY, is_number
 from reports.charts import series_chart
@@ -109,16 +111,30 @@ def _home_body(data: dict[str, Any] | None, column: str, descending: bool) -> st
     return render_to_string("dashboard/_home.html", context)
 
 
+def _page(request: HttpRequest, template: str, here: str, context: dict[str, Any]) -> str:
+    """The whole page, rendered without the request (it is cached for every reader): the
+    site's context processors' values are given here; no CSRF token, no messages. ``here``:
+    the page's own canonical address (the language links come back to it)."""
+    return render_to_string(template, {**portal_context(request), "here": here, **context})
+
+
+def _html(page: str) -> HttpResponse:
+    return HttpResponse(page, content_type="text/html; charset=utf-8")
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     token = selectors.current_token()
     column, descending = _sort(request)
-    body = selectors.cached(
-        token,
-        f"home:{get_language()}:{column}:{int(descending)}",
-        lambda: _home_body(selectors.published(token), column, descending),
-    )
-    return render(request, "dashboard/home.html", {"body": body})
+
+    def build() -> str:
+        body = _home_body(selectors.published(token), column, descending)
+        here = reverse("dashboard:home")
+        if column != "name" or descending:
+            here += f"?sort={column}" + ("&dir=desc" if descending else "")
+        return _page(request, "dashboard/home.html", here, {"body": body})
+
+    return _html(selectors.cached(token, f"home:{get_language()}:{column}:{int(descending)}", build))
 
 
 def _unit_body(data: dict[str, Any] | None, code: str) -> tuple[str, str]:
@@ -137,7 +153,35 @@ def _unit_body(data: dict[str, Any] | None, code: str) -> tuple[str, str]:
 @require_GET
 def unit(request: HttpRequest, code: str) -> HttpResponse:
     token = selectors.current_token()
-    name, body = selectors.cached(
-        token, f"unit:{get_language()}:{code}", lambda: _unit_body(selectors.published(token), code)
-    )
-    return render(request, "dashboard/unit.html", {"body": body, "unit_name": name})
+
+    def build() -> str:
+        name, body = _unit_body(selectors.published(token), code)
+        return _page(request, "dashboard/unit.html", request.path, {"body": body, "unit_name": name})
+
+    return _html(selectors.cached(token, f"unit:{get_language()}:{code}", build))
+
+
+@require_GET
+def language(request: HttpRequest) -> HttpResponse:
+    """The dashboard's language switch: a link, so that its pages hold no CSRF token and can be
+    cached whole. It only sets the language cookie (as Django's ``set_language`` does) and goes
+    back to a page of this site."""
+    code = request.GET.get("language", "")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("dashboard:home")
+    response = HttpResponseRedirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response

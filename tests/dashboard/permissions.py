@@ -4,6 +4,7 @@ from tests.test_permission_matrix import Url
 URLS = {
     "dashboard:home": Url(),
     "dashboard:unit": Url(kwargs={"code": "405"}),
+    "dashboard:language": Url(ok=302),
     "dashboard-api:series": Url(),
     "dashboard-api:series-csv": Url(),
     "dashboard-api:units": Url(),

@@ -257,3 +257,21 @@ def test_a_process_reuses_the_version_token_until_a_refresh_here(small, django_a
     selectors.forget_token()  # what a refresh in this process does after its commit
     with django_assert_num_queries(1):
         assert selectors.current_token() == first
+
+
+def test_the_language_link_sets_the_language_and_stays_on_the_site(client, small):
+    url = reverse("dashboard:language")
+    response = client.get(url, {"language": "en", "next": reverse("dashboard:unit", kwargs={"code": "405"})})
+    assert response.status_code == 302 and response["Location"].endswith("/don-vi/405/")
+    assert response.cookies["django_language"].value == "en"
+    assert "Check-ins today" in _texts(client, reverse("dashboard:unit", kwargs={"code": "405"}))
+    away = client.get(url, {"language": "en", "next": "https://example.com/"})
+    assert away["Location"] == reverse("dashboard:home")
+    # The pages are cached whole: no CSRF token in them.
+    assert "csrfmiddlewaretoken" not in _texts(client, reverse("dashboard:home"))
+
+
+def test_an_unknown_unit_is_a_404_in_every_form(client, small):
+    assert client.get(reverse("dashboard:unit", kwargs={"code": "999"})).status_code == 404
+    response = client.get(reverse("dashboard-api:unit", kwargs={"code": "999"}))
+    assert response.status_code == 404 and response.json() == {"detail": "Không tìm thấy."}
