@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
@@ -203,13 +203,13 @@ class PublicView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method not in ("GET", "HEAD"):
             return super().dispatch(request, *args, **kwargs)
         self.args, self.kwargs, self.request = args, kwargs, request  # type: ignore[assignment]
         self.headers = {}
         try:
-            return self.get(request, *args, **kwargs)  # type: ignore[attr-defined,no-any-return]
+            return self.get(request, *args, **kwargs)  # type: ignore[attr-defined]
         except Http404:
             return HttpResponse(
                 json.dumps({"detail": "Không tìm thấy."}, ensure_ascii=False), status=404, content_type=JSON

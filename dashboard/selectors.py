@@ -52,7 +52,7 @@ def cached(token: str | None, name: str, build: Callable[[], T]) -> T:
         return build()
     key = f"dashboard:{token}:{name}"
     if key in _local:
-        return _local[key]  # type: ignore[no-any-return]
+        return _local[key]
     value = cache.get(key)
     if value is None:
         value = build()

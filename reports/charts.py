@@ -122,8 +122,11 @@ def series_chart(
     for index, label in enumerate(labels):
         if index % 7 == (len(labels) - 1) % 7:  # the last day and every 7th before it
             x = left + index * step + step / 2
+            anchor = "end" if index == len(labels) - 1 else "middle"  # the last one inside the frame
+            text_x = min(x + step / 2, width - right) if anchor == "end" else x
             parts.append(
-                f'<text x="{x:.1f}" y="{height - 18}" text-anchor="middle" fill="#333">{escape(label)}</text>'
+                f'<text x="{text_x:.1f}" y="{height - 18}" text-anchor="{anchor}" fill="#333">'
+                f"{escape(label)}</text>"
             )
     if withheld_note:
         parts.append(
