@@ -168,7 +168,7 @@ def _serve(
     if cached is None:
         response = HttpResponse(
             json.dumps({"detail": "Chưa có số liệu công bố."}, ensure_ascii=False),
-            status=503,
+            status=404,  # nothing published yet (the first refresh runs within minutes)
             content_type="application/json",
         )
         response["Retry-After"] = str(int(settings.DASHBOARD_REFRESH_SECONDS))
@@ -218,6 +218,7 @@ class PublicView(APIView):
 
 class SeriesApi(PublicView):
     @extend_schema(
+        operation_id="public_series",
         tags=["public"],
         summary="Lượt quét mã QR mỗi ngày trong tỉnh (30 ngày, trung bình 7 ngày)",
         responses={200: SeriesOut},
@@ -228,6 +229,7 @@ class SeriesApi(PublicView):
 
 class SeriesCsvApi(PublicView):
     @extend_schema(
+        operation_id="public_series_csv",
         tags=["public"],
         summary="Lượt quét mã QR mỗi ngày trong tỉnh, CSV",
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
@@ -237,13 +239,19 @@ class SeriesCsvApi(PublicView):
 
 
 class UnitsApi(PublicView):
-    @extend_schema(tags=["public"], summary="Bảng theo đơn vị báo cáo", responses={200: UnitsOut})
+    @extend_schema(
+        operation_id="public_units",
+        tags=["public"],
+        summary="Bảng theo đơn vị báo cáo",
+        responses={200: UnitsOut},
+    )
     def get(self, request: Request | HttpRequest) -> HttpResponse:
         return _serve(request, "units", JSON, lambda d: _json(units_doc(d)))
 
 
 class UnitsCsvApi(PublicView):
     @extend_schema(
+        operation_id="public_units_csv",
         tags=["public"],
         summary="Bảng theo đơn vị báo cáo, CSV",
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
@@ -254,7 +262,10 @@ class UnitsCsvApi(PublicView):
 
 class UnitApi(PublicView):
     @extend_schema(
-        tags=["public"], summary="Một đơn vị: số liệu và chuỗi theo ngày", responses={200: UnitOut}
+        operation_id="public_unit",
+        tags=["public"],
+        summary="Một đơn vị: số liệu và chuỗi theo ngày",
+        responses={200: UnitOut},
     )
     def get(self, request: Request | HttpRequest, code: str) -> HttpResponse:
         return _serve(request, f"unit:{code}", JSON, lambda d: _json(unit_doc(d, code)))
@@ -262,6 +273,7 @@ class UnitApi(PublicView):
 
 class UnitCsvApi(PublicView):
     @extend_schema(
+        operation_id="public_unit_csv",
         tags=["public"],
         summary="Một đơn vị: chuỗi theo ngày, CSV",
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},

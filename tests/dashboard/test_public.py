@@ -200,7 +200,7 @@ def test_open_data_is_in_the_openapi_schema(client):
 
 
 def test_nothing_published_yet(client, db):
-    assert client.get(reverse("dashboard-api:units")).status_code == 503
+    assert client.get(reverse("dashboard-api:units")).status_code == 404
     assert "lần đầu" in _texts(client, reverse("dashboard:home"))
 
 
