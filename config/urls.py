@@ -10,10 +10,13 @@ from core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("", include("dashboard.urls")),  # the public dashboard, resolved early (a rush of readers)
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # The public open data first: the URLs a rush of readers asks for are resolved first.
+    path("api/v1/", include("dashboard.api_urls")),
     path("api/v1/", include("core.api_urls")),
     path("api/v1/", include("checkpoints.api_urls")),
     path("api/v1/", include("declarations.api_urls")),

@@ -76,6 +76,13 @@ def folded_until(name: str) -> datetime.date | None:
     return RollupWatermark.objects.filter(name=name).values_list("next_day", flat=True).first()
 
 
+def state(name: str) -> tuple[datetime.date | None, datetime.datetime | None]:
+    """The watermark and when a fold last moved it: a reader that keeps figures of folded days
+    (the public dashboard) recounts them when either changed (a back-dated entry refolded)."""
+    row = RollupWatermark.objects.filter(name=name).values_list("next_day", "updated_at").first()
+    return row if row is not None else (None, None)
+
+
 DayRange = tuple[datetime.date, datetime.date]
 
 

@@ -114,7 +114,16 @@ ADMIN_MATRIX: dict[str, dict[str, set[str]]] = {
 }
 
 
-APPS = ["taskforce", "checkpoints", "declarations", "testing", "vaccination", "reports", "certificates"]
+APPS = [
+    "taskforce",
+    "checkpoints",
+    "declarations",
+    "testing",
+    "vaccination",
+    "reports",
+    "certificates",
+    "dashboard",
+]
 APP_MODULES = []
 for _app in APPS:
     try:

@@ -18,6 +18,8 @@ from checkpoints.selectors.checkpoints import (
 from checkpoints.selectors.statistics import (
     SCAN_COUNTS,
     adoption_figures,
+    checkin_folded_until,
+    checkin_rollup_state,
     checkin_stats,
     checkin_totals,
     checkpoints_registered_before,
@@ -50,6 +52,8 @@ __all__ = [
     "adoption_figures",
     "case_candidates",
     "case_candidates_by_ids",
+    "checkin_folded_until",
+    "checkin_rollup_state",
     "checkin_stats",
     "checkin_totals",
     "checkins_masked",

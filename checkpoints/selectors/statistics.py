@@ -72,6 +72,18 @@ def checkin_stats(
     return rows
 
 
+def checkin_folded_until() -> datetime.date | None:
+    """The check-in roll-up's watermark: every local day before it is read from the aggregate
+    (``checkin_stats``); None: nothing folded yet. Readers that keep figures of folded days
+    (the public dashboard) recount only from it."""
+    return rollups.folded_until(CHECKIN_ROLLUP)
+
+
+def checkin_rollup_state() -> tuple[datetime.date | None, datetime.datetime | None]:
+    """The check-in roll-up's watermark and when a fold last moved it (``core.rollups.state``)."""
+    return rollups.state(CHECKIN_ROLLUP)
+
+
 SCAN_COUNTS = ("total", "self_scanned", "staff_scanned", "paper", "flagged")
 
 

@@ -133,6 +133,7 @@ LOCAL_APPS = [
     "vaccination",
     "reports",
     "certificates",
+    "dashboard",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -302,6 +303,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Daily roll-ups (core.rollups): finished days folded in from the watermark, every hour.
     "core-rollups": {"task": "core.tasks.fold_rollups", "schedule": crontab(minute=15)},
     "checkpoints-silent": {"task": "checkpoints.tasks.notify_silent", "schedule": crontab(hour=7, minute=0)},
+}
+# The public dashboard (docs/dashboard.md): its figures are recounted every few minutes, from
+# the roll-ups plus the live day; a count below the threshold is published as "< 5".
+DASHBOARD_REFRESH_SECONDS = env.float("PORTAL_DASHBOARD_REFRESH_SECONDS", default=300.0)
+PUBLIC_DASHBOARD_DAYS = env.int("PORTAL_PUBLIC_DASHBOARD_DAYS", default=30)
+PUBLIC_SUPPRESSION_THRESHOLD = env.int("PORTAL_PUBLIC_SUPPRESSION_THRESHOLD", default=5)
+# How long a process reuses the published version's token before reading it again.
+DASHBOARD_TOKEN_TTL_SECONDS = env.float("PORTAL_DASHBOARD_TOKEN_TTL_SECONDS", default=2.0)
+CELERY_BEAT_SCHEDULE["dashboard-refresh"] = {
+    "task": "dashboard.tasks.refresh",
+    "schedule": DASHBOARD_REFRESH_SECONDS,
 }
 # Interrupted work (core.recovery): a report or a message whose worker died stays "running" or
 # "sending"; past these times without progress it is put back in the queue, once.

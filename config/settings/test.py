@@ -27,6 +27,9 @@ DCC_VERIFY_RATE_PER_DEVICE = 10_000
 # A demo document signer generated into var/dcc/ when no real one is configured.
 DCC_DEMO_SIGNER = env.bool("PORTAL_DCC_DEMO_SIGNER", default=True)
 
+# The dashboard reads its published version at every request (tests change it between requests).
+DASHBOARD_TOKEN_TTL_SECONDS = 0.0
+
 # A test-only app: models standing for apps still to come (tests/testapp).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
 

@@ -178,7 +178,16 @@ SERVICE_CASES = {
 
 
 # Apps add their cases in ``tests/<app>/audit_cases.py``: SERVICE_CASES (and NOT_SERVICES).
-for _app in ("taskforce", "checkpoints", "declarations", "testing", "vaccination", "reports", "certificates"):
+for _app in (
+    "taskforce",
+    "checkpoints",
+    "declarations",
+    "testing",
+    "vaccination",
+    "reports",
+    "certificates",
+    "dashboard",
+):
     try:
         _module = importlib.import_module(f"tests.{_app}.audit_cases")
     except ModuleNotFoundError:
@@ -203,6 +212,7 @@ def discover_services() -> set[str]:
                 "vaccination",
                 "reports",
                 "certificates",
+                "dashboard",
             }
         ],
     ]:

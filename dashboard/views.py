@@ -1,0 +1,187 @@
+"""The public dashboard pages (no login). The figures come from the published snapshot
+(``dashboard.selectors``); each page is rendered once per version, language and sort and read
+from the cache after. To be cacheable whole, the pages carry no CSRF token: their language
+switch is a plain link (``language``) instead of the site's POST form."""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core.collation import vi_sort_key
+from core.context_processors import portal as portal_context
+from dashboard import sections, selectors
+from dashboard.privacy import SECONDARY, is_number
+from reports.charts import series_chart
+
+SORTS = (
+    "name",
+    "checkins_today",
+    "checkins_week",
+    "flagged_week",
+    "checkpoints_active",
+    "checkpoints_silent",
+)
+
+
+def _sort(request: HttpRequest) -> tuple[str, bool]:
+    column = request.GET.get("sort", "name")
+    if column not in SORTS:
+        column = "name"
+    return column, request.GET.get("dir") == "desc"
+
+
+def sort_units(units: list[dict[str, Any]], column: str, descending: bool) -> list[dict[str, Any]]:
+    """Withheld cells ("< 5", "*") sort together below every number, by name: a place in the
+    order would otherwise tell the value a "*" hides."""
+    if column == "name":
+        return sorted(units, key=lambda u: vi_sort_key(u["name"]), reverse=descending)
+    shown = [u for u in units if is_number(u[column])]
+    withheld = sorted((u for u in units if not is_number(u[column])), key=lambda u: vi_sort_key(u["name"]))
+    shown.sort(
+        key=lambda u: (
+            (-u[column], vi_sort_key(u["name"])) if descending else (u[column], vi_sort_key(u["name"]))
+        )
+    )
+    return [*shown, *withheld] if descending else [*withheld, *shown]
+
+
+def _chart(data: dict[str, Any], figures: dict[str, Any], title: str, chart_id: str) -> str:
+    labels = [f"{datetime.date.fromisoformat(d):%d/%m}" for d in data["days"]]
+    return series_chart(
+        labels,
+        figures["checkins"],
+        figures["checkins_avg7"],
+        title=title,
+        chart_id=chart_id,
+        description=_(
+            "Cột: lượt quét mỗi ngày; đường: trung bình 7 ngày. Số liệu chi tiết ở bảng bên dưới biểu đồ."
+        ),
+        withheld_note=_("□ số nhỏ hơn %(limit)s hoặc bị ẩn") % {"limit": data["threshold"]},
+    )
+
+
+def _rows(data: dict[str, Any], figures: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"day": day, "checkins": c, "avg7": a, "flagged": f}
+        for day, c, a, f in zip(
+            data["days"], figures["checkins"], figures["checkins_avg7"], figures["flagged"], strict=True
+        )
+    ][::-1]
+
+
+def _common(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "data": data,
+        "computed_at": datetime.datetime.fromisoformat(data["computed_at"]),
+        "refresh_minutes": max(1, round(settings.DASHBOARD_REFRESH_SECONDS / 60)),
+        "secondary": SECONDARY,
+        # Rendered without the request (cached per version): what the context processor gives.
+        "PROVINCE_NAME": settings.PROVINCE_NAME,
+    }
+
+
+def _home_body(data: dict[str, Any] | None, column: str, descending: bool) -> str:
+    if data is None:
+        return render_to_string("dashboard/_empty.html")
+    context = {
+        **_common(data),
+        "sections": sections.all_sections(),
+        "units": sort_units(data["units"], column, descending),
+        "sort": column,
+        "descending": descending,
+        "sort_columns": [
+            ("name", _("Đơn vị")),
+            ("checkins_today", _("Lượt quét hôm nay")),
+            ("checkins_week", _("Lượt quét tuần này")),
+            ("flagged_week", _("Khai báo có dấu hiệu (tuần)")),
+            ("checkpoints_active", _("Điểm đang hoạt động")),
+            ("checkpoints_silent", _("Điểm không có lượt quét")),
+        ],
+        "chart": _chart(data, data["province"], _("Lượt quét mã QR mỗi ngày trong tỉnh"), "province"),
+        "rows": _rows(data, data["province"]),
+    }
+    return render_to_string("dashboard/_home.html", context)
+
+
+def _page(request: HttpRequest, template: str, here: str, context: dict[str, Any]) -> str:
+    """The whole page, rendered without the request (it is cached for every reader): the
+    site's context processors' values are given here; no CSRF token, no messages. ``here``:
+    the page's own canonical address (the language links come back to it)."""
+    return render_to_string(template, {**portal_context(request), "here": here, **context})
+
+
+def _html(page: str) -> HttpResponse:
+    return HttpResponse(page, content_type="text/html; charset=utf-8")
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    token = selectors.current_token()
+    column, descending = _sort(request)
+
+    def build() -> str:
+        body = _home_body(selectors.published(token), column, descending)
+        here = reverse("dashboard:home")
+        if column != "name" or descending:
+            here += f"?sort={column}" + ("&dir=desc" if descending else "")
+        return _page(request, "dashboard/home.html", here, {"body": body})
+
+    return _html(selectors.cached(token, f"home:{get_language()}:{column}:{int(descending)}", build))
+
+
+def _unit_body(data: dict[str, Any] | None, code: str) -> tuple[str, str]:
+    if data is None:
+        return "", render_to_string("dashboard/_empty.html")
+    unit = selectors.unit_figures(data, code)
+    context = {
+        **_common(data),
+        "unit": unit,
+        "chart": _chart(data, unit, _("Lượt quét mã QR mỗi ngày: %(unit)s") % {"unit": unit["name"]}, "unit"),
+        "rows": _rows(data, unit),
+    }
+    return unit["name"], render_to_string("dashboard/_unit.html", context)
+
+
+@require_GET
+def unit(request: HttpRequest, code: str) -> HttpResponse:
+    token = selectors.current_token()
+
+    def build() -> str:
+        name, body = _unit_body(selectors.published(token), code)
+        return _page(request, "dashboard/unit.html", request.path, {"body": body, "unit_name": name})
+
+    return _html(selectors.cached(token, f"unit:{get_language()}:{code}", build))
+
+
+@require_GET
+def language(request: HttpRequest) -> HttpResponse:
+    """The dashboard's language switch: a link, so that its pages hold no CSRF token and can be
+    cached whole. It only sets the language cookie (as Django's ``set_language`` does) and goes
+    back to a page of this site."""
+    code = request.GET.get("language", "")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("dashboard:home")
+    response = HttpResponseRedirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
