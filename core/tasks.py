@@ -80,3 +80,16 @@ def resume_stalled_work() -> dict[str, list[int]]:
     from core.services import stalled_work_resume
 
     return stalled_work_resume(actor=SystemActor("celery:resume_stalled_work"))
+
+
+@shared_task(name="core.tasks.rotate_keys")
+def rotate_keys(batches: int = 200) -> dict[str, int]:
+    """A key rotation in the background: ``batches`` batches, then the task queues itself again
+    until every step is done (so one run never holds a worker for hours). Resumable: progress
+    is in the batches' audit rows (``core.keyrotation``)."""
+    from core.keyrotation import rotation_progress, rotation_run, rotation_steps
+
+    changed = rotation_run(actor=SystemActor("celery:rotate_keys"), max_batches=batches)
+    if not all(rotation_progress(step)[1] for step in rotation_steps()):
+        rotate_keys.delay(batches)
+    return changed

@@ -37,6 +37,11 @@ PROVINCE_CODE = env.str("PORTAL_PROVINCE_CODE", default="38")
 # Fernet keys, comma-separated: the first encrypts, all decrypt (rotation). HMAC key for look-ups.
 FIELD_ENCRYPTION_KEYS = env.list("PORTAL_FIELD_ENCRYPTION_KEYS", default=[])
 LOOKUP_HASH_KEY = env.str("PORTAL_LOOKUP_HASH_KEY", default="")
+# During a rotation of the look-up key only: the earlier key(s), still consulted by look-ups
+# until the background re-hash is done (docs/operations.md, "Key rotation"). Empty otherwise.
+LOOKUP_HASH_PREVIOUS_KEYS = env.list("PORTAL_LOOKUP_HASH_PREVIOUS_KEYS", default=[])
+# Rows re-encrypted / re-hashed per short transaction by the key rotation.
+KEY_ROTATION_BATCH = env.int("PORTAL_KEY_ROTATION_BATCH", default=500)
 # Which level plays the district's part in tables and scoping: district (2021) or ward (2025).
 REPORTING_LEVEL = env.str(
     "PORTAL_REPORTING_LEVEL", default="district" if ADMIN_UNIT_SCHEME == "2021" else "ward"

@@ -50,13 +50,13 @@ class PersonAdmin(ServiceAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
-        from core.crypto import lookup_hash
+        from core.crypto import lookup_hashes
 
         term = search_term.strip()
         if term.replace(" ", "").replace("+", "").isdigit():
             digits = term.replace(" ", "")
-            return queryset.filter(id_number_hash__in=[lookup_hash("id_number", digits)]) | queryset.filter(
-                phone_hash=lookup_hash("phone", digits)
+            return queryset.filter(id_number_hash__in=lookup_hashes("id_number", digits)) | queryset.filter(
+                phone_hash__in=lookup_hashes("phone", digits)
             ), False
         return super().get_search_results(request, queryset, services.name_key(term))
 

@@ -12,6 +12,7 @@ from core.services.accounts import (
     user_save,
     user_scope_set,
 )
+from core.services.keys import key_rotation_batch
 from core.services.merge import duplicate_dismiss, person_merge, persons_purge_orphans
 from core.services.messages import message_deliver, message_send
 from core.services.organizations import ORGANIZATION_FIELDS, organization_create, organization_update
@@ -33,6 +34,7 @@ __all__ = [
     "PersonData",
     "UnitRow",
     "duplicate_dismiss",
+    "key_rotation_batch",
     "message_deliver",
     "message_send",
     "name_key",
