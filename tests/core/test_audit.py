@@ -11,10 +11,11 @@ from django.db import IntegrityError, InternalError, OperationalError, connectio
 
 from core import services
 from core.audit import audit
+from core.keyrotation import Step
 from core.models import AuditLog, DuplicateCandidate, Organization, OutboundMessage, Person
 from core.roles import Role
 from tests.actors import SYSTEM
-from tests.core.fixtures import person_data
+from tests.core.fixtures import give_admin_purpose, person_data
 
 # Public functions of services modules that are not writes.
 NOT_SERVICES = {
@@ -126,6 +127,9 @@ SERVICE_CASES = {
         lambda: services.retention_purge(actor=SYSTEM, category="core.person")
     ),
     "core.services.rollups_fold": lambda ctx: lambda: services.rollups_fold(actor=SYSTEM),
+    "core.services.key_rotation_batch": lambda ctx: (
+        lambda: services.key_rotation_batch(actor=SYSTEM, step=Step("rehash", "core.person"))
+    ),
     "core.services.rollup_rebuild": lambda ctx: (
         lambda: services.rollup_rebuild(
             actor=SYSTEM, name="checkpoints.checkin_daily", since=datetime.date(2021, 1, 1)
@@ -135,7 +139,16 @@ SERVICE_CASES = {
 
 
 # Apps add their cases in ``tests/<app>/audit_cases.py``: SERVICE_CASES (and NOT_SERVICES).
-for _app in ("taskforce", "checkpoints", "declarations", "testing", "vaccination", "reports", "certificates"):
+for _app in (
+    "taskforce",
+    "checkpoints",
+    "declarations",
+    "testing",
+    "vaccination",
+    "reports",
+    "certificates",
+    "privacy",
+):
     try:
         _module = importlib.import_module(f"tests.{_app}.audit_cases")
     except ModuleNotFoundError:
@@ -160,6 +173,7 @@ def discover_services() -> set[str]:
                 "vaccination",
                 "reports",
                 "certificates",
+                "privacy",
             }
         ],
     ]:
@@ -241,10 +255,12 @@ def test_admin_reads_of_a_person_are_logged(client, make_user, province):
     person = services.person_create(actor=SYSTEM, data=person_data())
     epi = make_user(Role.EPIDEMIOLOGIST, province_wide=True)
     client.force_login(epi)
+    give_admin_purpose(client, "xác minh ca bệnh BN-17")
     response = client.get(f"/admin/core/person/{person.pk}/change/")
     assert response.status_code == 200
     row = AuditLog.objects.filter(action="person.read", actor=epi).latest("id")
     assert row.target_id == str(person.pk)
+    assert row.reason == "admin: xác minh ca bệnh BN-17"
 
 
 @pytest.mark.django_db
