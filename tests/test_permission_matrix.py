@@ -27,7 +27,8 @@ from tests.core.fixtures import first_ward, person_data
 ANON = "anonymous"
 SUPER = "superuser"
 ROLES = [ANON, SUPER, *Role.values]
-NON_STAFF = {ANON, Role.CHECKPOINT_OPERATOR}
+# Not admin users: the checkpoint operator, and the data-protection officer (privacy pages only).
+NON_STAFF = {ANON, Role.CHECKPOINT_OPERATOR, Role.DATA_PROTECTION_OFFICER}
 ALL = set(ROLES)
 
 
@@ -112,7 +113,16 @@ ADMIN_MATRIX: dict[str, dict[str, set[str]]] = {
 }
 
 
-APPS = ["taskforce", "checkpoints", "declarations", "testing", "vaccination", "reports", "certificates"]
+APPS = [
+    "taskforce",
+    "checkpoints",
+    "declarations",
+    "testing",
+    "vaccination",
+    "reports",
+    "certificates",
+    "privacy",
+]
 APP_MODULES = []
 for _app in APPS:
     try:

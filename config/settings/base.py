@@ -42,6 +42,13 @@ LOOKUP_HASH_KEY = env.str("PORTAL_LOOKUP_HASH_KEY", default="")
 LOOKUP_HASH_PREVIOUS_KEYS = env.list("PORTAL_LOOKUP_HASH_PREVIOUS_KEYS", default=[])
 # Rows re-encrypted / re-hashed per short transaction by the key rotation.
 KEY_ROTATION_BATCH = env.int("PORTAL_KEY_ROTATION_BATCH", default=500)
+# The monthly access report (privacy app, docs/security.md): an official is flagged when the
+# records they read in the month exceed FACTOR × the median of the other officials holding one
+# of their roles (those who read anything that month), and at least MIN_RECORDS.
+ACCESS_REPORT_OUTLIER_FACTOR = env.float("PORTAL_ACCESS_REPORT_OUTLIER_FACTOR", default=3.0)
+ACCESS_REPORT_MIN_RECORDS = env.int("PORTAL_ACCESS_REPORT_MIN_RECORDS", default=50)
+# When the report of the month just ended is made and sent (5-field cron, Asia/Ho_Chi_Minh).
+ACCESS_REPORT_CRON = env.str("PORTAL_ACCESS_REPORT_CRON", default="0 6 1 * *")
 # Which level plays the district's part in tables and scoping: district (2021) or ward (2025).
 REPORTING_LEVEL = env.str(
     "PORTAL_REPORTING_LEVEL", default="district" if ADMIN_UNIT_SCHEME == "2021" else "ward"
@@ -122,6 +129,7 @@ LOCAL_APPS = [
     "vaccination",
     "reports",
     "certificates",
+    "privacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -291,6 +299,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Daily roll-ups (core.rollups): finished days folded in from the watermark, every hour.
     "core-rollups": {"task": "core.tasks.fold_rollups", "schedule": crontab(minute=15)},
     "checkpoints-silent": {"task": "checkpoints.tasks.notify_silent", "schedule": crontab(hour=7, minute=0)},
+    # The data-protection officer's access report of the month just ended (privacy app).
+    "privacy-access-report": {
+        "task": "privacy.tasks.monthly_access_report",
+        "schedule": _cron(ACCESS_REPORT_CRON),
+    },
 }
 # Interrupted work (core.recovery): a report or a message whose worker died stays "running" or
 # "sending"; past these times without progress it is put back in the queue, once.
