@@ -202,7 +202,7 @@ def person_data(person: Person) -> dict[str, Any]:
         if rows:
             records[related._meta.label_lower] = _plain(rows)
     reads = (
-        AuditLog.objects.filter(target_type="core.person")
+        AuditLog.objects.filter(target_type="core.person", action__endswith=".read")
         .filter(_ids_named(person_ids))
         .select_related("actor")
     )
