@@ -167,7 +167,11 @@ def _open_request(request: SubjectRequest, kind: str) -> Person:
         raise ValidationError(_("Thao tác này không áp dụng cho loại yêu cầu này."))
     if request.status != SubjectRequest.Status.OPEN:
         raise ValidationError(_("Yêu cầu đã được xử lý."))
-    person = Person.objects.filter(pk=request.person_ref, merged_into__isnull=True).first()
+    person = (
+        Person.objects.filter(pk=request.person_ref, merged_into__isnull=True).first()
+        if request.person_ref is not None
+        else None
+    )
     if person is None:
         raise ValidationError(_("Không còn dữ liệu của người này."))
     return person

@@ -106,7 +106,7 @@ def _detail_lines(report: AccessReport) -> Iterator[str]:
 
 @report_reader
 @require_GET
-def access_report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def access_report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """``csv`` / ``xlsx``: the officials and the purposes; ``detail.csv``... as ``chi-tiet``:
     every read row of the month."""
     report = _report(request, pk)
@@ -121,11 +121,9 @@ def access_report_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
         details={"format": fmt},
     )
     if fmt == "chi-tiet.csv":
-        response: HttpResponse = StreamingHttpResponse(
-            _detail_lines(report), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}-chi-tiet.csv"'
-        return response
+        stream = StreamingHttpResponse(_detail_lines(report), content_type="text/csv; charset=utf-8")
+        stream["Content-Disposition"] = f'attachment; filename="{name}-chi-tiet.csv"'
+        return stream
     if fmt == "xlsx":
         from openpyxl import Workbook
 
