@@ -39,7 +39,7 @@ from django.utils import timezone
 from psycopg2.errors import InvalidSqlStatementName
 
 from checkpoints.models import CheckIn
-from core.crypto import encrypt, lookup_hash
+from core.crypto import encrypt, lookup_hash, previous_lookup_keys
 from core.services import PersonData, name_key
 from declarations.data import DeclarationData
 
@@ -216,7 +216,9 @@ def _execute(params: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def available() -> bool:
-    return connection.vendor == "postgresql" and settings.CHECKIN_EXPRESS
+    # While a look-up key rotation is in progress, matching must consult both key versions:
+    # the general path does (core.crypto.lookup_hashes); this statement matches one hash only.
+    return connection.vendor == "postgresql" and settings.CHECKIN_EXPRESS and not previous_lookup_keys()
 
 
 def _entry(position: int, person: PersonData, data: DeclarationData) -> dict[str, object]:

@@ -32,6 +32,9 @@ class Role(models.TextChoices):
     CHECKPOINT_OPERATOR = "checkpoint_operator", _("Nhân viên điểm kiểm dịch")
     LAB_STAFF = "lab_staff", _("Nhân viên xét nghiệm")
     VACCINATION_STAFF = "vaccination_staff", _("Nhân viên tiêm chủng")
+    # Decree 13/2023/NĐ-CP: the agency names who protects personal data (privacy app; its
+    # group is created by privacy/migrations/0002).
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Cán bộ bảo vệ dữ liệu cá nhân")
 
 
 # What each role may do is declared by the app that owns the capability, in
@@ -149,9 +152,18 @@ def require_capability(actor: Any, capability: str) -> None:
 
 # Capabilities that read personal data: a role holding one is granted only by someone else,
 # audited and notified (core.services.accounts.user_roles_set). Named by their strings: core
-# imports no app (people.*: core; contacts.trace: checkpoints; certificates.issue: certificates).
+# imports no app (people.*: core; contacts.trace: checkpoints; certificates.issue: certificates;
+# privacy.*: the data-protection officer's access report and people's requests).
 PERSONAL_DATA_CAPS = frozenset(
-    {"people.view", "people.edit", "people.merge", "contacts.trace", "certificates.issue"}
+    {
+        "people.view",
+        "people.edit",
+        "people.merge",
+        "contacts.trace",
+        "certificates.issue",
+        "privacy.access_report",
+        "privacy.subject_requests",
+    }
 )
 
 

@@ -86,3 +86,16 @@ def resume_stalled_work() -> dict[str, list]:
     for job in daily_jobs_catch_up(actor=actor):
         resumed.setdefault("scheduled", []).append(job)  # type: ignore[arg-type]
     return resumed
+
+
+@shared_task(name="core.tasks.rotate_keys")
+def rotate_keys(batches: int = 200) -> dict[str, int]:
+    """A key rotation in the background: ``batches`` batches, then the task queues itself again
+    until every step is done (so one run never holds a worker for hours). Resumable: progress
+    is in the batches' audit rows (``core.keyrotation``)."""
+    from core.keyrotation import rotation_progress, rotation_run, rotation_steps
+
+    changed = rotation_run(actor=SystemActor("celery:rotate_keys"), max_batches=batches)
+    if not all(rotation_progress(step)[1] for step in rotation_steps()):
+        rotate_keys.delay(batches)
+    return changed

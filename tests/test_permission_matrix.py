@@ -27,7 +27,8 @@ from tests.core.fixtures import first_ward, person_data
 ANON = "anonymous"
 SUPER = "superuser"
 ROLES = [ANON, SUPER, *Role.values]
-NON_STAFF = {ANON, Role.CHECKPOINT_OPERATOR}
+# Not admin users: the checkpoint operator, and the data-protection officer (privacy pages only).
+NON_STAFF = {ANON, Role.CHECKPOINT_OPERATOR, Role.DATA_PROTECTION_OFFICER}
 ALL = set(ROLES)
 
 
@@ -123,6 +124,7 @@ APPS = [
     "reports",
     "certificates",
     "dashboard",
+    "privacy",
 ]
 APP_MODULES = []
 for _app in APPS:

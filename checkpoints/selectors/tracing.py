@@ -30,15 +30,15 @@ def tracing_scope(user: User) -> QuerySet[Checkpoint]:
 
 def case_candidates(user: User, *, id_number: str = "", phone: str = "") -> QuerySet[Person]:
     """People a tracer may pick as the confirmed case, by ID number or phone (hashed look-ups)."""
-    from core.crypto import lookup_hash
+    from core.crypto import lookup_hashes
 
     if not user_can(user, CheckpointCap.TRACE_CONTACTS):
         return Person.objects.none()
     qs = _people_in_tracing_scope(user)
     if id_number.strip():
-        return qs.filter(id_number_hash=lookup_hash("id_number", id_number))
+        return qs.filter(id_number_hash__in=lookup_hashes("id_number", id_number))
     if phone.strip():
-        return qs.filter(phone_hash=lookup_hash("phone", phone))
+        return qs.filter(phone_hash__in=lookup_hashes("phone", phone))
     return qs.none()
 
 

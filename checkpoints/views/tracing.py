@@ -18,7 +18,7 @@ from checkpoints import selectors
 from checkpoints.capabilities import CheckpointCap
 from checkpoints.forms import CheckpointTraceForm, TraceForm
 from checkpoints.models import CheckIn
-from checkpoints.views import trace_search
+from core import searches as trace_search
 from core.audit import audit_read
 from core.decorators import capability_required
 from core.models import Person

@@ -37,6 +37,18 @@ PROVINCE_CODE = env.str("PORTAL_PROVINCE_CODE", default="38")
 # Fernet keys, comma-separated: the first encrypts, all decrypt (rotation). HMAC key for look-ups.
 FIELD_ENCRYPTION_KEYS = env.list("PORTAL_FIELD_ENCRYPTION_KEYS", default=[])
 LOOKUP_HASH_KEY = env.str("PORTAL_LOOKUP_HASH_KEY", default="")
+# During a rotation of the look-up key only: the earlier key(s), still consulted by look-ups
+# until the background re-hash is done (docs/operations.md, "Key rotation"). Empty otherwise.
+LOOKUP_HASH_PREVIOUS_KEYS = env.list("PORTAL_LOOKUP_HASH_PREVIOUS_KEYS", default=[])
+# Rows re-encrypted / re-hashed per short transaction by the key rotation.
+KEY_ROTATION_BATCH = env.int("PORTAL_KEY_ROTATION_BATCH", default=500)
+# The monthly access report (privacy app, docs/security.md): an official is flagged when the
+# records they read in the month exceed FACTOR × the median of the other officials holding one
+# of their roles (those who read anything that month), and at least MIN_RECORDS.
+ACCESS_REPORT_OUTLIER_FACTOR = env.float("PORTAL_ACCESS_REPORT_OUTLIER_FACTOR", default=3.0)
+ACCESS_REPORT_MIN_RECORDS = env.int("PORTAL_ACCESS_REPORT_MIN_RECORDS", default=50)
+# When the report of the month just ended is made and sent (5-field cron, Asia/Ho_Chi_Minh).
+ACCESS_REPORT_CRON = env.str("PORTAL_ACCESS_REPORT_CRON", default="0 6 1 * *")
 # Which level plays the district's part in tables and scoping: district (2021) or ward (2025).
 REPORTING_LEVEL = env.str(
     "PORTAL_REPORTING_LEVEL", default="district" if ADMIN_UNIT_SCHEME == "2021" else "ward"
@@ -134,6 +146,7 @@ LOCAL_APPS = [
     "reports",
     "certificates",
     "dashboard",
+    "privacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -303,6 +316,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Daily roll-ups (core.rollups): finished days folded in from the watermark, every hour.
     "core-rollups": {"task": "core.tasks.fold_rollups", "schedule": crontab(minute=15)},
     "checkpoints-silent": {"task": "checkpoints.tasks.notify_silent", "schedule": crontab(hour=7, minute=0)},
+    # The data-protection officer's access report of the month just ended (privacy app).
+    "privacy-access-report": {
+        "task": "privacy.tasks.monthly_access_report",
+        "schedule": _cron(ACCESS_REPORT_CRON),
+    },
 }
 # The public dashboard (docs/dashboard.md): its figures are recounted every few minutes, from
 # the roll-ups plus the live day; a count below the threshold is published as "< 5".

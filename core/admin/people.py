@@ -1,14 +1,18 @@
-"""People (reads are logged) and suspected duplicates (merge or dismiss)."""
+"""People (reads are logged with the purpose the official gave) and suspected duplicates (merge
+or dismiss)."""
 
 from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from core import selectors, services
+from core import searches, selectors, services
 from core.admin.base import ServiceAdmin
 from core.audit import audit_read
 from core.capabilities import Cap
@@ -43,6 +47,47 @@ class PersonAdmin(ServiceAdmin):
         "address_line",
     )
 
+    # The purpose of the admin's reads of people (core.searches): asked once per session.
+    PURPOSE_KIND = "admin.person"
+
+    def get_urls(self) -> list[URLPattern]:
+        extra = [
+            path("purpose/", self.admin_site.admin_view(self.purpose_view), name="core_person_purpose"),
+        ]
+        return extra + super().get_urls()
+
+    def _ask_purpose(
+        self, request: HttpRequest, form: Any = None, status: int = 200, next_url: str = ""
+    ) -> TemplateResponse:
+        """The purpose form in place of the page: nothing personal is shown or logged yet."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Mục đích xem dữ liệu cá nhân"),
+            "form": form or searches.PurposeForm(),
+            "next": next_url or request.get_full_path(),
+            "current": searches.purpose_of(request, self.PURPOSE_KIND),
+        }
+        return TemplateResponse(request, "admin/core/person/purpose.html", context, status=status)
+
+    def purpose_view(self, request: HttpRequest) -> HttpResponse:
+        """GET: the form (to give a new purpose); POST: keep it and go back to the page asked for."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        back = request.POST.get("next") or request.GET.get("next") or reverse("admin:core_person_changelist")
+        if request.method != "POST":
+            return self._ask_purpose(request, next_url=back)
+        form = searches.PurposeForm(request.POST)
+        if not form.is_valid():
+            return self._ask_purpose(request, form, status=400, next_url=back)
+        searches.purpose_set(request, self.PURPOSE_KIND, form.cleaned_data["purpose"])
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("admin:core_person_changelist")
+        return HttpResponseRedirect(back)
+
+    def _purpose(self, request: HttpRequest) -> str:
+        return searches.purpose_of(request, self.PURPOSE_KIND)
+
     @admin.display(description=_("Điện thoại"))
     def masked_phone(self, obj: Person) -> str:
         return mask_phone(obj.phone)
@@ -50,17 +95,20 @@ class PersonAdmin(ServiceAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
-        from core.crypto import lookup_hash
+        from core.crypto import lookup_hashes
 
         term = search_term.strip()
         if term.replace(" ", "").replace("+", "").isdigit():
             digits = term.replace(" ", "")
-            return queryset.filter(id_number_hash__in=[lookup_hash("id_number", digits)]) | queryset.filter(
-                phone_hash=lookup_hash("phone", digits)
+            return queryset.filter(id_number_hash__in=lookup_hashes("id_number", digits)) | queryset.filter(
+                phone_hash__in=lookup_hashes("phone", digits)
             ), False
         return super().get_search_results(request, queryset, services.name_key(term))
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        if self.has_view_permission(request) and not self._purpose(request):
+            return self._ask_purpose(request)
+        extra_context = {**(extra_context or {}), "read_purpose": self._purpose(request)}
         response = super().changelist_view(request, extra_context)
         changelist = (
             getattr(response, "context_data", {}).get("cl") if hasattr(response, "context_data") else None
@@ -70,16 +118,26 @@ class PersonAdmin(ServiceAdmin):
                 actor=request.user,
                 target=Person,
                 ids=[p.pk for p in changelist.result_list],
-                purpose="admin: danh sách người",
+                purpose=f"admin: {self._purpose(request)}",
+                details={"kind": "admin.person.list"},
             )
         return response
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
+        if self.has_view_permission(request) and not self._purpose(request):
+            return self._ask_purpose(request)
+        extra_context = {**(extra_context or {}), "read_purpose": self._purpose(request)}
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and response.status_code == 200:
-            audit_read(actor=request.user, target=Person, ids=[object_id], purpose="admin: xem hồ sơ")
+            audit_read(
+                actor=request.user,
+                target=Person,
+                ids=[object_id],
+                purpose=f"admin: {self._purpose(request)}",
+                details={"kind": "admin.person.view"},
+            )
         return response
 
     def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:

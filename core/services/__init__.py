@@ -13,6 +13,7 @@ from core.services.accounts import (
     user_scope_set,
 )
 from core.services.citizen_check import citizen_check_start, citizen_check_verify
+from core.services.keys import key_rotation_batch
 from core.services.merge import duplicate_dismiss, person_merge, persons_purge_orphans
 from core.services.messages import message_deliver, message_send
 from core.services.organizations import ORGANIZATION_FIELDS, organization_create, organization_update
@@ -40,6 +41,7 @@ __all__ = [
     "citizen_check_verify",
     "daily_jobs_catch_up",
     "duplicate_dismiss",
+    "key_rotation_batch",
     "message_deliver",
     "message_send",
     "name_key",

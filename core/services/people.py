@@ -15,7 +15,7 @@ from core import selectors
 from core.audit import audit
 from core.bounds import validate_birth_date, validate_birth_year
 from core.capabilities import Cap
-from core.crypto import lookup_hash
+from core.crypto import lookup_hash, lookup_hashes
 from core.models import (
     AdministrativeUnit,
     DuplicateCandidate,
@@ -91,12 +91,12 @@ def person_find_match(data: PersonData) -> Person | None:
     (ignoring diacritics and case) and same birth date (or year, when only a year is known)."""
     active = Person.objects.filter(merged_into__isnull=True)
     if data.id_number:
-        match = active.filter(id_number_hash=lookup_hash("id_number", data.id_number)).first()
+        match = active.filter(id_number_hash__in=lookup_hashes("id_number", data.id_number)).first()
         if match:
             return match
     if data.phone:
         candidates = active.filter(
-            phone_hash=lookup_hash("phone", data.phone), name_key=name_key(data.full_name)
+            phone_hash__in=lookup_hashes("phone", data.phone), name_key=name_key(data.full_name)
         )
         if data.date_of_birth:
             candidates = candidates.filter(
@@ -118,7 +118,9 @@ def _suspected_duplicates(person: Person) -> list[tuple[Person, str]]:
         for other in active.filter(name_key=person.name_key, date_of_birth=person.date_of_birth)[:5]:
             found.append((other, "same name and birth date"))
     if person.phone_hash:
-        for other in active.filter(phone_hash=person.phone_hash, name_key=person.name_key)[:5]:
+        # Both key versions while a look-up key rotation is in progress (core.crypto).
+        hashes = lookup_hashes("phone", person.phone) if person.phone else [person.phone_hash]
+        for other in active.filter(phone_hash__in=hashes, name_key=person.name_key)[:5]:
             if all(other.pk != o.pk for o, _r in found):
                 found.append((other, "same phone and name, different birth date"))
     return found

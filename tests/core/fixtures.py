@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 import factory
 import pytest
@@ -104,3 +105,11 @@ def person_data(**overrides: object) -> services.PersonData:
     }
     values.update(overrides)
     return services.PersonData(**values)  # type: ignore[arg-type]
+
+
+def give_admin_purpose(client: Any, purpose: str = "kiểm tra hồ sơ ca bệnh") -> None:
+    """The purpose the admin asks before the first read of people in a session (core.searches)."""
+    from django.urls import reverse
+
+    response = client.post(reverse("admin:core_person_purpose"), {"purpose": purpose, "next": "/admin/"})
+    assert response.status_code == 302, response.status_code

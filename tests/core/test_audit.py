@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from core import services
 from core.audit import audit
+from core.keyrotation import Step
 from core.models import AuditLog, DuplicateCandidate, Organization, OutboundMessage, Person
 from core.roles import Role
 from tests.actors import SYSTEM, VISITOR
-from tests.core.fixtures import person_data
+from tests.core.fixtures import give_admin_purpose, person_data
 
 # Public functions of services modules that are not writes.
 NOT_SERVICES = {
@@ -169,6 +170,9 @@ SERVICE_CASES = {
             actor=SYSTEM, now=timezone.localtime().replace(hour=23, minute=59)
         )
     ),
+    "core.services.key_rotation_batch": lambda ctx: (
+        lambda: services.key_rotation_batch(actor=SYSTEM, step=Step("rehash", "core.person"))
+    ),
     "core.services.rollup_rebuild": lambda ctx: (
         lambda: services.rollup_rebuild(
             actor=SYSTEM, name="checkpoints.checkin_daily", since=datetime.date(2021, 1, 1)
@@ -187,6 +191,7 @@ for _app in (
     "reports",
     "certificates",
     "dashboard",
+    "privacy",
 ):
     try:
         _module = importlib.import_module(f"tests.{_app}.audit_cases")
@@ -213,6 +218,7 @@ def discover_services() -> set[str]:
                 "reports",
                 "certificates",
                 "dashboard",
+                "privacy",
             }
         ],
     ]:
@@ -294,10 +300,12 @@ def test_admin_reads_of_a_person_are_logged(client, make_user, province):
     person = services.person_create(actor=SYSTEM, data=person_data())
     epi = make_user(Role.EPIDEMIOLOGIST, province_wide=True)
     client.force_login(epi)
+    give_admin_purpose(client, "xác minh ca bệnh BN-17")
     response = client.get(f"/admin/core/person/{person.pk}/change/")
     assert response.status_code == 200
     row = AuditLog.objects.filter(action="person.read", actor=epi).latest("id")
     assert row.target_id == str(person.pk)
+    assert row.reason == "admin: xác minh ca bệnh BN-17"
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ from core import selectors, services
 from core.models import AuditLog, Organization, Person
 from core.roles import Role
 from tests.actors import SYSTEM
-from tests.core.fixtures import first_ward, person_data
+from tests.core.fixtures import first_ward, give_admin_purpose, person_data
 
 
 @pytest.fixture
@@ -57,6 +57,7 @@ def test_admin_changelist_is_scoped_and_its_read_audited(client, make_user, dong
     in_dong_son, in_sam_son, *_ = two_districts
     official = make_user(Role.DISTRICT_OFFICIAL, units=[dong_son])
     client.force_login(official)
+    give_admin_purpose(client)
     response = client.get(reverse("admin:core_person_changelist"))
     assert response.status_code == 200
     ids = [p.pk for p in response.context["cl"].result_list]
@@ -137,6 +138,7 @@ def test_admin_finds_a_person_by_exact_id_or_phone_only(client, make_user, provi
     in_dong_son, *_ = two_districts
     epi = make_user(Role.EPIDEMIOLOGIST, province_wide=True)
     client.force_login(epi)
+    give_admin_purpose(client)
     url = reverse("admin:core_person_changelist")
     assert [p.pk for p in client.get(url, {"q": "0912 345 678"}).context["cl"].result_list] == [
         in_dong_son.pk

@@ -47,6 +47,7 @@ DEMO_USERS = [
     ("operator", Role.CHECKPOINT_OPERATOR, "Nhân viên điểm kiểm dịch (demo)", "SYT"),
     ("lab", Role.LAB_STAFF, "Nhân viên xét nghiệm CDC (demo)", "province"),
     ("vaccination", Role.VACCINATION_STAFF, "Nhân viên tiêm chủng Đông Sơn (demo)", "405"),
+    ("dpo", Role.DATA_PROTECTION_OFFICER, "Cán bộ bảo vệ dữ liệu cá nhân (demo)", "province"),
 ]
 
 

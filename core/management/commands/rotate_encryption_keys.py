@@ -1,40 +1,40 @@
-"""Re-encrypts every encrypted column under the first key of PORTAL_FIELD_ENCRYPTION_KEYS."""
+"""Moves every encrypted column to the newest key of PORTAL_FIELD_ENCRYPTION_KEYS and every look-up
+hash to PORTAL_LOOKUP_HASH_KEY, in batches (resumable, idempotent: ``core.keyrotation``).
+``--check`` counts the rows the old keys are still needed for (all 0: they can be retired)."""
 
-from django.apps import apps
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.actors import SystemActor
-from core.audit import audit
-from core.crypto import EncryptedTextField
+from core.keyrotation import rotation_pending, rotation_run
 
 
 class Command(BaseCommand):
-    help = "Mã hóa lại dữ liệu cá nhân bằng khóa mới nhất (đặt khóa mới ở đầu danh sách trước)."
+    help = (
+        "Mã hóa lại dữ liệu cá nhân bằng khóa mới nhất và tính lại mã băm tra cứu, theo từng lô "
+        "(chạy lại được). --check: đếm bản ghi còn cần khóa cũ."
+    )
 
-    def handle(self, *args: object, **options: object) -> None:
-        total = 0
-        for model in apps.get_models():
-            fields = [f.name for f in model._meta.fields if isinstance(f, EncryptedTextField)]
-            if not fields:
-                continue
-            # values_list decrypts with any active key; update() encrypts with the newest one.
-            with transaction.atomic():
-                count = 0
-                for pk, *tokens in model._base_manager.values_list("pk", *fields).iterator():
-                    updates = {}
-                    for name, plain in zip(fields, tokens, strict=True):
-                        if plain:
-                            updates[name] = plain  # get_prep_value encrypts with the newest key
-                    if updates:
-                        model._base_manager.filter(pk=pk).update(**updates)
-                        count += 1
-                audit(
-                    actor=SystemActor("command:rotate_encryption_keys"),
-                    action="crypto.rotate",
-                    target=model,
-                    details={"rows": count},
-                )
-            total += count
-            self.stdout.write(f"{model._meta.label}: {count}")
-        self.stdout.write(self.style.SUCCESS(f"Đã mã hóa lại {total} bản ghi."))
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch", type=int, default=None, help="số bản ghi mỗi lô")
+        parser.add_argument("--max-batches", type=int, default=None, help="dừng sau chừng này lô")
+        parser.add_argument("--check", action="store_true", help="chỉ đếm bản ghi còn cần khóa cũ")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["check"]:
+            changed = rotation_run(
+                actor=SystemActor("command:rotate_encryption_keys"),
+                size=options["batch"],
+                max_batches=options["max_batches"],
+            )
+            for step, count in changed.items():
+                self.stdout.write(f"{step}: {count}")
+            self.stdout.write(
+                self.style.SUCCESS(f"Đã mã hóa lại / tính lại {sum(changed.values())} bản ghi.")
+            )
+        pending = rotation_pending()
+        for step, count in pending.items():
+            self.stdout.write(f"{step}: {count} bản ghi còn cần khóa cũ")
+        if options["check"] and any(pending.values()):
+            raise CommandError("Chưa thể bỏ khóa cũ: còn bản ghi cần khóa cũ.")
