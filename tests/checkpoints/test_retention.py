@@ -45,11 +45,14 @@ def _person(checkpoint, when):
     return Person, person.pk
 
 
+from tests.testing.retention_rows import ROW_AT as TESTING_ROW_AT  # noqa: E402
+
 # A row of each category with a period, created at a given instant. A new app adds its own.
 ROW_AT = {
     "checkpoints.checkin": _checkin,
     "declarations.declaration": _declaration,
     "core.person": _person,
+    **TESTING_ROW_AT,
 }
 
 
@@ -65,7 +68,13 @@ def test_the_cut_off_is_local_midnight_of_today_minus_n_days():
 
 
 @pytest.mark.parametrize("category", sorted(ROW_AT))
-@override_settings(CHECKIN_RETENTION_DAYS=21, DECLARATION_RETENTION_DAYS=21, PERSON_RETENTION_DAYS=21)
+@override_settings(
+    CHECKIN_RETENTION_DAYS=21,
+    DECLARATION_RETENTION_DAYS=21,
+    PERSON_RETENTION_DAYS=21,
+    TESTING_SAMPLE_RETENTION_DAYS=21,
+    TESTING_CASE_RETENTION_DAYS=21,
+)
 def test_boundary(category, checkpoint):
     """One second inside the period is kept, one second outside is purged."""
     model, outside = ROW_AT[category](checkpoint, CUTOFF - SECOND)

@@ -65,7 +65,9 @@ def test_negative_pool_gives_each_member_negative_by_pool(site, lab):
 def test_positive_pool_resampling_then_individual_results_close_the_loop(site, lab):
     samples = received(site, lab, ["P-0001", "P-0002", "P-0003"])
     pool = services.pool_create(actor=SYSTEM, lab=lab, code="POOL-1", codes=[s.code for s in samples])
-    services.pool_result_enter(actor=SYSTEM, pool=pool, outcome="positive", verified_by="BS. Lê", ct_value=Decimal("28.5"))
+    services.pool_result_enter(
+        actor=SYSTEM, pool=pool, outcome="positive", verified_by="BS. Lê", ct_value=Decimal("28.5")
+    )
     assert set(Sample.objects.filter(pool=pool).values_list("status", flat=True)) == {"pending"}
     tasks = SamplingTask.objects.filter(reason="pool", done_by__isnull=True)
     assert tasks.count() == 3 and not LabResult.objects.exists() and not Case.objects.exists()
@@ -78,7 +80,9 @@ def test_positive_pool_resampling_then_individual_results_close_the_loop(site, l
         lab=lab,
         rows=[
             services.ResultRow(code="R-0001", outcome="negative", verified_by="BS. Lê"),
-            services.ResultRow(code="R-0002", outcome="positive", verified_by="BS. Lê", ct_value=Decimal("22")),
+            services.ResultRow(
+                code="R-0002", outcome="positive", verified_by="BS. Lê", ct_value=Decimal("22")
+            ),
             services.ResultRow(code="R-0003", outcome="negative", verified_by="BS. Lê"),
         ],
     )
@@ -94,7 +98,9 @@ def test_a_pool_result_is_entered_once_and_corrected_with_a_reason(site, lab):
     with pytest.raises(ValidationError, match="đã có kết quả"):
         services.pool_result_enter(actor=SYSTEM, pool=pool, outcome="positive", verified_by="BS. Lê")
     with pytest.raises(ValidationError, match="lý do"):
-        services.pool_result_correct(actor=SYSTEM, pool=pool, outcome="positive", verified_by="BS. Lê", reason=" ")
+        services.pool_result_correct(
+            actor=SYSTEM, pool=pool, outcome="positive", verified_by="BS. Lê", reason=" "
+        )
     services.pool_result_correct(
         actor=SYSTEM, pool=pool, outcome="positive", verified_by="BS. Lê", reason="Nhập nhầm"
     )
@@ -152,13 +158,17 @@ def test_one_bad_row_among_many_stores_no_result_and_names_its_row(site, lab):
 def test_a_positive_rapid_antigen_confirms_only_where_configured(site, lab):
     received(site, lab, ["AG-0001"], test_kind="antigen")
     services.results_enter(
-        actor=SYSTEM, lab=lab, rows=[services.ResultRow(code="AG-0001", outcome="positive", verified_by="BS. Lê")]
+        actor=SYSTEM,
+        lab=lab,
+        rows=[services.ResultRow(code="AG-0001", outcome="positive", verified_by="BS. Lê")],
     )
     assert not Case.objects.exists()
     with override_settings(TESTING_ANTIGEN_CONFIRMS=True):
         received(site, lab, ["AG-0002"], first=7, test_kind="antigen")
         services.results_enter(
-            actor=SYSTEM, lab=lab, rows=[services.ResultRow(code="AG-0002", outcome="positive", verified_by="BS. Lê")]
+            actor=SYSTEM,
+            lab=lab,
+            rows=[services.ResultRow(code="AG-0002", outcome="positive", verified_by="BS. Lê")],
         )
     assert Case.objects.count() == 1
 
