@@ -247,6 +247,9 @@ class Contact(models.Model):
         verbose_name_plural = _("người tiếp xúc gần (F1)")
         constraints = [models.UniqueConstraint(fields=["case", "person"], name="one_contact_per_case")]
 
+    def __str__(self) -> str:
+        return f"F1 #{self.pk}"
+
 
 class SamplingTask(models.Model):
     """Someone who must be (re-)sampled: a member of a positive pool, a rejected specimen, an F1.
@@ -276,3 +279,6 @@ class SamplingTask(models.Model):
         verbose_name = _("việc lấy mẫu")
         verbose_name_plural = _("việc lấy mẫu")
         ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} #{self.pk}"

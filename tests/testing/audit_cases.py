@@ -96,12 +96,12 @@ def _pool_create(ctx):
 
 
 def _pool_result(ctx):
-    _lab_, pool = _pool(ctx)
+    _unused, pool = _pool(ctx)
     return lambda: services.pool_result_enter(actor=SYSTEM, pool=pool, outcome="positive", verified_by="x")
 
 
 def _pool_correct(ctx):
-    _lab_, pool = _pool(ctx, "negative")
+    _unused, pool = _pool(ctx, "negative")
     return lambda: services.pool_result_correct(
         actor=SYSTEM, pool=pool, outcome="positive", verified_by="x", reason="nhầm"
     )

@@ -10,7 +10,6 @@ from testing.models import Case, Contact, LabResult, Sample
 from tests.actors import SYSTEM
 from tests.core.fixtures import first_ward, person_data
 
-
 _COUNTER = itertools.count(1)
 
 

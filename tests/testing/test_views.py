@@ -78,7 +78,7 @@ def test_the_label_printer_page_is_50_by_25_mm(client, lab_user, site, tmp_path)
     (tmp_path / "l.pdf").write_bytes(client.get(reverse("testing:label", kwargs={"pk": sample.pk})).content)
     info = subprocess.run(["pdfinfo", str(tmp_path / "l.pdf")], capture_output=True, text=True).stdout
     # 50 × 25 mm in PDF points (1 mm = 72 / 25.4 pt), one label a page.
-    assert "141.732 x 70.866 pts" in info and "Pages:           1" in info
+    assert "141.732 x 70.866" in info and "Pages:           1" in info
 
 
 def test_the_lab_receives_in_bulk_and_a_bad_code_stores_nothing(client, lab_user, site, lab):
