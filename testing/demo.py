@@ -115,5 +115,6 @@ def load(*, stdout: Any) -> None:
         ],
     )
     stdout.write(
-        f"Xét nghiệm minh họa: {len(samples) + len(again)} mẫu, 2 mẫu gộp, 1 ca F0 (tra cứu: {again[0].code})."
+        f"Xét nghiệm minh họa: {len(samples) + len(again)} mẫu, 2 mẫu gộp, 1 ca F0 "
+        f"(tra cứu: {again[0].code})."
     )

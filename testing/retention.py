@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from core import retention
 
 TESTING_BASIS = _(
-    "Chưa kiểm chứng: hồ sơ xét nghiệm là hồ sơ bệnh án ngoại trú (Luật Khám bệnh, chữa bệnh 2023 "
-    "và Thông tư 32/2023/TT-BYT quy định thời hạn lưu trữ hồ sơ bệnh án); dữ liệu sức khỏe chỉ lưu "
-    "trong thời gian cần cho mục đích (Nghị định 13/2023/NĐ-CP). Thời hạn mặc định là cài đặt, "
-    "chờ cán bộ pháp chế xác nhận."
+    "Chưa kiểm chứng: kết quả xét nghiệm là một phần hồ sơ khám bệnh, chữa bệnh (Luật Khám bệnh, "
+    "chữa bệnh số 15/2023/QH15; thời hạn lưu hồ sơ do Bộ Y tế quy định, chưa xác định được văn bản); "
+    "dữ liệu sức khỏe chỉ lưu trong thời gian cần cho mục đích (Nghị định 13/2023/NĐ-CP). Thời hạn "
+    "mặc định là cài đặt, chờ cán bộ pháp chế xác nhận."
 )
+
 
 retention.register(
     retention.Category(

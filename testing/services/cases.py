@@ -48,7 +48,7 @@ def confirm_from_result(sample: Sample, outcome: str, resulted_at: datetime.date
 def trace_window(case: Case) -> tuple[datetime.datetime, datetime.datetime]:
     """From ``TESTING_TRACE_DAYS_BEFORE`` days before the confirming sample (or the confirmation
     day) to now (unverified period, docs/testing.md)."""
-    source = Sample.objects.filter(pk=case.source_id).first()
+    source = Sample.objects.filter(pk=case.source_id).first() if case.source_id else None
     start = (
         source.collected_at
         if source

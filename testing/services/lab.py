@@ -147,7 +147,7 @@ def _apply_pool(pool: SamplePool, outcome: str) -> dict[str, list[int]]:
                     sample=m,
                     outcome=Outcome.NEGATIVE,
                     via=LabResult.Via.POOL,
-                    resulted_at=pool.resulted_at,
+                    resulted_at=pool.resulted_at or timezone.now(),
                     verified_by=pool.verified_by,
                 )
                 for m in members
@@ -296,7 +296,7 @@ def _store_results(
                 sample=found[r.code],
                 outcome=r.outcome,
                 via=via,
-                resulted_at=r.resulted_at,
+                resulted_at=r.resulted_at or timezone.now(),
                 ct_value=r.ct_value,
                 verified_by=r.verified_by.strip(),
                 entered_by=human(actor),
@@ -305,7 +305,7 @@ def _store_results(
         ]
     )
     Sample.objects.filter(pk__in=[found[r.code].pk for r in rows]).update(status=Sample.Status.RESULTED)
-    cases = [c.pk for c in (confirm_from_result(found[r.code], r.outcome, r.resulted_at) for r in rows) if c]
+    cases = [c.pk for c in (confirm_from_result(found[r.code], r.outcome, r.resulted_at or timezone.now()) for r in rows) if c]
     return [r.pk for r in results], cases
 
 

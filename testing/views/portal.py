@@ -65,7 +65,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and kind in forms and forms[kind].is_valid():
         data = dict(forms[kind].cleaned_data)
         data["unit"] = _units(request).get(pk=data["unit"])
-        create = {
+        create: dict[str, Any] = {
             "site": services.site_create,
             "lab": services.lab_create,
             "campaign": services.campaign_create,

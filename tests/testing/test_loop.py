@@ -59,7 +59,7 @@ def test_the_case_page_traces_marks_and_notifies_f1s(client, make_user, loop, ca
     contacts = Contact.objects.filter(case=loop)
     assert {c.person_id for c in contacts} == traced and all(c.notified_at for c in contacts)
     messages = OutboundMessage.objects.filter(purpose="testing.f1_notice")
-    assert messages.count() == 2 and campaign.name in messages.first().body
+    assert messages.count() == 2 and campaign.name in messages[0].body
     tasks = SamplingTask.objects.filter(reason="f1", campaign=campaign, done_by__isnull=True)
     assert tasks.count() == 2
     # The F1s are tested in the campaign: their samples close the tasks, their results follow.
