@@ -6,6 +6,8 @@ from testing.services.cases import (
     contact_notify,
     contacts_mark,
     notice_text,
+    result_send,
+    result_text,
     trace_window,
 )
 from testing.services.collection import code_taken_message, sample_collect
@@ -35,6 +37,8 @@ __all__ = [
     "pool_create",
     "pool_result_correct",
     "pool_result_enter",
+    "result_send",
+    "result_text",
     "results_enter",
     "sample_collect",
     "sample_reject",

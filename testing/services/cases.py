@@ -144,3 +144,31 @@ def contact_notify(*, actor: Actor, contact: Contact) -> OutboundMessage:
         )
         Contact.objects.filter(pk=contact.pk).update(notified_at=timezone.now())
     return message
+
+
+def result_text(sample: Sample) -> str:
+    result = sample.result  # type: ignore[attr-defined]
+    return _("[%(province)s] Kết quả xét nghiệm mẫu %(code)s lấy ngày %(day)s: %(outcome)s.") % {
+        "province": settings.PROVINCE_NAME,
+        "code": sample.code,
+        "day": timezone.localtime(sample.collected_at).strftime("%d/%m/%Y"),
+        "outcome": result.get_outcome_display(),
+    }
+
+
+def result_send(*, actor: Actor, sample: Sample) -> OutboundMessage:
+    """Sends a result by SMS to the phone on record (never to a number the requester types).
+    Its one audit row is the message's (``message.queue``, purpose ``testing.result``)."""
+    person = Person.objects.get(pk=sample.person_id)
+    if not person.phone:
+        raise ValidationError(_("Không có số điện thoại để gửi kết quả."))
+    if not hasattr(sample, "result"):
+        raise ValidationError(_("Mẫu này chưa có kết quả."))
+    with transaction.atomic():
+        return message_send(
+            actor=actor,
+            channel=OutboundMessage.Channel.SMS,
+            recipient=person.phone,
+            body=result_text(sample),
+            purpose="testing.result",
+        )

@@ -305,7 +305,13 @@ def _store_results(
         ]
     )
     Sample.objects.filter(pk__in=[found[r.code].pk for r in rows]).update(status=Sample.Status.RESULTED)
-    cases = [c.pk for c in (confirm_from_result(found[r.code], r.outcome, r.resulted_at or timezone.now()) for r in rows) if c]
+    cases = [
+        c.pk
+        for c in (
+            confirm_from_result(found[r.code], r.outcome, r.resulted_at or timezone.now()) for r in rows
+        )
+        if c
+    ]
     return [r.pk for r in results], cases
 
 

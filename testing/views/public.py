@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import ratelimit
+from core.actors import Visitor
 from core.masking import mask_name
-from testing import selectors
+from testing import selectors, services
 
 LOOKUP = ratelimit.Limit("trx", window=3600, fail_open=False)
 NOT_FOUND = "not_found"
@@ -49,13 +50,13 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 "Không tìm thấy kết quả khớp với mã mẫu và thông tin đã nhập. Vui lòng kiểm tra lại."
             )
         else:
-            context.update(
-                {
-                    "sample": sample,
-                    "result": selectors.result_of(sample),
-                    "name": mask_name(sample.person.full_name),
-                }
-            )
+            result = selectors.result_of(sample)
+            context.update({"sample": sample, "result": result, "name": mask_name(sample.person.full_name)})
+            if result is not None and request.POST.get("send") and sample.person.phone:
+                services.result_send(actor=Visitor("result_lookup"), sample=sample)
+                context["sent"] = _(
+                    "Đã gửi kết quả bằng tin nhắn tới số điện thoại đã khai (đuôi %(end)s)."
+                ) % {"end": sample.person.phone[-3:]}
     response = render(request, "testing/lookup.html", context)
     response["Cache-Control"] = "no-store"
     return response

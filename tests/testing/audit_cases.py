@@ -8,7 +8,7 @@ from core.models import Person
 from core.roles import Role
 from testing import intake, services
 from testing.models import Case, Contact
-from tests.actors import SYSTEM
+from tests.actors import SYSTEM, VISITOR
 from tests.core.fixtures import first_ward, person_data
 
 NOT_SERVICES = {
@@ -21,6 +21,7 @@ NOT_SERVICES = {
     "testing.services.code_taken_message",
     "testing.services.clean_code",
     "testing.services.in_scope",
+    "testing.services.result_text",
 }
 
 
@@ -127,7 +128,18 @@ def _notify(ctx):
     return lambda: services.contact_notify(actor=epi, contact=contact)
 
 
+def _result_send(ctx):
+    lab = _lab(ctx)
+    sample = _sample(_site(), "A-0001", lab=lab)
+    services.results_enter(
+        actor=SYSTEM, lab=lab, rows=[services.ResultRow(code="A-0001", outcome="negative", verified_by="x")]
+    )
+    sample.refresh_from_db()
+    return lambda: services.result_send(actor=VISITOR, sample=sample)
+
+
 SERVICE_CASES = {
+    "testing.services.result_send": _result_send,
     "testing.services.site_create": lambda ctx: (
         lambda: services.site_create(actor=SYSTEM, name="Trạm", unit=ctx["dong_son"])
     ),

@@ -29,7 +29,9 @@ def _role_groups(db):
         Group.objects.get_or_create(name=role)
 
 
-def test_collection_lab_result_and_the_citizens_look_up(browser, live_server, site, lab, make_user, dong_son, screenshot_dir):
+def test_collection_lab_result_and_the_citizens_look_up(
+    browser, live_server, site, lab, make_user, dong_son, screenshot_dir
+):
     collect(site, "TH-0001")  # Nguyễn Văn An, tested before: a returning person
     lab_user = make_user(Role.LAB_STAFF, units=[dong_son])
     page = browser.new_page()
@@ -80,14 +82,18 @@ def test_collection_lab_result_and_the_citizens_look_up(browser, live_server, si
     citizen.context.close()
 
 
-def test_case_tracing_and_f1_notification(browser, live_server, site, lab, campaign, agency, make_user, dong_son, screenshot_dir):
+def test_case_tracing_and_f1_notification(
+    browser, live_server, site, lab, campaign, agency, make_user, dong_son, screenshot_dir
+):
     point = make_checkpoint(agency)
     yesterday = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(days=1)
     visit(point, at=yesterday, **person_n(1))
     visit(point, at=yesterday + datetime.timedelta(minutes=5), **person_n(2))
     received(site, lab, ["F0-0001"])
     services.results_enter(
-        actor=SYSTEM, lab=lab, rows=[services.ResultRow(code="F0-0001", outcome="positive", verified_by="BS. Lê")]
+        actor=SYSTEM,
+        lab=lab,
+        rows=[services.ResultRow(code="F0-0001", outcome="positive", verified_by="BS. Lê")],
     )
     case = Case.objects.get()
     epi = make_user(Role.EPIDEMIOLOGIST, units=[dong_son])
@@ -106,4 +112,6 @@ def test_case_tracing_and_f1_notification(browser, live_server, site, lab, campa
     page.screenshot(path=str(screenshot_dir / "testing-case-f1.png"), full_page=True)
     contact = Contact.objects.get()
     assert contact.notified_at and contact.purpose == "Truy vết F0 tại chợ"
-    assert list(OutboundMessage.objects.values_list("purpose", "recipient")) == [("testing.f1_notice", "0912000002")]
+    assert list(OutboundMessage.objects.values_list("purpose", "recipient")) == [
+        ("testing.f1_notice", "0912000002")
+    ]

@@ -88,3 +88,16 @@ def test_pending_and_rejected_samples_tell_the_citizen_what_to_do(client, site, 
     assert "Chưa có kết quả" in _text(client.post(URL, {"code": "TH-0005", "phone": "0912000001"}))
     services.sample_reject(actor=SYSTEM, sample=sample, reason="leaked")
     assert "lấy mẫu lại" in _text(client.post(URL, {"code": "TH-0005", "phone": "0912000001"}))
+
+
+def test_the_result_is_sent_to_the_phone_on_record_only(client, resulted):
+    from core.models import OutboundMessage
+
+    page = client.post(
+        URL, {"code": "TH-0001", "birth_date": "1985-03-12", "phone": "0999999999", "send": "1"}
+    )
+    assert page.status_code == 200 and "đuôi 001" in page.content.decode()
+    message = OutboundMessage.objects.get(purpose="testing.result")
+    assert message.recipient == "0912000001" and "TH-0001" in message.body and "Âm tính" in message.body
+    client.post(URL, {"code": "TH-0001", "phone": "0912000009", "send": "1"})  # wrong phone: nothing
+    assert OutboundMessage.objects.filter(purpose="testing.result").count() == 1
