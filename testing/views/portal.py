@@ -12,15 +12,26 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from checkpoints.qrpayload import QrPayloadError
 from core import selectors as core_selectors
+from core.audit import audit_read
 from core.decorators import capability_required
 from core.masking import mask_name
 from core.roles import user_can
 from testing import intake, labels, selectors, services
 from testing.capabilities import TestingCap
 from testing.forms import CampaignForm, CollectForm, LabForm, SiteForm, unit_choices
-from testing.models import SampleType, TestKind
+from testing.models import SamplingTask, SampleType, TestKind
 
 ANY = selectors.ANY_TESTING
+
+
+def _tasks(user: Any) -> list[dict[str, Any]]:
+    """People to (re-)sample: names for those who sample or trace them (the read logged), masked
+    for everyone else (they need the numbers, not the people)."""
+    tasks = list(selectors.tasks_visible_to(user)[:100])
+    full = user_can(user, TestingCap.COLLECT) or user_can(user, TestingCap.CASES)
+    if full and tasks:
+        audit_read(actor=user, target=SamplingTask, ids=[t.pk for t in tasks], purpose="testing.tasks")
+    return [{"task": t, "name": t.person.full_name if full else mask_name(t.person.full_name)} for t in tasks]
 
 
 @capability_required(*ANY)
@@ -31,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "progress": selectors.campaign_progress(user),
         "sites": selectors.sites_visible_to(user),
         "labs": selectors.labs_visible_to(user),
-        "tasks": selectors.tasks_visible_to(user)[:100],
+        "tasks": _tasks(user),
         "can_manage": user_can(user, TestingCap.MANAGE),
         "can_collect": user_can(user, TestingCap.COLLECT),
         "can_lab": user_can(user, TestingCap.LAB),

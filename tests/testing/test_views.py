@@ -92,3 +92,24 @@ def test_the_lab_receives_in_bulk_and_a_bad_code_stores_nothing(client, lab_user
     assert ok.status_code == 302 and Sample.objects.get().status == "received"
     client.post(url, {"action": "results", "rs-lines": "TH-0001; duong; 24.5", "rs-verified_by": "BS. Lê"})
     assert Sample.objects.get().result.outcome == "positive"
+
+
+def test_home_masks_the_people_to_sample_for_viewers_and_logs_the_collectors_read(
+    client, make_user, lab_user, site, lab, campaign
+):
+    from core.models import AuditLog
+    from core.roles import Role
+    from testing import services
+    from tests.actors import SYSTEM
+    from tests.testing.conftest import received
+
+    (sample,) = received(site, lab, ["TH-0001"])
+    services.sample_reject(actor=SYSTEM, sample=sample, reason="leaked")
+    chairman = make_user(Role.CHAIRMAN, province_wide=True)
+    client.force_login(chairman)
+    text = client.get(reverse("testing:home")).content.decode()
+    assert "Người Thứ ***" in text and "Người Thứ 1" not in text
+    assert "Xét nghiệm toàn dân xã" in text and "0 / 4" in text
+    client.force_login(lab_user)
+    assert "Người Thứ 1" in client.get(reverse("testing:home")).content.decode()
+    assert AuditLog.objects.filter(action="samplingtask.read", reason="testing.tasks").exists()
