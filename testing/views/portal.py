@@ -19,7 +19,7 @@ from core.roles import user_can
 from testing import intake, labels, selectors, services
 from testing.capabilities import TestingCap
 from testing.forms import CampaignForm, CollectForm, LabForm, SiteForm, unit_choices
-from testing.models import SamplingTask, SampleType, TestKind
+from testing.models import SampleType, SamplingTask, TestKind
 
 ANY = selectors.ANY_TESTING
 
