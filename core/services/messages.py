@@ -6,12 +6,19 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.audit import audit
 from core.models import (
     OutboundMessage,
 )
+from core.recovery import enqueue_on_commit
 from core.services._common import Actor, SystemActor, user_of
+
+# Messages whose text is a secret for the recipient only (a one-time code): once the gateway
+# has it, the stored text is replaced, so nobody reading sent messages in the admin sees it.
+REDACTED_ONCE_SENT = {"citizen_check"}
+REDACTED_BODY = _lazy("[Đã xoá nội dung sau khi gửi: tin có mã xác minh một lần.]")
 
 
 def message_send(
@@ -50,7 +57,7 @@ def message_send(
             target=message,
             details={"channel": channel, "purpose": purpose},
         )
-        deliver_message.delay_on_commit(message.pk)  # type: ignore[attr-defined]
+        enqueue_on_commit(deliver_message, message.pk)
     return message
 
 
@@ -82,8 +89,10 @@ def message_deliver(*, message_id: int) -> OutboundMessage:
         message.status = Status.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
+        if message.purpose in REDACTED_ONCE_SENT:
+            message.body = str(REDACTED_BODY)
     with transaction.atomic():
-        message.save(update_fields=["status", "sent_at", "last_error"])
+        message.save(update_fields=["status", "sent_at", "last_error", "body"])
         audit(
             actor=SystemActor("celery:deliver_message"),
             action="message.send" if error is None else "message.fail",

@@ -10,7 +10,7 @@ from django.test import override_settings
 from checkpoints.models import CheckIn, CheckinDailyStat
 from core import retention
 from core import services as core_services
-from core.models import AuditLog, Person
+from core.models import AuditLog, CitizenCheck, Person
 from core.tasks import purge_expired
 from declarations.models import Declaration
 from tests.actors import SYSTEM
@@ -45,10 +45,20 @@ def _person(checkpoint, when):
     return Person, person.pk
 
 
+def _citizen_check(checkpoint, when):
+    person = core_services.person_create(
+        actor=SYSTEM, data=person_data(id_number="", phone=f"06{when.timestamp() % 10**8:08.0f}")
+    )
+    check = core_services.citizen_check_start(actor=SYSTEM, person=person, purpose="test")
+    CitizenCheck.objects.filter(pk=check.pk).update(created_at=when)
+    return CitizenCheck, check.pk
+
+
 from tests.testing.retention_rows import ROW_AT as TESTING_ROW_AT  # noqa: E402
 
 # A row of each category with a period, created at a given instant. A new app adds its own.
 ROW_AT = {
+    "core.citizencheck": _citizen_check,
     "checkpoints.checkin": _checkin,
     "declarations.declaration": _declaration,
     "core.person": _person,
@@ -74,6 +84,7 @@ def test_the_cut_off_is_local_midnight_of_today_minus_n_days():
     PERSON_RETENTION_DAYS=21,
     TESTING_SAMPLE_RETENTION_DAYS=21,
     TESTING_CASE_RETENTION_DAYS=21,
+    CITIZEN_CHECK_RETENTION_DAYS=21,
 )
 def test_boundary(category, checkpoint):
     """One second inside the period is kept, one second outside is purged."""
