@@ -156,6 +156,10 @@ class Sample(models.Model):
     )
     received_at = models.DateTimeField(_("nhận lúc"), null=True, blank=True)
     rejection = models.CharField(_("lý do từ chối"), max_length=12, choices=Rejection.choices, blank=True)
+    # The signed test certificate, once the citizen asked for it (downloaded again, not re-issued).
+    certificate = models.ForeignKey(
+        "certificates.IssuedCertificate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     pool = models.ForeignKey(
         SamplePool,
         on_delete=models.PROTECT,

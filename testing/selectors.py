@@ -206,5 +206,9 @@ def sample_for_citizen(
     return sample if matched else None
 
 
+def sample_by_code(code: str) -> Sample | None:
+    return Sample.objects.select_related("person").filter(code=code.strip().upper()).first()
+
+
 def result_of(sample: Sample) -> LabResult | None:
     return LabResult.objects.filter(sample=sample).first()

@@ -6,6 +6,12 @@ app_name = "testing"
 
 urlpatterns = [
     path("xet-nghiem/tra-cuu/", public.lookup, name="lookup"),
+    path(
+        "xet-nghiem/chung-nhan/<str:code>/xac-minh/",
+        public.CertificateCheck.as_view(),
+        name="certificate-check",
+    ),
+    path("xet-nghiem/chung-nhan/<str:code>/", public.certificate, name="certificate"),
     path("portal/testing/", portal.home, name="home"),
     path("portal/testing/setup/", portal.setup, name="setup"),
     path("portal/testing/sites/<int:pk>/collect/", portal.collect, name="collect"),

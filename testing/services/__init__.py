@@ -10,6 +10,7 @@ from testing.services.cases import (
     result_text,
     trace_window,
 )
+from testing.services.certificates import result_certificate
 from testing.services.collection import code_taken_message, sample_collect
 from testing.services.lab import (
     ResultRow,
@@ -37,6 +38,7 @@ __all__ = [
     "pool_create",
     "pool_result_correct",
     "pool_result_enter",
+    "result_certificate",
     "result_send",
     "result_text",
     "results_enter",

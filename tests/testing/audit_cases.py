@@ -138,7 +138,25 @@ def _result_send(ctx):
     return lambda: services.result_send(actor=VISITOR, sample=sample)
 
 
+def _certificate(ctx):
+    from certificates import services as certificate_services
+    from certificates.signing import province_signer
+    from tests.certificates.conftest import pem
+
+    certificate_services.signer_upload(
+        actor=SYSTEM, data=pem(province_signer().certificate), country="VN", own_province=True
+    )
+    lab = _lab(ctx)
+    sample = _sample(_site(), "A-0001", lab=lab)
+    services.results_enter(
+        actor=SYSTEM, lab=lab, rows=[services.ResultRow(code="A-0001", outcome="negative", verified_by="x")]
+    )
+    sample.refresh_from_db()
+    return lambda: services.result_certificate(actor=VISITOR, sample=sample)
+
+
 SERVICE_CASES = {
+    "testing.services.result_certificate": _certificate,
     "testing.services.result_send": _result_send,
     "testing.services.site_create": lambda ctx: (
         lambda: services.site_create(actor=SYSTEM, name="Trạm", unit=ctx["dong_son"])

@@ -33,6 +33,9 @@ def _site(o):
 
 URLS = {
     "testing:lookup": Url(allowed=ALL),
+    # Only after a look-up in the same browser (the matrix's clients made none): 404 for everyone.
+    "testing:certificate-check": Url(allowed=ALL, ok=404, kwargs={"code": "PM-0001"}),
+    "testing:certificate": Url(allowed=ALL, ok=404, kwargs={"code": "PM-0001"}),
     "testing:home": Url(allowed=VIEWERS),
     "testing:setup": Url(allowed=MANAGERS),
     "testing:collect": Url(allowed=LAB, kwargs=_site),
