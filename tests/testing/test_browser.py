@@ -2,16 +2,21 @@
 round trip) → lab result → the citizen's look-up at phone size; case → tracing → F1 notice."""
 
 import datetime
+import re
+import shutil
+import subprocess
 
 import pytest
 from django.urls import reverse
 
+from certificates import selectors as certificate_selectors
 from core.models import OutboundMessage
 from core.roles import Role
 from testing import services
 from testing.models import Case, Contact, Sample
 from tests.actors import SYSTEM
 from tests.browser import login
+from tests.certificates.conftest import province_trusted  # noqa: F401  (fixture)
 from tests.checkpoints.conftest import make_checkpoint, visit
 from tests.testing.conftest import collect, person_n, received
 
@@ -30,7 +35,16 @@ def _role_groups(db):
 
 
 def test_collection_lab_result_and_the_citizens_look_up(
-    browser, live_server, site, lab, make_user, dong_son, screenshot_dir
+    browser,
+    live_server,
+    site,
+    lab,
+    make_user,
+    dong_son,
+    screenshot_dir,
+    tmp_path,
+    caplog,
+    province_trusted,  # noqa: F811
 ):
     collect(site, "TH-0001")  # Nguyễn Văn An, tested before: a returning person
     lab_user = make_user(Role.LAB_STAFF, units=[dong_son])
@@ -66,6 +80,7 @@ def test_collection_lab_result_and_the_citizens_look_up(
     page.screenshot(path=str(screenshot_dir / "testing-lab.png"), full_page=True)
 
     # The citizen looks the result up on their phone.
+    caplog.set_level("INFO")
     citizen = browser.browser.new_context(locale="vi-VN", viewport=PHONE).new_page()
     citizen.goto(live_server.url + reverse("testing:lookup"))
     citizen.fill("#id_code", "th-0002")
@@ -74,6 +89,25 @@ def test_collection_lab_result_and_the_citizens_look_up(
         citizen.get_by_role("button", name="Tra cứu").click()
     assert "Âm tính" in citizen.locator("#result").inner_text()
     citizen.screenshot(path=str(screenshot_dir / "testing-lookup-phone.png"), full_page=True)
+    # The certificate: the one-time code to the phone on record (core's citizen check), then the PDF.
+    with citizen.expect_navigation():
+        citizen.locator("#certificate").click()
+    with citizen.expect_navigation():
+        citizen.get_by_role("button", name="Gửi mã").click()
+    # The console SMS backend logs what it sends (the stored text is wiped once sent).
+    citizen.fill("#id_code", re.findall(r"SMS to .*?\b(\d{6})\b", caplog.text)[-1])
+    citizen.screenshot(path=str(screenshot_dir / "testing-citizen-check-phone.png"), full_page=True)
+    with citizen.expect_download() as download:
+        citizen.get_by_role("button", name="Xác minh").click()
+    pdf = tmp_path / "certificate.pdf"
+    download.value.save_as(pdf)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / "c")], check=True)
+    png = sorted(tmp_path.glob("c*.png"))[0]
+    scanned = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True).stdout
+    hc1 = next(line for line in scanned.splitlines() if line.startswith("HC1:"))
+    assert certificate_selectors.certificate_verify(hc1).valid
+    shutil.copy(png, screenshot_dir / "testing-certificate.png")
+    citizen.goto(live_server.url + reverse("testing:lookup"))
     citizen.fill("#id_code", "TH-0002")
     citizen.fill("#id_phone", "0912345679")
     with citizen.expect_navigation():
