@@ -147,7 +147,7 @@ def contact_notify(*, actor: Actor, contact: Contact) -> OutboundMessage:
 
 
 def result_text(sample: Sample) -> str:
-    result = sample.result  # type: ignore[attr-defined]
+    result = sample.result
     return _("[%(province)s] Kết quả xét nghiệm mẫu %(code)s lấy ngày %(day)s: %(outcome)s.") % {
         "province": settings.PROVINCE_NAME,
         "code": sample.code,
