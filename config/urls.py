@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("declarations.urls")),
     path("", include("certificates.urls")),
     path("", include("privacy.urls")),
+    path("", include("testing.urls")),
 ]
 
 # No route serves MEDIA_ROOT, in any mode: stored files leave only through views that check the

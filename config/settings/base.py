@@ -81,6 +81,22 @@ CHECKIN_EXPRESS = env.bool("PORTAL_CHECKIN_EXPRESS", default=True)
 CHECKIN_MAX_MEMBERS = env.int("PORTAL_CHECKIN_MAX_MEMBERS", default=20)
 TRACING_MIN_OVERLAP_MINUTES = env.int("PORTAL_TRACING_MIN_OVERLAP_MINUTES", default=15)
 SILENT_CHECKPOINT_DAYS = env.int("PORTAL_SILENT_CHECKPOINT_DAYS", default=7)
+
+# --- Testing (docs/testing.md) ---------------------------------------------------------------
+# Samples in one pool: 10 by default; national guidance also pools 5 (unverified).
+TESTING_POOL_SIZE = env.int("PORTAL_TESTING_POOL_SIZE", default=10)
+# A sample received at the lab without a result after this many hours is overdue.
+TESTING_TURNAROUND_HOURS = env.int("PORTAL_TESTING_TURNAROUND_HOURS", default=24)
+# Whether a positive rapid antigen test alone confirms a case (Decision 2022/QĐ-BYT: supportive only).
+TESTING_ANTIGEN_CONFIRMS = env.bool("PORTAL_TESTING_ANTIGEN_CONFIRMS", default=False)
+# Tracing of a case starts this many days before its sample was taken (unverified).
+TESTING_TRACE_DAYS_BEFORE = env.int("PORTAL_TESTING_TRACE_DAYS_BEFORE", default=2)
+# Retention in days (docs/testing.md: periods unverified, kept as settings).
+TESTING_SAMPLE_RETENTION_DAYS = env.int("PORTAL_TESTING_SAMPLE_RETENTION_DAYS", default=365)
+TESTING_CASE_RETENTION_DAYS = env.int("PORTAL_TESTING_CASE_RETENTION_DAYS", default=1825)
+# Citizens' result look-up: wrong guesses per specimen code and per address per hour.
+TESTING_LOOKUP_PER_CODE = env.int("PORTAL_TESTING_LOOKUP_PER_CODE", default=5)
+TESTING_LOOKUP_PER_IP = env.int("PORTAL_TESTING_LOOKUP_PER_IP", default=30)
 # Rate limits of the public check-in, per minute (core/ratelimit.py): per device (cookie) and
 # a generous per-IP ceiling, so a market's shared Wi-Fi keeps working. RATE_LIMIT_PROXY_COUNT:
 # reverse proxies in front whose X-Forwarded-For is trusted (0: use REMOTE_ADDR).

@@ -54,12 +54,15 @@ def _citizen_check(checkpoint, when):
     return CitizenCheck, check.pk
 
 
+from tests.testing.retention_rows import ROW_AT as TESTING_ROW_AT  # noqa: E402
+
 # A row of each category with a period, created at a given instant. A new app adds its own.
 ROW_AT = {
     "core.citizencheck": _citizen_check,
     "checkpoints.checkin": _checkin,
     "declarations.declaration": _declaration,
     "core.person": _person,
+    **TESTING_ROW_AT,
 }
 
 
@@ -79,6 +82,8 @@ def test_the_cut_off_is_local_midnight_of_today_minus_n_days():
     CHECKIN_RETENTION_DAYS=21,
     DECLARATION_RETENTION_DAYS=21,
     PERSON_RETENTION_DAYS=21,
+    TESTING_SAMPLE_RETENTION_DAYS=21,
+    TESTING_CASE_RETENTION_DAYS=21,
     CITIZEN_CHECK_RETENTION_DAYS=21,
 )
 def test_boundary(category, checkpoint):

@@ -1,0 +1,38 @@
+"""What the testing services share: who acts, the capability check, the unit-scope check."""
+
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from core import selectors as core_selectors
+from core.actors import Actor, is_system, user_of
+from core.models import AdministrativeUnit
+from core.roles import require_capability
+
+__all__ = ["Actor", "clean_code", "human", "in_scope", "is_system", "require"]
+
+require = require_capability
+human = user_of
+
+CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,39}$")
+
+
+def in_scope(actor: Actor, unit: AdministrativeUnit) -> None:
+    """A user acts only in the units of their scope (the system anywhere)."""
+    if is_system(actor):
+        return
+    units = core_selectors.unit_ids_in_scope(actor)
+    if units is not None and unit.pk not in units:
+        raise PermissionDenied(_("Địa bàn này không thuộc phạm vi của bạn."))
+
+
+def clean_code(code: str) -> str:
+    """Specimen and pool codes: what the scanner typed, upper-case, 4 to 40 letters, digits, '-'."""
+    value = (code or "").strip().upper()
+    if not CODE.match(value):
+        raise ValidationError(
+            _("Mã mẫu “%(code)s” không hợp lệ: 4–40 ký tự, chỉ gồm chữ, số và dấu gạch ngang.")
+            % {"code": value[:40]}
+        )
+    return value

@@ -1,0 +1,1 @@
+"""Pages of the testing app: officials' (portal, lab, cases) and the citizen's look-up."""

@@ -1,0 +1,75 @@
+"""Permission-matrix rows of the testing app."""
+
+import datetime
+
+from django.utils import timezone
+
+from core.roles import Role
+from testing import intake, services
+from testing.models import Case
+from tests.actors import SYSTEM
+from tests.core.fixtures import first_ward, person_data
+from tests.test_permission_matrix import ALL, SUPER, Url
+
+VIEWERS = {
+    SUPER,
+    Role.TASKFORCE_LEADER,
+    Role.TASKFORCE_DEPUTY,
+    Role.TASKFORCE_MEMBER,
+    Role.CHAIRMAN,
+    Role.SECRETARIAT,
+    Role.DISTRICT_OFFICIAL,
+    Role.EPIDEMIOLOGIST,
+    Role.LAB_STAFF,
+}
+MANAGERS = {SUPER, Role.DISTRICT_OFFICIAL, Role.EPIDEMIOLOGIST}
+LAB = {SUPER, Role.LAB_STAFF}
+CASES = {SUPER, Role.EPIDEMIOLOGIST}
+
+
+def _site(o):
+    return {"pk": o["testing.samplingsite"].pk}
+
+
+URLS = {
+    "testing:lookup": Url(allowed=ALL),
+    # Only after a look-up in the same browser (the matrix's clients made none): 404 for everyone.
+    "testing:certificate-check": Url(allowed=ALL, ok=404, kwargs={"code": "PM-0001"}),
+    "testing:certificate": Url(allowed=ALL, ok=404, kwargs={"code": "PM-0001"}),
+    "testing:home": Url(allowed=VIEWERS),
+    "testing:setup": Url(allowed=MANAGERS),
+    "testing:collect": Url(allowed=LAB, kwargs=_site),
+    "testing:label-sheet": Url(allowed=LAB, kwargs=_site),
+    "testing:label": Url(allowed=LAB, kwargs=lambda o: {"pk": o["testing.sample"].pk}),
+    "testing:lab": Url(allowed=LAB, kwargs=lambda o: {"pk": o["testing.lab"].pk}),
+    "testing:statistics": Url(allowed=VIEWERS),
+    "testing:cases": Url(allowed=VIEWERS),
+    "testing:case": Url(allowed=CASES, kwargs=lambda o: {"pk": o["testing.case"].pk}),
+}
+
+
+def objects(world):
+    ward = first_ward("405")
+    site = services.site_create(actor=SYSTEM, name="Trạm Y tế", unit=ward)
+    lab = services.lab_create(actor=SYSTEM, name="Lab Đông Sơn", unit=world["dong_son"])
+    today = timezone.localdate()
+    services.campaign_create(
+        actor=SYSTEM,
+        name="Đợt 1",
+        unit=ward,
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=2),
+        target_population=10,
+    )
+    sample, _ = intake.collect(
+        actor=SYSTEM,
+        site=site,
+        person=person_data(id_number="038099000111", phone="0912999111"),
+        code="PM-0001",
+        sample_type="np",
+        test_kind="rt_pcr",
+    )
+    case = Case.objects.create(
+        person_id=sample.person_id, unit=ward, confirmed_on=today, source=sample, found_in="community"
+    )
+    return {"testing.samplingsite": site, "testing.lab": lab, "testing.sample": sample, "testing.case": case}
