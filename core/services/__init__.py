@@ -25,6 +25,7 @@ from core.services.people import (
 )
 from core.services.recovery import stalled_work_resume
 from core.services.retention import retention_purge, rollup_rebuild, rollups_fold
+from core.services.twofactor import login_unlock, twofactor_enrol, twofactor_reset, twofactor_verify
 from core.services.units import UnitRow, unit_population_set, units_load
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "PersonData",
     "UnitRow",
     "duplicate_dismiss",
+    "login_unlock",
     "message_deliver",
     "message_send",
     "name_key",
@@ -48,6 +50,9 @@ __all__ = [
     "rollup_rebuild",
     "rollups_fold",
     "stalled_work_resume",
+    "twofactor_enrol",
+    "twofactor_reset",
+    "twofactor_verify",
     "unit_population_set",
     "units_load",
     "user_roles_set",
