@@ -99,7 +99,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_with_next("otp-enrol", next_url))
         request.session.pop(twofactor.PENDING_SESSION_KEY, None)
         return redirect(next_url)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -151,7 +151,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     if not key:
         key = default_key()
         request.session[ENROL_KEY_SESSION_KEY] = key
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,7 +209,7 @@ def otp_recovery_codes(request: HttpRequest) -> HttpResponse:
 def login_unlock(request: HttpRequest) -> HttpResponse:
     """An administrator lifts the login throttle of an account or address, and may reset an
     official's second factor (lost phone)."""
-    form = LoginUnlockForm(request.POST or None)
+    form = LoginUnlockForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
