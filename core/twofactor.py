@@ -64,8 +64,8 @@ def requires_two_factor(user: Any) -> bool:
 
 def must_verify(request: HttpRequest) -> bool:
     """A signed-in session that still owes its second factor."""
-    user = request.user
-    if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+    user: Any = request.user  # django-otp's OTPMiddleware gave it is_verified()
+    if not user.is_authenticated or user.is_verified():
         return False
     return requires_two_factor(user) or bool(request.session.get(PENDING_SESSION_KEY))
 

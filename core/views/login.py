@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -75,7 +76,7 @@ class PortalLoginView(LoginView):
             context = self.get_context_data(form=form, store_down=store_down_message())
             return _store_down(self.render_to_response(context))
 
-    def form_valid(self, form: PortalAuthenticationForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         auth_login(self.request, user)
         next_url = self.get_success_url()

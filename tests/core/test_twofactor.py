@@ -72,7 +72,9 @@ def test_first_login_enrols_with_a_qr_code_and_shows_recovery_codes_once(make_us
     page = client.get(to_enrol["Location"])
     html = page.content.decode()
     assert page.status_code == 200 and "<svg" in html and "<script" not in html
-    secret = re.search(r'id="otp-secret">([A-Z2-7 ]+)<', html).group(1).replace(" ", "")
+    found = re.search(r'id="otp-secret">([A-Z2-7 ]+)<', html)
+    assert found is not None
+    secret = found.group(1).replace(" ", "")
     key = b32decode(secret).hex()
     assert client.session["twofactor_enrol_key"] == key
     # A wrong code: nothing is stored, the page says why.
