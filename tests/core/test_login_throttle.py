@@ -16,7 +16,18 @@ from core.roles import Role
 from tests.actors import SYSTEM
 from tests.checkpoints.test_ratelimit import closed_port_url
 
-pytestmark = pytest.mark.django_db
+# The ceilings of production (the test settings raise them so no other test trips them).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("production_ceilings"),
+]
+
+
+@pytest.fixture
+def production_ceilings(settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 5
+    settings.LOGIN_FAILURES_PER_IP = 30
+    settings.OTP_FAILURES_PER_ACCOUNT = 5
 
 
 def address() -> str:

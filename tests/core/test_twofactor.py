@@ -136,6 +136,7 @@ def test_a_recovery_code_logs_in_once(make_user):
     assert row.details["method"] == "recovery" and row.details["recovery_left"] == 9
 
 
+@override_settings(OTP_FAILURES_PER_ACCOUNT=5)
 def test_wrong_codes_are_throttled(make_user):
     user = make_user(Role.SECRETARIAT, province_wide=True)
     device, _codes = enrolled(user)
