@@ -12,7 +12,10 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("", include("dashboard.urls")),  # the public dashboard, resolved early (a rush of readers)
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", core_views.PortalLoginView.as_view(), name="login"),
+    path("accounts/xac-thuc/", core_views.otp_verify, name="otp-verify"),
+    path("accounts/xac-thuc/dang-ky/", core_views.otp_enrol, name="otp-enrol"),
+    path("accounts/xac-thuc/ma-du-phong/", core_views.otp_recovery_codes, name="otp-recovery-codes"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     # The public open data first: the URLs a rush of readers asks for are resolved first.

@@ -23,9 +23,11 @@ from django.views import defaults
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from core.ratelimit import LimiterUnavailable  # a fail-closed limit whose store is down
+
 log = logging.getLogger("portal.outage")
 
-OUTAGES = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+OUTAGES = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError, LimiterUnavailable)
 # Public forms whose input is offered back for a one-tap resend (never a password).
 RESEND_PATHS = re.compile(r"^/(c/[^/]+/|khai-bao/)$")
 

@@ -1,5 +1,5 @@
-"""Rate limits: one limiter for the public forms and APIs (check-ins, standalone declarations)
-and, later, login attempts and result look-ups.
+"""Rate limits: one limiter for the public forms and APIs (check-ins, standalone declarations),
+the officials' login (wrong passwords, wrong one-time codes) and, later, result look-ups.
 
 A limit (``Limit``) has a scope, a fixed window in seconds and a fail mode: what it answers
 when its store (Redis) cannot be reached. ``fail_open`` limits let the request through, with a
@@ -7,6 +7,10 @@ log line and a count (``failures``): citizens at a checkpoint are not turned awa
 Redis is down. Closed limits raise ``LimiterUnavailable`` (503 with ``Retry-After``); login
 throttling and result look-ups must be closed. ``allow(limit, counts)`` counts one request
 under each key (its parts and its ceiling) and answers False when any count is over.
+
+Login throttling counts *failures* only: ``blocked(limit, counts)`` reads the counts without
+adding one (this window and the one before, so a lock does not lift the instant a window
+turns), ``allow`` records a failure, and ``clear`` removes the counts (an administrator's unlock).
 
 With ``REDIS_URL`` the limiter owns a Redis client and a registered Lua script: one round trip
 (EVALSHA) per check, whatever the number of keys. Without Redis (development) it counts in the
@@ -26,6 +30,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 from django.conf import settings
@@ -64,6 +69,10 @@ API_TOKEN = Limit("tok", window=60, fail_open=True)
 # The citizen check sends SMS and guards a citizen's own records: closed (503 when Redis is down).
 CITIZEN_CHECK_SEND = Limit("ccs", window=3600, fail_open=False)
 CITIZEN_CHECK_VERIFY = Limit("ccv", window=3600, fail_open=False)
+# Officials' login: failed passwords per account and per address, failed one-time codes per
+# account. Closed: with the store down nobody may guess passwords unthrottled (docs/security.md).
+LOGIN_FAILURES = Limit("login", window=900, fail_open=False)
+OTP_FAILURES = Limit("otp", window=900, fail_open=False)
 
 
 class LimiterUnavailable(APIException):
@@ -106,14 +115,24 @@ class _RedisStore:
         self.script = self.client.register_script(_COUNT_SCRIPT)
         self.down_until = 0.0
 
-    def over(self, keys: list[str], limits: list[int], ttl: int) -> bool:
+    def _call(self, run: Any) -> Any:
         if time.monotonic() < self.down_until:
             raise _MarkedDown("rate limit store marked down")
         try:
-            return bool(self.script(keys=keys, args=[ttl, *limits]))
+            return run()
         except redis.RedisError:
             self.down_until = time.monotonic() + _BACKOFF
             raise
+
+    def over(self, keys: list[str], limits: list[int], ttl: int) -> bool:
+        return bool(self._call(lambda: self.script(keys=keys, args=[ttl, *limits])))
+
+    def read(self, keys: list[str]) -> list[int]:
+        """The counts under ``keys`` (one MGET); 0 for a missing key."""
+        return [int(value or 0) for value in self._call(lambda: self.client.mget(keys))]
+
+    def delete(self, keys: list[str]) -> None:
+        self._call(lambda: self.client.delete(*keys))
 
 
 _store: _RedisStore | None = None
@@ -146,32 +165,73 @@ def _cache_over(keys: list[str], limits: list[int], ttl: int) -> bool:
     return over
 
 
+def _key(limit: Limit, parts: Sequence[str], window: int) -> str:
+    return ":".join((f"{settings.RATE_LIMIT_KEY_PREFIX}:rl:{limit.scope}", *parts, str(window)))
+
+
+def _store_down(limit: Limit, exc: Exception) -> None:
+    """Logs and counts a store failure; raises ``LimiterUnavailable`` for a closed limit."""
+    failures[limit.scope] += 1
+    if not isinstance(exc, _MarkedDown):  # one line per failed attempt, not per request
+        logger.warning(
+            "rate limit store unreachable (scope %s, fail %s, %d so far): %s",
+            limit.scope,
+            "open" if limit.fail_open else "closed",
+            failures[limit.scope],
+            exc,
+        )
+    if not limit.fail_open:
+        raise LimiterUnavailable from exc
+
+
 def allow(limit: Limit, counts: Sequence[tuple[Sequence[str], int]]) -> bool:
     """Counts one request under each key (its parts and its ceiling per window); False when any
     count is over. When the store is unreachable: True for a fail-open limit (logged and
     counted), ``LimiterUnavailable`` for a closed one."""
     window = int(time.time() // limit.window)
-    prefix = f"{settings.RATE_LIMIT_KEY_PREFIX}:rl:{limit.scope}"
-    keys = [":".join((prefix, *parts, str(window))) for parts, _ceiling in counts]
+    keys = [_key(limit, parts, window) for parts, _ceiling in counts]
     limits = [ceiling for _parts, ceiling in counts]
     ttl = limit.window * 2
     store = _redis_store()
     try:
         over = store.over(keys, limits, ttl) if store else _cache_over(keys, limits, ttl)
     except Exception as exc:  # the store is down: Redis, or the cache behind it
-        failures[limit.scope] += 1
-        if not isinstance(exc, _MarkedDown):  # one line per failed attempt, not per request
-            logger.warning(
-                "rate limit store unreachable (scope %s, fail %s, %d so far): %s",
-                limit.scope,
-                "open" if limit.fail_open else "closed",
-                failures[limit.scope],
-                exc,
-            )
-        if limit.fail_open:
-            return True
-        raise LimiterUnavailable from exc
+        _store_down(limit, exc)
+        return True
     return not over
+
+
+def blocked(limit: Limit, counts: Sequence[tuple[Sequence[str], int]]) -> bool:
+    """True when the counts recorded (by ``allow``) under any key, in this window and the one
+    before, reach its ceiling; adds nothing. Fails like ``allow`` when the store is down (a
+    fail-open limit answers False)."""
+    window = int(time.time() // limit.window)
+    keys = [_key(limit, parts, w) for parts, _ceiling in counts for w in (window - 1, window)]
+    store = _redis_store()
+    try:
+        if store:
+            values = store.read(keys)
+        else:
+            found = cache.get_many(keys)
+            values = [int(found.get(key) or 0) for key in keys]
+    except Exception as exc:
+        _store_down(limit, exc)
+        return False
+    return any(values[2 * i] + values[2 * i + 1] >= ceiling for i, (_parts, ceiling) in enumerate(counts))
+
+
+def clear(limit: Limit, keys: Sequence[Sequence[str]]) -> None:
+    """Removes the counts under each key (this window and the one before): an unlock."""
+    window = int(time.time() // limit.window)
+    names = [_key(limit, parts, w) for parts in keys for w in (window - 1, window)]
+    store = _redis_store()
+    try:
+        if store:
+            store.delete(names)
+        else:
+            cache.delete_many(names)
+    except Exception as exc:
+        _store_down(limit, exc)
 
 
 # --- The public pages' device -------------------------------------------------------------
@@ -256,3 +316,52 @@ def set_device_cookie(request: HttpRequest, response: HttpResponse) -> None:
             samesite="Lax",
             secure=request.is_secure(),
         )
+
+
+# --- Officials' login ---------------------------------------------------------------------
+
+
+def _account(username: str) -> tuple[str, str]:
+    """The account's key: a hash of the name as typed, case-folded (no name in the store)."""
+    return ("u", hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32])
+
+
+def _login_counts(username: str, ip: str) -> list[tuple[tuple[str, ...], int]]:
+    return [
+        (_account(username), settings.LOGIN_FAILURES_PER_ACCOUNT),
+        (("ip", ip), settings.LOGIN_FAILURES_PER_IP),
+    ]
+
+
+def login_blocked(username: str, ip: str) -> bool:
+    """Too many wrong passwords lately for this account or from this address."""
+    return blocked(LOGIN_FAILURES, _login_counts(username, ip))
+
+
+def login_failed(username: str, ip: str) -> None:
+    allow(LOGIN_FAILURES, _login_counts(username, ip))
+
+
+def _otp_counts(user_id: int) -> list[tuple[tuple[str, ...], int]]:
+    return [(("user", str(user_id)), settings.OTP_FAILURES_PER_ACCOUNT)]
+
+
+def otp_blocked(user_id: int) -> bool:
+    """Too many wrong one-time codes lately for this account."""
+    return blocked(OTP_FAILURES, _otp_counts(user_id))
+
+
+def otp_failed(user_id: int) -> None:
+    allow(OTP_FAILURES, _otp_counts(user_id))
+
+
+def login_clear(*, username: str = "", user_id: int | None = None, ip: str = "") -> None:
+    """An administrator's unlock: an account's wrong passwords and codes, an address's wrong
+    passwords."""
+    keys: list[tuple[str, str]] = [_account(username)] if username else []
+    if ip:
+        keys.append(("ip", ip))
+    if keys:
+        clear(LOGIN_FAILURES, keys)
+    if user_id is not None:
+        clear(OTP_FAILURES, [("user", str(user_id))])

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("portal/", views.portal_home, name="portal-home"),
     path("portal/luu-tru-du-lieu/", views.retention_policy, name="retention"),
+    path("portal/mo-khoa-dang-nhap/", views.login_unlock, name="login-unlock"),
 ]

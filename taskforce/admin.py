@@ -6,6 +6,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceAdmin
 from core.collation import vi_order
@@ -36,6 +39,22 @@ class DecisionAdmin(ServiceAdmin):
         "document",
         "notes",
     )
+
+    readonly_fields = ("document_link",)
+
+    def get_fields(self, request: HttpRequest, obj: Decision | None = None) -> Any:
+        """A recorded decision shows its document as a link to the protected download (the
+        stored file has no public URL: core/files.py); a new one takes the upload."""
+        if obj is None:
+            return self.fields
+        return tuple("document_link" if name == "document" else name for name in self.fields)
+
+    @admin.display(description=_("văn bản đính kèm"))
+    def document_link(self, obj: Decision) -> str:
+        if not obj.document:
+            return "—"
+        url = reverse("taskforce:decision-document", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Mở văn bản"))
 
     def save_model(self, request: HttpRequest, obj: Decision, form: Any, change: bool) -> None:
         created = services.decision_record(

@@ -16,6 +16,7 @@ urlpatterns = [
         views.update_attachment,
         name="update-attachment",
     ),
+    path("decisions/<int:pk>/document/", views.decision_document, name="decision-document"),
     path("proposals/", views.proposal_list, name="proposal-list"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal-detail"),
     path("adoption/", views.adoption, name="adoption"),

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.clients import VerifiedClient
 from tests.support import BASE_DIR, Proc
 
 # Shared app fixtures (units, users per role, people).
@@ -130,6 +131,23 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     for marker, fixture in MARKER_FIXTURES.items():
         if item.get_closest_marker(marker) and fixture not in item.fixturenames:
             item.fixturenames.insert(0, fixture)
+
+
+# --- signed-in clients -----------------------------------------------------------------------
+# ``client`` and ``admin_client`` are ``tests.clients.VerifiedClient``: ``force_login`` signs in
+# with the second factor already passed (see there). A plain ``django.test.Client`` does not.
+
+
+@pytest.fixture
+def client() -> VerifiedClient:
+    return VerifiedClient()
+
+
+@pytest.fixture
+def admin_client(db: None, admin_user: Any) -> VerifiedClient:
+    verified = VerifiedClient()
+    verified.force_login(admin_user)
+    return verified
 
 
 # --- browser --------------------------------------------------------------------------------

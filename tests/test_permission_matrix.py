@@ -53,6 +53,12 @@ URL_MATRIX: dict[str, Url] = {
     "core:portal-home": Url(allowed=SIGNED_IN),
     "core:retention": Url(allowed=SIGNED_IN),
     "login": Url(),
+    # A verified session has nothing to do on the second-factor pages: back to where it goes.
+    # (Unverified sessions: test_unverified_sessions_are_held_at_the_second_factor below.)
+    "otp-verify": Url(ok=302),
+    "otp-enrol": Url(ok=302),
+    "otp-recovery-codes": Url(ok=302),
+    "core:login-unlock": Url(allowed={SUPER, Role.SECRETARIAT}),
     "logout": Url(method="post", ok=302),
     "set_language": Url(method="post", ok=302, data={"language": "en", "next": "/"}),
     "api-schema": Url(),
@@ -268,3 +274,45 @@ def test_admin(role, client, world):
                 assert response.status_code in (403, 302), f"{role} change {label}: {response.status_code}"
             assert model_to_dict(type(obj)._base_manager.get(pk=obj.pk)) == state, f"{role} changed {label}"
             assert _snapshot()[1:] == before[1:], f"{role} change {label} changed data"
+
+
+@pytest.mark.parametrize("role", [SUPER, *Role.values])
+def test_unverified_sessions_are_held_at_the_second_factor(role, world):
+    """A session opened by the password alone (``django.test.Client.force_login``, no code) of an
+    official who needs a second factor reaches no page, admin page or API endpoint: pages and the
+    admin send it to the code page, the API answers 403, and nothing is written. Roles that need
+    no second factor are answered as in ``test_urls``."""
+    from django.test import Client
+
+    from core.twofactor import OPEN_URL_NAMES, requires_two_factor
+
+    users, objects = world
+    user = users[role]
+    held = requires_two_factor(user)
+    client = Client()
+    before = _snapshot()
+    for name, spec in URL_MATRIX.items():
+        if name in OPEN_URL_NAMES:
+            continue
+        client.logout()
+        client.force_login(user)
+        kwargs = spec.kwargs(objects) if callable(spec.kwargs) else spec.kwargs
+        url = reverse(name, kwargs=kwargs)
+        response = getattr(client, spec.method)(url, spec.data)
+        if not held:
+            expected = spec.ok if role in spec.allowed else spec.denied
+            assert response.status_code == expected, f"{role} {name}: {response.status_code}"
+        elif url.startswith("/api/"):
+            assert response.status_code == 403, f"{role} {name}: {response.status_code}"
+            assert "xác thực hai bước" in response.json()["detail"]
+        else:
+            assert response.status_code == 302, f"{role} {name}: {response.status_code}"
+            assert response["Location"].startswith("/accounts/xac-thuc/?next="), f"{role} {name}"
+    if held:
+        assert _snapshot()[1:] == before[1:], f"{role}: an unverified session changed data"
+    client.force_login(user)
+    admin_index = client.get(reverse("admin:index"))
+    if held:
+        assert admin_index["Location"].startswith("/accounts/xac-thuc/?next=%2Fadmin%2F")
+    else:
+        assert admin_index.status_code == (302 if role in NON_STAFF else 200)

@@ -151,6 +151,9 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 LOCAL_APPS = [
     "core",
@@ -176,6 +179,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.twofactor.TwoFactorMiddleware",  # 2FA for officials who need it (docs/security.md)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.bounds.IdRangeMiddleware",
@@ -377,6 +382,28 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:portal-home"
 LOGOUT_REDIRECT_URL = "core:home"
+
+# Login throttling (core/ratelimit.py, docs/security.md): wrong passwords counted per account
+# and per address, wrong one-time codes per account, over the last 15 to 30 minutes. Past the
+# ceiling every attempt is refused, the right password included, until the count expires or an
+# administrator unlocks (/portal/mo-khoa-dang-nhap/). The address ceiling is higher: an office
+# or a ward committee shares one public address.
+LOGIN_FAILURES_PER_ACCOUNT = env.int("PORTAL_LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_PER_IP = env.int("PORTAL_LOGIN_FAILURES_PER_IP", default=30)
+OTP_FAILURES_PER_ACCOUNT = env.int("PORTAL_OTP_FAILURES_PER_ACCOUNT", default=5)
+
+# Two-factor login (core/twofactor.py, docs/security.md): required for the superuser and every
+# role that reads unmasked personal data, grants roles or approves checkpoints, in every mode.
+# Checkpoint operators (masked data only) may be exempted; by default they are not.
+TWO_FACTOR_EXEMPT_CHECKPOINT_OPERATORS = env.bool(
+    "PORTAL_TWO_FACTOR_EXEMPT_CHECKPOINT_OPERATORS", default=False
+)
+TWO_FACTOR_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = env.str("PORTAL_OTP_ISSUER", default="Cong CNPCD")
+# django-otp's own per-device back-off is off: wrong codes are counted by the portal's one
+# limiter (OTP_FAILURES_PER_ACCOUNT above), which also fails closed and can be unlocked.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -1,5 +1,7 @@
 """Test settings: the same services as the environment says (SQLite by default)."""
 
+import secrets
+
 from .base import *
 from .base import INSTALLED_APPS, VAR_DIR, env
 
@@ -23,6 +25,15 @@ LOOKUP_HASH_KEY = "test-lookup-key"
 CHECKIN_RATE_PER_DEVICE = 10_000
 DECLARATION_RATE_PER_DEVICE = 10_000
 DCC_VERIFY_RATE_PER_DEVICE = 10_000
+# Wrong passwords and codes (the fuzzed login form sends 25 for one account): the login
+# throttle is tested with explicit low values (tests/core/test_login_throttle.py), never hit by
+# another test's account of the same name.
+LOGIN_FAILURES_PER_ACCOUNT = 10_000
+LOGIN_FAILURES_PER_IP = 10_000
+OTP_FAILURES_PER_ACCOUNT = 10_000
+# The limiter's counts of one test process are its own: account names and ids repeat between
+# runs and xdist workers, and counts outlive a run in Redis for up to two windows.
+RATE_LIMIT_KEY_PREFIX = f"test-{secrets.token_hex(6)}"
 
 # A demo document signer generated into var/dcc/ when no real one is configured.
 DCC_DEMO_SIGNER = env.bool("PORTAL_DCC_DEMO_SIGNER", default=True)

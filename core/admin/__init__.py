@@ -8,6 +8,9 @@ The package splits by entity; importing it registers every core model admin.
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +24,14 @@ admin.site.site_header = format_lazy(
 )
 admin.site.site_title = format_lazy("{} {}", _("Quản trị"), settings.PROVINCE_NAME)
 admin.site.index_title = _("Quản trị cổng thông tin")
+
+
+def _portal_login(request: HttpRequest, extra_context: object = None) -> HttpResponse:
+    """The admin has no login of its own: the portal's (throttled, with the second factor)."""
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+
+
+admin.site.login = _portal_login  # type: ignore[method-assign]
 
 __all__ = [
     "OrganizationResource",

@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import services
 from core.admin.base import ServiceAdmin
@@ -44,6 +46,11 @@ class UserScopeAdmin(ServiceAdmin):
 
 User = get_user_model()
 admin.site.unregister(Group)
+# Second-factor devices hold secrets: set up by the official (enrolment), removed by an
+# administrator's reset (/portal/mo-khoa-dang-nhap/), never edited in the admin.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 

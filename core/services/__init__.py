@@ -28,6 +28,7 @@ from core.services.people import (
 from core.services.recovery import daily_jobs_catch_up, stalled_work_resume
 from core.services.retention import retention_purge, rollup_rebuild, rollups_fold
 from core.services.tokens import api_token_create, api_token_revoke
+from core.services.twofactor import login_unlock, twofactor_enrol, twofactor_reset, twofactor_verify
 from core.services.units import UnitRow, unit_population_set, units_load
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "daily_jobs_catch_up",
     "duplicate_dismiss",
     "key_rotation_batch",
+    "login_unlock",
     "message_deliver",
     "message_send",
     "name_key",
@@ -57,6 +59,9 @@ __all__ = [
     "rollup_rebuild",
     "rollups_fold",
     "stalled_work_resume",
+    "twofactor_enrol",
+    "twofactor_reset",
+    "twofactor_verify",
     "unit_population_set",
     "units_load",
     "user_roles_set",

@@ -6,6 +6,7 @@ from taskforce.views.meetings import conclusion_assign, meeting_detail, meeting_
 from taskforce.views.work import (
     assignment_detail,
     assignment_list,
+    decision_document,
     proposal_detail,
     proposal_list,
     update_attachment,
@@ -18,6 +19,7 @@ __all__ = [
     "calendar_feed",
     "calendar_reset",
     "conclusion_assign",
+    "decision_document",
     "home",
     "meeting_detail",
     "meeting_list",

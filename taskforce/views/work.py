@@ -88,6 +88,18 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@capability_required(TaskforceCap.TASKFORCE_VIEW)
+def decision_document(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The signed document of a decision, for whoever may see the decisions (the admin links here:
+    no URL serves the stored files directly, core/files.py)."""
+    decision = selectors.decisions_visible_to(request.user).filter(pk=pk).first()
+    if decision is None or not decision.document:
+        raise Http404
+    name = f"quyet-dinh-{decision.pk}{PurePosixPath(decision.document.name).suffix}"
+    return protected_file_response(decision.document, filename=name, as_attachment=False)
+
+
+@require_GET
 @capability_required(TaskforceCap.TASKFORCE_VIEW_ALL_WORK, TaskforceCap.ASSIGNMENT_WORK)
 def update_attachment(request: HttpRequest, pk: int, update_id: int) -> HttpResponseBase:
     """The file of a progress update, for whoever may see its assignment."""

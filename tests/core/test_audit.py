@@ -114,8 +114,34 @@ def _prepare_citizen_check_verify(ctx):
     return lambda: services.citizen_check_verify(actor=VISITOR, person=person, purpose="test", code="000000")
 
 
+def _enrolled_user(ctx):
+    from django_otp.plugins.otp_totp.models import default_key
+
+    user = _prepare_user(ctx)
+    services.twofactor_enrol(actor=SYSTEM, user=user, key=default_key(), token=None)
+    return user
+
+
+def _case_twofactor_verify(ctx):
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    user = _enrolled_user(ctx)
+    code = StaticToken.objects.filter(device__user=user).first().token
+    return lambda: services.twofactor_verify(actor=SYSTEM, user=user, token=code)
+
+
 # Each case does its setup and returns a callable that runs the service once.
 SERVICE_CASES = {
+    "core.services.twofactor_enrol": lambda ctx: (
+        lambda user: lambda: services.twofactor_enrol(actor=SYSTEM, user=user, key="ab" * 20, token=None)
+    )(_prepare_user(ctx)),
+    "core.services.twofactor_verify": _case_twofactor_verify,
+    "core.services.twofactor_reset": lambda ctx: (
+        lambda user: lambda: services.twofactor_reset(actor=SYSTEM, user=user)
+    )(_enrolled_user(ctx)),
+    "core.services.login_unlock": lambda ctx: (
+        lambda user: lambda: services.login_unlock(actor=SYSTEM, username=user.username, ip="10.1.2.3")
+    )(_prepare_user(ctx)),
     "core.services.units_load": lambda ctx: lambda: _case_units_load(ctx),
     "core.services.unit_population_set": lambda ctx: (
         lambda: services.unit_population_set(

@@ -1,7 +1,11 @@
+import io
+from base64 import b32encode
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.models import AdministrativeUnit, Organization, Person
 from core.roles import Role
@@ -22,7 +26,8 @@ def test_demo_data_is_safe_to_run_twice(monkeypatch):
         Person.objects.count(),
         get_user_model().objects.count(),
     )
-    call_command("demo_data", quiet_logins=True, verbosity=0)
+    out = io.StringIO()
+    call_command("demo_data", verbosity=0, stdout=out)
     assert counts == (
         AdministrativeUnit.objects.count(),
         Organization.objects.count(),
@@ -33,6 +38,13 @@ def test_demo_data_is_safe_to_run_twice(monkeypatch):
     for role in Role:
         assert User.objects.filter(groups__name=role).exists(), role
     assert Organization.objects.filter(is_standing_agency=True).get().short_name == "STTTT"
+    # Every demo account has one authenticator; its secret is printed beside the password, and
+    # `totp_code` gives its current code, which the login accepts.
+    printed = out.getvalue()
+    assert "manage.py totp_code" in printed
+    for user in User.objects.all():
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        assert f"{user.username:<16} {b32encode(device.bin_key).decode()}" in printed
     demo = AdministrativeUnit.objects.filter(population_total__isnull=False)
     assert demo.count() == 27 and all(u.population_is_demo for u in demo)
 

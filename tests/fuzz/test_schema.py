@@ -20,6 +20,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.clients import VerifiedClient
+
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = 8
@@ -85,7 +87,7 @@ def test_api_anonymous(served_schema: Any, app: WSGIHandler) -> None:
 
 
 def test_api_as_scoped_official(served_schema: Any, app: WSGIHandler, epidemiologist: Any) -> None:
-    client = Client()
+    client = VerifiedClient()  # password and second factor: the API answers a verified session
     client.force_login(epidemiologist)
     cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF}
     outcome = run_all(

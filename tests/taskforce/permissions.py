@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.roles import Role
 from core.selectors import province_unit
 from taskforce.models import Assignment, Platform, UsageReport
-from taskforce.services import assignment_progress, usage_report_submit
+from taskforce.services import assignment_progress, decision_record, usage_report_submit
 from tests.actors import SYSTEM
 from tests.taskforce.factories import build
 from tests.test_permission_matrix import ALL, ANON, STAFF, SUPER, Url
@@ -51,6 +51,7 @@ URLS = {
     "taskforce:conclusion-assign": page(ASSIGNERS, method="post", ok=400, kwargs=pk("taskforce.conclusion")),
     "taskforce:assignment-list": page(WORK),
     "taskforce:assignment-detail": page(WORK, kwargs=pk("taskforce.assignment")),
+    "taskforce:decision-document": page(TF_VIEW, kwargs=pk("taskforce.decision_with_document")),
     "taskforce:update-attachment": page(
         WORK,
         kwargs=lambda objects: {
@@ -121,8 +122,14 @@ def objects(world: dict) -> dict:
         status=Assignment.Status.IN_PROGRESS,
         attachment=SimpleUploadedFile("bien-ban.pdf", b"%PDF matrix"),
     )
+    signed = decision_record(
+        actor=SYSTEM,
+        title="Quyết định kiện toàn",
+        document=SimpleUploadedFile("qd.pdf", b"%PDF decision"),
+    )
     world["taskforce"] = tf
     return {
+        "taskforce.decision_with_document": signed,
         "taskforce.decision": tf.decision,
         "taskforce.member": tf.member,
         "taskforce.meeting": tf.meeting,

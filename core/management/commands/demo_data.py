@@ -1,4 +1,5 @@
-"""Demo data for a first look: the province's units, its agencies and one account per role.
+"""Demo data for a first look: the province's units, its agencies and one account per role, each
+with an authenticator (two-factor login) whose secret is printed beside the password.
 
 Safe to run twice. Population figures it writes are labelled as demo figures. Refuses to run
 with DEBUG off unless ``--allow-production`` is given (it creates accounts with a known password).
@@ -6,11 +7,13 @@ with DEBUG off unless ``--allow-production`` is given (it creates accounts with 
 
 import datetime
 import importlib
+from base64 import b32encode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from core import selectors, services
 from core.actors import DEMO
@@ -84,12 +87,31 @@ class Command(BaseCommand):
             except ModuleNotFoundError:
                 continue
             module.load(stdout=self.stdout)
+        secrets = self._authenticators()
         if not options["quiet_logins"]:
             self.stdout.write("")
-            self.stdout.write(f"Tài khoản minh họa (mật khẩu chung: {DEMO_PASSWORD}):")
-            self.stdout.write(f"  {'admin':<16} quản trị hệ thống (superuser)")
+            self.stdout.write(f"Tài khoản minh họa (mật khẩu chung: {DEMO_PASSWORD}).")
+            self.stdout.write(
+                "Xác thực hai bước: thêm khóa bên dưới vào ứng dụng xác thực, hoặc lấy mã hiện tại bằng "
+                "`manage.py totp_code TÊN`."
+            )
+            self.stdout.write(f"  {'admin':<16} {secrets['admin']}  quản trị hệ thống (superuser)")
             for username, role, _name, _scope in DEMO_USERS:
-                self.stdout.write(f"  {username:<16} {Role(role).label}")
+                self.stdout.write(f"  {username:<16} {secrets[username]}  {Role(role).label}")
+
+    def _authenticators(self) -> dict[str, str]:
+        """Each demo account gets an authenticator (TOTP) once; its secret (base32), to print."""
+        User = get_user_model()
+        found: dict[str, str] = {}
+        for username in ["admin", *(row[0] for row in DEMO_USERS)]:
+            user = User.objects.get(username=username)
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device, _codes = services.twofactor_enrol(
+                    actor=DEMO, user=user, key=default_key(), token=None
+                )
+            found[username] = b32encode(device.bin_key).decode()
+        return found
 
     def _population(self, province: AdministrativeUnit) -> None:
         # Rough demo figures, flagged is_demo so no page or report passes them off as real.
