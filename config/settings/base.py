@@ -49,6 +49,9 @@ DECLARATION_RETENTION_DAYS = env.int("PORTAL_DECLARATION_RETENTION_DAYS", defaul
 # People created from visitors' input are deleted once nothing refers to them and they are older
 # than this (the core.person category of core.retention; docs/retention.md).
 PERSON_RETENTION_DAYS = env.int("PORTAL_PERSON_RETENTION_DAYS", default=21)
+# Vaccination appointments (bookings) are kept this long after they were made (docs/vaccination.md;
+# unverified: no period found in a regulation). Doses, AEFI and certificates are kept as records.
+APPOINTMENT_RETENTION_DAYS = env.int("PORTAL_APPOINTMENT_RETENTION_DAYS", default=180)
 # Rows deleted per transaction by the purge: small, so check-ins never wait behind it.
 RETENTION_BATCH_SIZE = env.int("PORTAL_RETENTION_BATCH_SIZE", default=2000)
 # A visit without a scanned check-out lasts this long (or until closing time / next check-in).
@@ -286,6 +289,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Daily roll-ups (core.rollups): finished days folded in from the watermark, every hour.
     "core-rollups": {"task": "core.tasks.fold_rollups", "schedule": crontab(minute=15)},
     "checkpoints-silent": {"task": "checkpoints.tasks.notify_silent", "schedule": crontab(hour=7, minute=0)},
+    # Vaccination appointments: the SMS reminder the day before (docs/vaccination.md).
+    "vaccination-reminders": {
+        "task": "vaccination.tasks.remind_appointments",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 # Interrupted work (core.recovery): a report or a message whose worker died stays "running" or
 # "sending"; past these times without progress it is put back in the queue, once.
