@@ -8,6 +8,7 @@ from django.utils import timezone
 from core import services as core_services
 from core.roles import Role
 from tests.actors import SYSTEM
+from tests.certificates.conftest import province_trusted  # noqa: F401  (the signer in the trust list)
 from tests.core.fixtures import first_ward, person_data
 from vaccination import services
 from vaccination.models import Vaccine

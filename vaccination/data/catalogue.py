@@ -12,7 +12,8 @@ PRIORITY_GROUPS = [
     ("1", "Người làm việc trong các cơ sở y tế, ngành y tế (công lập và tư nhân)"),
     (
         "2",
-        "Người tham gia phòng, chống dịch (ban chỉ đạo các cấp, cách ly, truy vết, tình nguyện viên, phóng viên)",
+        "Người tham gia phòng, chống dịch (ban chỉ đạo các cấp, cách ly, truy vết, "
+        + "tình nguyện viên, phóng viên)",
     ),
     ("3", "Lực lượng Quân đội"),
     ("4", "Lực lượng Công an"),

@@ -139,6 +139,12 @@ def _check_dose(
     return primary
 
 
+def _staff_name(actor: Actor) -> str:
+    """A user's name in Vietnamese order (family name first), else their username."""
+    full = f"{getattr(actor, 'last_name', '')} {getattr(actor, 'first_name', '')}".strip()
+    return full or getattr(actor, "username", "") or str(actor)
+
+
 def dose_record(
     *,
     actor: Actor,
@@ -174,7 +180,7 @@ def dose_record(
         raise ValidationError(_("Lô vắc xin hoặc điểm tiêm không khớp với buổi tiêm."))
     if not 5 <= int(observation_minutes) <= 240:
         raise ValidationError(_("Thời gian theo dõi sau tiêm phải từ 5 đến 240 phút."))
-    name = " ".join((vaccinator_name or getattr(actor, "get_full_name", lambda: "")() or str(actor)).split())
+    name = " ".join((vaccinator_name or _staff_name(actor)).split())
     try:
         with transaction.atomic():
             # One person's doses are numbered in order: lock them so two records cannot interleave.
