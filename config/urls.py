@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("checkpoints.urls")),
     path("", include("declarations.urls")),
     path("", include("certificates.urls")),
+    path("", include("vaccination.urls")),
 ]
 
 # No route serves MEDIA_ROOT, in any mode: stored files leave only through views that check the

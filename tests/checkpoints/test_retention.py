@@ -45,11 +45,25 @@ def _person(checkpoint, when):
     return Person, person.pk
 
 
+def _appointment(checkpoint, when):
+    from tests.vaccination.audit_cases import _session, _site
+    from vaccination.models import Appointment
+    from vaccination.services import appointment_book
+
+    person, _ = core_services.person_resolve_for_visitor(
+        data=person_data(id_number="", phone=f"06{when.timestamp() % 10**8:08.0f}")
+    )
+    appointment = appointment_book(actor=SYSTEM, session=_session(_site({})), person=person)
+    Appointment.objects.filter(pk=appointment.pk).update(created_at=when)
+    return Appointment, appointment.pk
+
+
 # A row of each category with a period, created at a given instant. A new app adds its own.
 ROW_AT = {
     "checkpoints.checkin": _checkin,
     "declarations.declaration": _declaration,
     "core.person": _person,
+    "vaccination.appointment": _appointment,
 }
 
 
@@ -65,7 +79,12 @@ def test_the_cut_off_is_local_midnight_of_today_minus_n_days():
 
 
 @pytest.mark.parametrize("category", sorted(ROW_AT))
-@override_settings(CHECKIN_RETENTION_DAYS=21, DECLARATION_RETENTION_DAYS=21, PERSON_RETENTION_DAYS=21)
+@override_settings(
+    CHECKIN_RETENTION_DAYS=21,
+    DECLARATION_RETENTION_DAYS=21,
+    PERSON_RETENTION_DAYS=21,
+    APPOINTMENT_RETENTION_DAYS=21,
+)
 def test_boundary(category, checkpoint):
     """One second inside the period is kept, one second outside is purged."""
     model, outside = ROW_AT[category](checkpoint, CUTOFF - SECOND)

@@ -18,7 +18,15 @@ from vaccination.services.appointments import (
     appointment_message_send,
     appointments_due_for_reminder,
 )
-from vaccination.services.catalogue import VACCINE_FIELDS, lot_create, lot_recall, site_create, vaccine_save
+from vaccination.services.catalogue import (
+    VACCINE_FIELDS,
+    lot_create,
+    lot_recall,
+    priority_group_save,
+    screening_question_save,
+    site_create,
+    vaccine_save,
+)
 from vaccination.services.sessions import session_close, session_create
 from vaccination.services.stock import (
     lot_usable_problem,
@@ -42,6 +50,8 @@ __all__ = [
     "lot_usable_problem",
     "next_due_date",
     "observation_end",
+    "priority_group_save",
+    "screening_question_save",
     "screening_outcome",
     "screening_record",
     "session_close",

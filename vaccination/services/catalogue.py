@@ -11,7 +11,7 @@ from certificates.dcc import payload
 from core.audit import audit
 from core.models import AdministrativeUnit, Organization
 from vaccination.capabilities import VaccinationCap
-from vaccination.models import Lot, Site, Vaccine
+from vaccination.models import Lot, PriorityGroup, ScreeningQuestion, Site, Vaccine
 from vaccination.services._common import Actor, require
 
 VACCINE_FIELDS = (
@@ -110,3 +110,43 @@ def site_create(
         )
         audit(actor=actor, action="site.create", target=site, details={"unit_id": unit.pk})
     return site
+
+
+def priority_group_save(
+    *, actor: Actor, code: str, name: str, order: int = 0, is_active: bool = True
+) -> PriorityGroup:
+    """Creates or updates (by code) a priority group: the list is data officials keep current."""
+    require(actor, VaccinationCap.MANAGE_CATALOGUE)
+    code, name = code.strip(), " ".join(name.split())
+    if not code or not name:
+        raise ValidationError(_("Vui lòng nhập mã và tên nhóm ưu tiên."))
+    with transaction.atomic():
+        group, created = PriorityGroup.objects.update_or_create(
+            code=code, defaults={"name": name, "order": order, "is_active": is_active}
+        )
+        audit(
+            actor=actor, action="priority_group.create" if created else "priority_group.update", target=group
+        )
+    return group
+
+
+def screening_question_save(
+    *, actor: Actor, code: str, text: str, if_yes: str, order: int = 0, is_active: bool = True
+) -> ScreeningQuestion:
+    """Creates or updates (by code) a line of the screening checklist."""
+    require(actor, VaccinationCap.MANAGE_CATALOGUE)
+    code, text = code.strip(), " ".join(text.split())
+    if not code or not text:
+        raise ValidationError(_("Vui lòng nhập mã và nội dung câu hỏi."))
+    if if_yes not in ScreeningQuestion.Outcome.values:
+        raise ValidationError(_("Vui lòng chọn kết luận khi trả lời có."))
+    with transaction.atomic():
+        question, created = ScreeningQuestion.objects.update_or_create(
+            code=code, defaults={"text": text, "if_yes": if_yes, "order": order, "is_active": is_active}
+        )
+        audit(
+            actor=actor,
+            action="screening_question.create" if created else "screening_question.update",
+            target=question,
+        )
+    return question

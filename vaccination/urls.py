@@ -1,0 +1,21 @@
+from django.urls import path
+
+from vaccination.views import portal, public
+
+app_name = "vaccination"
+
+urlpatterns = [
+    # The public: book on a phone, no login.
+    path("tiem-chung/dat-lich/", public.book, name="book"),
+    path("tiem-chung/lich-hen/<str:code>/", public.booked, name="booked"),
+    # Staff.
+    path("portal/vaccination/", portal.site_list, name="sites"),
+    path("portal/vaccination/sites/<int:pk>/", portal.site_detail, name="site"),
+    path("portal/vaccination/sessions/<int:pk>/", portal.session_detail, name="session"),
+    path("portal/vaccination/sessions/<int:pk>/tiem/<int:appointment>/", portal.vaccinate, name="vaccinate"),
+    path("portal/vaccination/doses/<int:pk>/", portal.dose_detail, name="dose"),
+    path(
+        "portal/vaccination/doses/<int:pk>/observation/", portal.dose_observation_end, name="observation-end"
+    ),
+    path("portal/vaccination/doses/<int:pk>/certificate/", portal.dose_certificate, name="certificate"),
+]
