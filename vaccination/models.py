@@ -408,3 +408,115 @@ class Dose(models.Model):
     @property
     def observation_due_at(self) -> datetime.datetime:
         return self.administered_at + datetime.timedelta(minutes=self.observation_minutes)
+
+
+class AdverseEvent(models.Model):
+    """An adverse event following immunization (AEFI), reported by the site or the person
+    (docs/domain.md §6): seriousness as the WHO criteria, the WHO causality category once assessed."""
+
+    class Channel(models.TextChoices):
+        SITE = "site", _("Điểm tiêm báo cáo")
+        PERSON = "person", _("Người được tiêm báo cáo")
+
+    class Seriousness(models.TextChoices):
+        NOT_SERIOUS = "not_serious", _("Phản ứng thông thường (không nghiêm trọng)")
+        HOSPITALISATION = "hospitalisation", _("Phải nhập viện hoặc kéo dài thời gian nằm viện")
+        LIFE_THREATENING = "life_threatening", _("Đe dọa tính mạng")
+        DISABILITY = "disability", _("Để lại di chứng, tàn tật")
+        DEATH = "death", _("Tử vong")
+
+    class Outcome(models.TextChoices):
+        UNKNOWN = "unknown", _("Chưa rõ")
+        RECOVERING = "recovering", _("Đang hồi phục")
+        RECOVERED = "recovered", _("Đã khỏi")
+        SEQUELAE = "sequelae", _("Khỏi, có di chứng")
+        DIED = "died", _("Tử vong")
+
+    class Causality(models.TextChoices):
+        PENDING = "pending", _("Chưa đánh giá")
+        PRODUCT = "product", _("Phản ứng liên quan đến sản phẩm vắc xin")
+        QUALITY_DEFECT = "quality_defect", _("Phản ứng do lỗi chất lượng vắc xin")
+        IMMUNIZATION_ERROR = "immunization_error", _("Phản ứng do sai sót trong tiêm chủng")
+        ANXIETY = "anxiety", _("Phản ứng do lo lắng khi tiêm")
+        COINCIDENTAL = "coincidental", _("Sự kiện trùng hợp")
+        INDETERMINATE = "indeterminate", _("Không xác định")
+
+    dose = models.ForeignKey(
+        Dose, on_delete=models.PROTECT, related_name="adverse_events", verbose_name=_("mũi tiêm")
+    )
+    channel = models.CharField(_("nguồn báo cáo"), max_length=8, choices=Channel.choices)
+    onset_at = models.DateTimeField(_("khởi phát lúc"))
+    symptoms = models.CharField(_("triệu chứng"), max_length=500)
+    seriousness = models.CharField(_("mức độ"), max_length=16, choices=Seriousness.choices)
+    outcome = models.CharField(
+        _("diễn biến"), max_length=10, choices=Outcome.choices, default=Outcome.UNKNOWN
+    )
+    causality = models.CharField(
+        _("phân loại nguyên nhân (WHO)"), max_length=20, choices=Causality.choices, default=Causality.PENDING
+    )
+    reported_at = models.DateTimeField(_("báo cáo lúc"), default=timezone.now, db_index=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    alerted_at = models.DateTimeField(_("đã cảnh báo lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        verbose_name = _("phản ứng sau tiêm")
+        verbose_name_plural = _("phản ứng sau tiêm")
+
+    def __str__(self) -> str:
+        return self.get_seriousness_display()
+
+    @property
+    def is_serious(self) -> bool:
+        return self.seriousness != self.Seriousness.NOT_SERIOUS
+
+
+class CorrectionRequest(models.Model):
+    """A person's request to correct their record (41.4M of ~154M doses needed one in 2022:
+    docs/domain.md §6); staff verify and apply it, old and new values in the audit trail."""
+
+    class Kind(models.TextChoices):
+        WRONG_LOT = "wrong_lot", _("Sai lô vắc xin")
+        WRONG_DATE = "wrong_date", _("Sai ngày tiêm")
+        MISSING_DOSE = "missing_dose", _("Thiếu mũi tiêm")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xác minh")
+        APPLIED = "applied", _("Đã đính chính")
+        REJECTED = "rejected", _("Không đính chính")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("người"))
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("điểm tiêm xác minh")
+    )
+    dose = models.ForeignKey(
+        Dose,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("mũi tiêm"),
+    )
+    kind = models.CharField(_("nội dung"), max_length=14, choices=Kind.choices)
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("lô đúng")
+    )
+    administered_on = models.DateField(_("ngày tiêm đúng"), null=True, blank=True)
+    note = models.CharField(_("ghi chú của người đề nghị"), max_length=500, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(_("đề nghị lúc"), default=timezone.now, db_index=True)
+    decided_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_note = models.CharField(_("ghi chú xử lý"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("đề nghị đính chính")
+        verbose_name_plural = _("đề nghị đính chính")
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

@@ -16,7 +16,9 @@ from core.actors import is_system
 from core.roles import user_can
 from vaccination.capabilities import VaccinationCap
 from vaccination.models import (
+    AdverseEvent,
     Appointment,
+    CorrectionRequest,
     Dose,
     Lot,
     PriorityGroup,
@@ -154,3 +156,78 @@ def access_dose(actor: User, dose_id: int) -> Dose:
     if dose is None:
         raise Http404
     return dose
+
+
+# --- Adverse events, corrections -----------------------------------------------------------
+
+
+def aefi_visible_to(user: User) -> QuerySet[AdverseEvent]:
+    if not user_can(user, VaccinationCap.VIEW):
+        return AdverseEvent.objects.none()
+    return core_selectors.filter_by_unit_scope(
+        AdverseEvent.objects.select_related("dose__site", "dose__lot", "dose__vaccine"),
+        user,
+        field="dose__site__unit",
+    )
+
+
+def lot_aefi_counts(*, lots: QuerySet[Lot] | None = None) -> list[dict[str, Any]]:
+    """Per lot with reports: doses given, events, serious events, the rate per 10,000 doses,
+    and whether the lot is flagged (serious events or rate over the thresholds)."""
+    from django.conf import settings
+    from django.db.models import Count, Q
+
+    lots = (lots if lots is not None else Lot.objects.all()).select_related("vaccine")
+    rows = lots.annotate(
+        events=Count("doses__adverse_events", distinct=True),
+        serious=Count(
+            "doses__adverse_events",
+            filter=~Q(doses__adverse_events__seriousness=AdverseEvent.Seriousness.NOT_SERIOUS),
+            distinct=True,
+        ),
+    ).filter(events__gt=0)
+    doses = dict(
+        Dose.objects.filter(lot__in=rows)
+        .values_list("lot_id")
+        .annotate(n=Count("id"))
+        .values_list("lot_id", "n")
+    )
+    result = []
+    for lot in rows:
+        given = doses.get(lot.pk, 0)
+        rate = lot.events * 10_000 / given if given else 0.0
+        result.append(
+            {
+                "lot": lot,
+                "doses": given,
+                "events": lot.events,
+                "serious": lot.serious,
+                "rate_per_10000": round(rate, 1),
+                "flagged": lot.serious >= settings.AEFI_LOT_SERIOUS_THRESHOLD
+                or rate >= settings.AEFI_LOT_RATE_PER_10000,
+            }
+        )
+    return sorted(result, key=lambda r: (not r["flagged"], -r["events"]))
+
+
+def corrections_visible_to(user: User) -> QuerySet[CorrectionRequest]:
+    if not user_can(user, VaccinationCap.VIEW):
+        return CorrectionRequest.objects.none()
+    return core_selectors.filter_by_unit_scope(
+        CorrectionRequest.objects.select_related("site", "person", "dose__vaccine", "lot"),
+        user,
+        field="site__unit",
+    )
+
+
+def correction_backlog_per_site(user: User) -> list[dict[str, Any]]:
+    """Pending requests per site, oldest first: what officials follow up."""
+    from django.db.models import Count, Min
+
+    return list(
+        corrections_visible_to(user)
+        .filter(status=CorrectionRequest.Status.PENDING)
+        .values("site_id", "site__name")
+        .annotate(pending=Count("id"), oldest=Min("requested_at"))
+        .order_by("oldest")
+    )

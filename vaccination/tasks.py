@@ -21,3 +21,10 @@ def remind_appointments() -> int:
     for appointment_id in ids:
         send_appointment_message.delay(appointment_id, "reminder")
     return len(ids)
+
+
+@shared_task(name="vaccination.tasks.alert_serious_aefi")
+def alert_serious_aefi(event_id: int) -> int:
+    """A serious AEFI: the unit's officials and the Department of Health, at once."""
+    with override(settings.LANGUAGE_CODE):
+        return len(services.aefi_alert_send(event_id=event_id))

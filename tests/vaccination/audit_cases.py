@@ -18,6 +18,7 @@ NOT_SERVICES = {
     # Steps of stock_receive / stock_transfer / dose_record / session_close, whose row covers them.
     "vaccination.services.stock_add",
     "vaccination.services.stock_take",
+    "vaccination.services.aefi_alert_recipients",  # a read for the alert
 }
 
 AZ = "Vaxzevria (AstraZeneca)"
@@ -123,7 +124,57 @@ def _certificate(ctx):
     return lambda: services.dose_certificate_issue(actor=SYSTEM, dose=dose)
 
 
+def _event(ctx, seriousness="not_serious"):
+    site = _site(ctx)
+    dose = _dose(site, _lot(site))
+    return services.aefi_report(
+        actor=SYSTEM,
+        dose=dose,
+        onset_at=dose.administered_at + datetime.timedelta(minutes=1),
+        symptoms="Sốt",
+        seriousness=seriousness,
+    )
+
+
+def _aefi_report(ctx):
+    site = _site(ctx)
+    dose = _dose(site, _lot(site))
+    return lambda: services.aefi_report(
+        actor=VISITOR, dose=dose, onset_at=dose.administered_at, symptoms="Sốt", seriousness="not_serious"
+    )
+
+
+def _correction(ctx):
+    return _correction_case(ctx)()
+
+
+def _correction_case(ctx):
+    site = _site(ctx)
+    dose = _dose(site, _lot(site))
+    return lambda: services.correction_request(
+        actor=VISITOR,
+        person=dose.person,
+        site=site,
+        kind="wrong_date",
+        dose=dose,
+        administered_on=timezone.localdate(),
+    )
+
+
 SERVICE_CASES = {
+    "vaccination.services.aefi_report": _aefi_report,
+    "vaccination.services.aefi_classify": lambda ctx: (
+        lambda event: lambda: services.aefi_classify(actor=SYSTEM, event=event, causality="coincidental")
+    )(_event(ctx)),
+    # One recipient (AEFI_ALERT_EMAILS, no district official in the case): one message row.
+    "vaccination.services.aefi_alert_send": lambda ctx: (
+        lambda event: lambda: services.aefi_alert_send(event_id=event.pk)
+    )(_event(ctx, "hospitalisation")),
+    "vaccination.services.correction_request": _correction_case,
+    # Without a certificate issued: the correction's own row (a re-issue adds revoke + issue rows).
+    "vaccination.services.correction_decide": lambda ctx: (
+        lambda request: lambda: services.correction_decide(actor=SYSTEM, request=request, apply=True)
+    )(_correction(ctx)),
     "vaccination.services.vaccine_save": lambda ctx: (
         lambda: services.vaccine_save(actor=SYSTEM, name=AZ, doses_per_vial=8)
     ),

@@ -12,6 +12,7 @@ from vaccination.services.administration import (
     screening_outcome,
     screening_record,
 )
+from vaccination.services.aefi import aefi_alert_recipients, aefi_alert_send, aefi_classify, aefi_report
 from vaccination.services.appointments import (
     appointment_book,
     appointment_cancel,
@@ -27,6 +28,7 @@ from vaccination.services.catalogue import (
     site_create,
     vaccine_save,
 )
+from vaccination.services.corrections import correction_decide, correction_request
 from vaccination.services.sessions import session_close, session_create
 from vaccination.services.stock import (
     lot_usable_problem,
@@ -39,10 +41,16 @@ from vaccination.services.stock import (
 
 __all__ = [
     "VACCINE_FIELDS",
+    "aefi_alert_recipients",
+    "aefi_alert_send",
+    "aefi_classify",
+    "aefi_report",
     "appointment_book",
     "appointment_cancel",
     "appointment_message_send",
     "appointments_due_for_reminder",
+    "correction_decide",
+    "correction_request",
     "dose_certificate_issue",
     "dose_record",
     "lot_create",
