@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from declarations.forms import IdentityForm
 from vaccination import selectors
-from vaccination.models import Lot, Session, Site, StockMovement, Vaccine
+from vaccination.models import AdverseEvent, Lot, Session, Site, StockMovement, Vaccine
 
 
 def _session_label(session: Session) -> str:
@@ -113,3 +113,17 @@ class CloseForm(forms.Form):
 
     def opened_vials(self) -> dict[Lot, int]:
         return {lot: self.cleaned_data[f"lot_{lot.pk}"] for lot in self.lots}
+
+
+class AefiForm(forms.Form):
+    onset_at = forms.DateTimeField(
+        label=_("Khởi phát lúc"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    symptoms = forms.CharField(label=_("Triệu chứng"), max_length=500)
+    seriousness = forms.ChoiceField(label=_("Mức độ"), choices=AdverseEvent.Seriousness.choices)
+    outcome = forms.ChoiceField(label=_("Diễn biến"), choices=AdverseEvent.Outcome.choices)
+
+
+class DecisionForm(forms.Form):
+    apply = forms.BooleanField(required=False)
+    note = forms.CharField(label=_("Ghi chú xử lý"), max_length=500, required=False)

@@ -44,6 +44,12 @@ URLS = {
         method="post", ok=302, allowed=ADMINISTER, kwargs=_pk("vaccination.dose")
     ),
     "vaccination:certificate": Url(method="post", ok=302, allowed=ADMINISTER, kwargs=_pk("vaccination.dose")),
+    "vaccination:aefi-report": Url(method="post", ok=302, allowed=ADMINISTER, kwargs=_pk("vaccination.dose")),
+    "vaccination:aefi": Url(allowed=VIEWERS),
+    "vaccination:corrections": Url(allowed=VIEWERS),
+    "vaccination:correction-decide": Url(
+        method="post", ok=302, allowed=ADMINISTER, kwargs=lambda o: {"pk": o["vaccination.correction"].pk}
+    ),
 }
 
 ADMIN = {
@@ -82,6 +88,14 @@ def objects(world):
     services.appointment_book(
         actor=VISITOR, session=session, person=world["person"]
     )  # a second visit's booking
+    correction = services.correction_request(
+        actor=VISITOR,
+        person=world["person"],
+        site=site,
+        kind="wrong_date",
+        dose=dose,
+        administered_on=timezone.localdate(),
+    )
     return {
         "vaccination.site": site,
         "vaccination.lot": lot,
@@ -89,6 +103,7 @@ def objects(world):
         "vaccination.session": session,
         "vaccination.appointment": appointment,
         "vaccination.dose": dose,
+        "vaccination.correction": correction,
         "vaccination.prioritygroup": PriorityGroup.objects.first(),
         "vaccination.screeningquestion": ScreeningQuestion.objects.first(),
     }

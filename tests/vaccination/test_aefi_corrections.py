@@ -174,3 +174,26 @@ def test_staff_of_another_district_cannot_decide(person, site, lot, make_user, s
         services.correction_decide(actor=outsider, request=request, apply=True)
     assert CorrectionRequest.objects.get(pk=request.pk).status == "pending"
     assert not AdverseEvent.objects.exists()
+
+
+def test_the_pages_show_the_flagged_lot_and_the_backlog(client, person, site, lot, staff):
+    dose = give(person, site, lot)
+    client.force_login(staff)
+    response = client.post(
+        f"/portal/vaccination/doses/{dose.pk}/aefi/",
+        {
+            "onset_at": timezone.localtime(dose.administered_at).strftime("%Y-%m-%dT%H:%M"),
+            "symptoms": "Khó thở",
+            "seriousness": "life_threatening",
+            "outcome": "recovering",
+        },
+    )
+    assert response.status_code == 302
+    assert AdverseEvent.objects.get().seriousness == "life_threatening"
+    page = client.get("/portal/vaccination/aefi/").content.decode()
+    assert "AZ001" in page and "Đe dọa tính mạng" in page
+    services.correction_request(
+        actor=VISITOR, person=person, site=site, kind="wrong_date", dose=dose, administered_on=timezone.localdate()
+    )
+    page = client.get("/portal/vaccination/corrections/").content.decode()
+    assert site.name in page and person.full_name in page

@@ -41,7 +41,8 @@ def aefi_report(
         raise ValidationError(_("Vui lòng mô tả triệu chứng."))
     if seriousness not in AdverseEvent.Seriousness.values or outcome not in AdverseEvent.Outcome.values:
         raise ValidationError(_("Vui lòng chọn mức độ và diễn biến."))
-    if onset_at < dose.administered_at or onset_at > timezone.now() + datetime.timedelta(minutes=5):
+    # Forms give minutes: an onset in the minute of the injection is after it.
+    if onset_at < dose.administered_at.replace(second=0, microsecond=0) or onset_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError(_("Thời điểm khởi phát phải sau khi tiêm và không ở tương lai."))
     with transaction.atomic():
         event = AdverseEvent.objects.create(

@@ -18,8 +18,16 @@ from core.models import Person
 from core.roles import user_can
 from vaccination import selectors, services
 from vaccination.capabilities import VaccinationCap
-from vaccination.forms import CloseForm, ReceiveForm, SessionForm, VaccinateForm, WasteForm
-from vaccination.models import Appointment, Dose, Lot
+from vaccination.forms import (
+    AefiForm,
+    CloseForm,
+    DecisionForm,
+    ReceiveForm,
+    SessionForm,
+    VaccinateForm,
+    WasteForm,
+)
+from vaccination.models import Appointment, CorrectionRequest, Dose, Lot
 
 
 def _fail(request: HttpRequest, exc: ValidationError) -> None:
@@ -178,6 +186,8 @@ def dose_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "dose": dose,
             "can_administer": user_can(request.user, VaccinationCap.ADMINISTER),
+            "aefi_form": AefiForm(),
+            "events": dose.adverse_events.all(),
         },
     )
 
@@ -208,3 +218,82 @@ def dose_certificate(request: HttpRequest, pk: int) -> HttpResponse:
         _fail(request, exc)
         return redirect("vaccination:dose", pk=dose.pk)
     return redirect("certificates:pdf", pk=certificate.pk)
+
+
+@capability_required(VaccinationCap.ADMINISTER)
+@require_POST
+def aefi_report(request: HttpRequest, pk: int) -> HttpResponse:
+    dose = selectors.access_dose(request.user, pk)
+    form = AefiForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("vaccination:dose", pk=dose.pk)
+    try:
+        event = services.aefi_report(actor=request.user, dose=dose, **form.cleaned_data)
+    except ValidationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Đã ghi nhận phản ứng nghiêm trọng; đã cảnh báo UBND và Sở Y tế.")
+            if event.is_serious
+            else _("Đã ghi nhận phản ứng sau tiêm."),
+        )
+    return redirect("vaccination:dose", pk=dose.pk)
+
+
+@capability_required(VaccinationCap.VIEW)
+@require_GET
+def aefi_list(request: HttpRequest) -> HttpResponse:
+    events = selectors.aefi_visible_to(request.user)
+    lots = Lot.objects.filter(doses__adverse_events__in=events).distinct()
+    return render(
+        request,
+        "vaccination/portal/aefi.html",
+        {"lots": selectors.lot_aefi_counts(lots=lots), "events": events[:100]},
+    )
+
+
+@capability_required(VaccinationCap.VIEW)
+@require_GET
+def correction_list(request: HttpRequest) -> HttpResponse:
+    pending = list(
+        selectors.corrections_visible_to(request.user).filter(status=CorrectionRequest.Status.PENDING)[:200]
+    )
+    audit_read(
+        actor=request.user,
+        target=Person,
+        ids=[c.person_id for c in pending],
+        purpose="vaccination.corrections",
+    )
+    return render(
+        request,
+        "vaccination/portal/corrections.html",
+        {
+            "backlog": selectors.correction_backlog_per_site(request.user),
+            "pending": pending,
+            "can_decide": user_can(request.user, VaccinationCap.ADMINISTER),
+        },
+    )
+
+
+@capability_required(VaccinationCap.ADMINISTER)
+@require_POST
+def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    correction = get_object_or_404(selectors.corrections_visible_to(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.correction_decide(
+                actor=request.user,
+                request=correction,
+                apply=form.cleaned_data["apply"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Đã xử lý đề nghị đính chính."))
+    return redirect("vaccination:corrections")
