@@ -192,8 +192,9 @@ def test_the_pages_show_the_flagged_lot_and_the_backlog(client, person, site, lo
     assert AdverseEvent.objects.get().seriousness == "life_threatening"
     page = client.get("/portal/vaccination/aefi/").content.decode()
     assert "AZ001" in page and "Đe dọa tính mạng" in page
+    day = timezone.localdate()
     services.correction_request(
-        actor=VISITOR, person=person, site=site, kind="wrong_date", dose=dose, administered_on=timezone.localdate()
+        actor=VISITOR, person=person, site=site, kind="wrong_date", dose=dose, administered_on=day
     )
     page = client.get("/portal/vaccination/corrections/").content.decode()
     assert site.name in page and person.full_name in page

@@ -42,7 +42,8 @@ def aefi_report(
     if seriousness not in AdverseEvent.Seriousness.values or outcome not in AdverseEvent.Outcome.values:
         raise ValidationError(_("Vui lòng chọn mức độ và diễn biến."))
     # Forms give minutes: an onset in the minute of the injection is after it.
-    if onset_at < dose.administered_at.replace(second=0, microsecond=0) or onset_at > timezone.now() + datetime.timedelta(minutes=5):
+    earliest = dose.administered_at.replace(second=0, microsecond=0)
+    if onset_at < earliest or onset_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError(_("Thời điểm khởi phát phải sau khi tiêm và không ở tương lai."))
     with transaction.atomic():
         event = AdverseEvent.objects.create(
