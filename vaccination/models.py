@@ -356,6 +356,9 @@ class Dose(models.Model):
     )
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="doses", verbose_name=_("lô"))
     dose_number = models.PositiveSmallIntegerField(_("mũi số"))
+    # Doses in the person's primary series when this dose was given: dose 1 is the first dose,
+    # dose ``series_doses`` completes the series, the next one is the first booster (coverage).
+    series_doses = models.PositiveSmallIntegerField(_("số mũi cơ bản của liệu trình"), default=2)
     administered_at = models.DateTimeField(_("tiêm lúc"), db_index=True)
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="doses", verbose_name=_("điểm tiêm")
@@ -520,3 +523,37 @@ class CorrectionRequest(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class DoseDailyStat(models.Model):
+    """Doses per local day, unit of residence (the site's unit when unknown), product, dose
+    number and age band: the aggregate of the ``vaccination.dose_daily`` roll-up (coverage)."""
+
+    class AgeBand(models.TextChoices):
+        UNDER_18 = "u18", _("Dưới 18 tuổi")
+        FROM_18 = "18", _("18–49 tuổi")
+        FROM_50 = "50", _("50–64 tuổi")
+        FROM_65 = "65", _("Từ 65 tuổi")
+        UNKNOWN = "?", _("Không rõ tuổi")
+
+    day = models.DateField(_("ngày"))
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    vaccine = models.ForeignKey(Vaccine, on_delete=models.PROTECT, related_name="+")
+    dose_number = models.PositiveSmallIntegerField(_("mũi số"))
+    series_doses = models.PositiveSmallIntegerField(_("số mũi cơ bản"))
+    age_band = models.CharField(_("nhóm tuổi"), max_length=3, choices=AgeBand.choices)
+    doses = models.PositiveIntegerField(_("số mũi"), default=0)
+
+    class Meta:
+        ordering = ["-day", "unit_id"]
+        verbose_name = _("thống kê mũi tiêm theo ngày")
+        verbose_name_plural = _("thống kê mũi tiêm theo ngày")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "unit", "vaccine", "dose_number", "series_doses", "age_band"],
+                name="dose_stat_unique_per_day_dimension",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id} {self.doses}"

@@ -4,10 +4,14 @@ Doses and certificates are medical records, kept (never purged); appointments on
 booking and are deleted after ``APPOINTMENT_RETENTION_DAYS`` (docs/vaccination.md).
 """
 
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 
-from core import retention
+from core import retention, rollups
 from core.retention_categories import UNVERIFIED_PRIVACY_BASIS
+
+DOSE_ROLLUP = "vaccination.dose_daily"
 
 _MEDICAL_RECORD = _(
     "Hồ sơ tiêm chủng là hồ sơ y tế của người được tiêm (chứng nhận, đính chính, theo dõi phản ứng "
@@ -19,6 +23,7 @@ retention.register(
         name="vaccination.dose",
         label=_("Mũi tiêm (người, vắc xin, lô, mũi số, thời gian, điểm tiêm, người tiêm)"),
         model="vaccination.Dose",
+        time_field="administered_at",  # kept: the field only tells the roll-up which day a dose is
         legal_basis=_MEDICAL_RECORD,
         rolled_up=_("Không xóa."),
     )
@@ -52,5 +57,32 @@ retention.register(
         rolled_up=_("Không tổng hợp riêng: số mũi tiêm được tính từ mũi tiêm, không từ lịch hẹn."),
         order=30,  # refers to people: deleted before them
         audit_action="appointment.purge",
+    )
+)
+retention.register(
+    retention.Category(
+        name="vaccination.dose_daily",
+        label=_("Số mũi tiêm theo ngày, địa bàn, vắc xin, mũi, nhóm tuổi"),
+        model="vaccination.DoseDailyStat",
+        legal_basis=_("Số liệu thống kê, không chứa dữ liệu cá nhân: lưu để báo cáo."),
+        rolled_up=_("Chính là bản tổng hợp của mũi tiêm."),
+    )
+)
+
+
+def _count(start: datetime.datetime, end: datetime.datetime) -> list[dict]:
+    from vaccination.selectors import live_dose_stats
+
+    return live_dose_stats(start, end)
+
+
+rollups.register(
+    rollups.Rollup(
+        name=DOSE_ROLLUP,
+        label=_("Số mũi tiêm theo ngày"),
+        model="vaccination.DoseDailyStat",
+        category="vaccination.dose",
+        count=_count,
+        dimension=_("theo địa bàn cư trú, vắc xin, mũi số và nhóm tuổi"),
     )
 )

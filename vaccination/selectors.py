@@ -231,3 +231,139 @@ def correction_backlog_per_site(user: User) -> list[dict[str, Any]]:
         .annotate(pending=Count("id"), oldest=Min("requested_at"))
         .order_by("oldest")
     )
+
+
+# --- Doses counted, coverage ---------------------------------------------------------------
+
+
+def live_dose_stats(start: datetime.datetime, end: datetime.datetime) -> list[dict[str, Any]]:
+    """Doses in ``[start, end)`` per local day, unit of residence (the site's unit when the
+    person has none), product, dose number, series and age band: ``DoseDailyStat`` rows."""
+    from django.db.models import Count, IntegerField
+    from django.db.models.functions import Coalesce, ExtractYear, TruncDate
+
+    age = ExtractYear("administered_at") - F("person__birth_year")
+    rows = (
+        Dose.objects.filter(administered_at__gte=start, administered_at__lt=end)
+        .annotate(
+            day=TruncDate("administered_at", tzinfo=timezone.get_current_timezone()),
+            unit_key=Coalesce("person__address_unit_id", "site__unit_id", output_field=IntegerField()),
+            age=age,
+        )
+        .values("day", "unit_key", "vaccine_id", "dose_number", "series_doses", "age")
+        .annotate(doses=Count("id"))
+    )
+    merged: dict[tuple, int] = {}
+    for row in rows:
+        band = _age_band(row["age"])
+        key = (row["day"], row["unit_key"], row["vaccine_id"], row["dose_number"], row["series_doses"], band)
+        merged[key] = merged.get(key, 0) + row["doses"]
+    return [
+        {
+            "day": day,
+            "unit_id": unit_id,
+            "vaccine_id": vaccine_id,
+            "dose_number": number,
+            "series_doses": series,
+            "age_band": band,
+            "doses": count,
+        }
+        for (day, unit_id, vaccine_id, number, series, band), count in sorted(merged.items(), key=str)
+    ]
+
+
+def _age_band(age: int | None) -> str:
+    if age is None:
+        return "?"
+    if age < 18:
+        return "u18"
+    if age < 50:
+        return "18"
+    if age < 65:
+        return "50"
+    return "65"
+
+
+AGE_GROUPS = {"18": ("18", "50", "65"), "50": ("50", "65"), "65": ("65",)}
+
+
+def dose_stats(*, date_from: datetime.date, date_to: datetime.date) -> list[dict[str, Any]]:
+    """Dose rows (``DoseDailyStat`` fields) for the local days ``date_from``..``date_to``: days the
+    roll-up folded from the aggregate, later days counted live (each day once)."""
+    from core import retention, rollups
+    from vaccination.models import DoseDailyStat
+    from vaccination.retention import DOSE_ROLLUP
+
+    folded, live = rollups.split(DOSE_ROLLUP, date_from, date_to)
+    rows: list[dict[str, Any]] = []
+    fields = ("day", "unit_id", "vaccine_id", "dose_number", "series_doses", "age_band", "doses")
+    if folded:
+        rows += list(DoseDailyStat.objects.filter(day__range=folded).values(*fields))
+    if live:
+        start = retention.local_midnight(live[0])
+        end = retention.local_midnight(live[1] + datetime.timedelta(days=1))
+        rows += live_dose_stats(start, end)
+    return rows
+
+
+def coverage(*, until: datetime.date | None = None, scheme: str | None = None) -> list[dict[str, Any]]:
+    """Per reporting unit: doses, and the share of its 18+, 50+ and 65+ population (``core``'s
+    figures) with a first dose, a full primary series and a booster (people counted once: dose
+    numbers are unique per person). A unit without population figures shows counts only."""
+    from django.db.models import Sum
+
+    from core.models import AdministrativeUnit
+    from vaccination.models import DoseDailyStat
+
+    until = until or timezone.localdate()
+    mapping = core_selectors.reporting_unit_map(scheme=scheme)
+    totals: dict[int, dict[str, Any]] = {}
+
+    def add(unit_id: int, number: int, series: int, band: str, count: int) -> None:
+        target = mapping.get(unit_id)
+        if target is None:
+            return
+        row = totals.setdefault(target, {"doses": 0, "first": {}, "full": {}, "booster": {}})
+        row["doses"] += count
+        for milestone, hit in (
+            ("first", number == 1),
+            ("full", number == series),
+            ("booster", number == series + 1),
+        ):
+            if hit:
+                row[milestone][band] = row[milestone].get(band, 0) + count
+
+    from core import rollups
+    from vaccination.retention import DOSE_ROLLUP
+
+    folded, live = rollups.split(DOSE_ROLLUP, datetime.date(2021, 1, 1), until)
+    if folded:
+        for r in (
+            DoseDailyStat.objects.filter(day__range=folded)
+            .values("unit_id", "dose_number", "series_doses", "age_band")
+            .annotate(n=Sum("doses"))
+        ):
+            add(r["unit_id"], r["dose_number"], r["series_doses"], r["age_band"], r["n"])
+    if live:
+        for r in dose_stats(date_from=live[0], date_to=live[1]):
+            add(r["unit_id"], r["dose_number"], r["series_doses"], r["age_band"], r["doses"])
+    units = AdministrativeUnit.objects.filter(pk__in=set(mapping.values())).order_by("code")
+    result = []
+    for unit in units:
+        row = totals.get(unit.pk, {"doses": 0, "first": {}, "full": {}, "booster": {}})
+        groups = {}
+        for group, bands in AGE_GROUPS.items():
+            population = getattr(unit, f"population_{group}_plus")
+            counts = {m: sum(row[m].get(b, 0) for b in bands) for m in ("first", "full", "booster")}
+            groups[group] = {
+                "population": population,
+                **counts,
+                **{
+                    f"{m}_pct": round(100 * c / population, 1) if population else None
+                    for m, c in counts.items()
+                },
+            }
+        result.append(
+            {"unit": unit, "doses": row["doses"], "groups": groups, "is_demo": unit.population_is_demo}
+        )
+    return result

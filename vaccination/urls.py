@@ -20,6 +20,7 @@ urlpatterns = [
     path("portal/vaccination/doses/<int:pk>/certificate/", portal.dose_certificate, name="certificate"),
     path("portal/vaccination/doses/<int:pk>/aefi/", portal.aefi_report, name="aefi-report"),
     path("portal/vaccination/aefi/", portal.aefi_list, name="aefi"),
+    path("portal/vaccination/coverage/", portal.coverage, name="coverage"),
     path("portal/vaccination/corrections/", portal.correction_list, name="corrections"),
     path(
         "portal/vaccination/corrections/<int:pk>/decide/", portal.correction_decide, name="correction-decide"

@@ -46,6 +46,7 @@ URLS = {
     "vaccination:certificate": Url(method="post", ok=302, allowed=ADMINISTER, kwargs=_pk("vaccination.dose")),
     "vaccination:aefi-report": Url(method="post", ok=302, allowed=ADMINISTER, kwargs=_pk("vaccination.dose")),
     "vaccination:aefi": Url(allowed=VIEWERS),
+    "vaccination:coverage": Url(allowed=VIEWERS),
     "vaccination:corrections": Url(allowed=VIEWERS),
     "vaccination:correction-decide": Url(
         method="post", ok=302, allowed=ADMINISTER, kwargs=lambda o: {"pk": o["vaccination.correction"].pk}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from certificates import services as certificate_services
 from certificates.dcc import payload
 from certificates.models import IssuedCertificate
+from core import rollups
 from core.audit import audit
 from core.models import Person
 from vaccination import selectors
@@ -30,6 +31,7 @@ from vaccination.models import (
     Site,
     StockMovement,
 )
+from vaccination.retention import DOSE_ROLLUP
 from vaccination.services._common import Actor, human, require, site_for
 from vaccination.services.stock import lot_usable_problem, stock_take
 
@@ -195,6 +197,7 @@ def dose_record(
                 vaccine=lot.vaccine,
                 lot=lot,
                 dose_number=dose_number,
+                series_doses=primary,
                 administered_at=at,
                 site=site,
                 session=session,
@@ -218,6 +221,7 @@ def dose_record(
                 Appointment.objects.filter(
                     session=session, person=person, status=Appointment.Status.BOOKED
                 ).update(status=Appointment.Status.ATTENDED)
+            rollups.mark_stale(DOSE_ROLLUP, timezone.localdate(at))  # a back-dated record is recounted
             audit(
                 actor=actor,
                 action="dose.record",

@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates import services as certificate_services
+from core import rollups
 from core.actors import is_visitor
 from core.audit import audit
 from core.models import Person
 from vaccination import selectors
 from vaccination.capabilities import VaccinationCap
 from vaccination.models import CorrectionRequest, Dose, Lot, Site, StockMovement
+from vaccination.retention import DOSE_ROLLUP
 from vaccination.services._common import Actor, human, require, site_for
 from vaccination.services.administration import dose_certificate_issue
 from vaccination.services.stock import stock_add, stock_take
@@ -81,6 +83,7 @@ def _apply(actor: Actor, request: CorrectionRequest) -> tuple[Dose, dict, dict]:
             vaccine=request.lot.vaccine,
             lot=request.lot,
             dose_number=(previous[-1].dose_number + 1) if previous else 1,
+            series_doses=previous[0].series_doses if previous else request.lot.vaccine.primary_doses,
             administered_at=_noon(request.administered_on),
             site=request.site,
             vaccinator=None,
@@ -144,6 +147,10 @@ def correction_decide(
         dose = None
         if apply:
             dose, before, after = _apply(actor, request)
+            for value in (*before.values(), *after.values()):
+                if isinstance(value, str) and len(value) >= 10:  # a date moved: both days recounted
+                    rollups.mark_stale(DOSE_ROLLUP, datetime.date.fromisoformat(value[:10]))
+            rollups.mark_stale(DOSE_ROLLUP, timezone.localdate(dose.administered_at))
             details.update({"dose_id": dose.pk, "before": before, "after": after})
         request.status = CorrectionRequest.Status.APPLIED if apply else CorrectionRequest.Status.REJECTED
         request.decided_at, request.decided_by, request.decision_note = (

@@ -297,3 +297,10 @@ def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã xử lý đề nghị đính chính."))
     return redirect("vaccination:corrections")
+
+
+@capability_required(VaccinationCap.VIEW)
+@require_GET
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Coverage per reporting unit from the roll-up (province-wide figures: no personal data)."""
+    return render(request, "vaccination/portal/coverage.html", {"rows": selectors.coverage()})
