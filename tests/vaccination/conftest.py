@@ -14,6 +14,19 @@ from vaccination import services
 from vaccination.models import Vaccine
 
 
+@pytest.fixture(autouse=True)
+def _catalogue(request):
+    """The catalogue a migration loads; a transactional test elsewhere may have flushed it."""
+    uses_db = {"db", "transactional_db"} & set(request.fixturenames)
+    if request.node.get_closest_marker("django_db") is None and not uses_db:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("vaccination.migrations.0002_catalogue").load(apps, None)
+
+
 def vaccine(name: str = "Vaxzevria (AstraZeneca)") -> Vaccine:
     return Vaccine.objects.get(name=name)
 
