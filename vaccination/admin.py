@@ -15,9 +15,9 @@ from vaccination.models import Lot, PriorityGroup, ScreeningQuestion, Site, Vacc
 
 
 class CatalogueAdmin(ServiceAdmin):
-    view_cap = VaccinationCap.VIEW
-    add_cap = VaccinationCap.MANAGE_CATALOGUE
-    change_cap = VaccinationCap.MANAGE_CATALOGUE
+    view_cap: str = VaccinationCap.VIEW
+    add_cap: str = VaccinationCap.MANAGE_CATALOGUE
+    change_cap: str = VaccinationCap.MANAGE_CATALOGUE
     readonly_on_change: tuple[str, ...] = ()
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:

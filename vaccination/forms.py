@@ -33,7 +33,7 @@ class BookingForm(IdentityForm):
         field = self.fields["session"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = selectors.sessions_open_for_booking()
-        field.label_from_instance = _session_label  # type: ignore[method-assign]
+        field.label_from_instance = _session_label  # type: ignore[method-assign,assignment]
         self.order_fields(["session", "priority_group"])
 
 

@@ -3,6 +3,7 @@ staff at the site verify and apply it. The audit row keeps the old and the new v
 certificate already issued is revoked and a new one issued (docs/vaccination.md)."""
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -90,12 +91,14 @@ def _apply(actor: Actor, request: CorrectionRequest) -> tuple[Dose, dict, dict]:
             vaccinator_name=_("Bổ sung theo đề nghị đính chính"),
         )
         return dose, {}, {"dose_id": dose.pk, "lot_id": dose.lot_id, "date": str(request.administered_on)}
+    assert request.dose_id is not None
     dose = Dose.objects.select_for_update().get(pk=request.dose_id)
     if request.kind == Kind.WRONG_LOT:
         assert request.lot is not None
         if request.lot.vaccine_id != dose.vaccine_id:
             raise ValidationError(_("Lô đúng phải cùng loại vắc xin với mũi tiêm."))
-        before, after = {"lot_id": dose.lot_id}, {"lot_id": request.lot.pk}
+        before: dict[str, Any] = {"lot_id": dose.lot_id}
+        after: dict[str, Any] = {"lot_id": request.lot.pk}
         # The dose came from the right lot: the wrong lot's shelf gets its dose back.
         stock_add(dose.site, dose.lot, 1)
         stock_take(dose.site, request.lot, 1)

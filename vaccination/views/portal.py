@@ -228,7 +228,7 @@ def aefi_report(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("vaccination:dose", pk=dose.pk)
     try:
         event = services.aefi_report(actor=request.user, dose=dose, **form.cleaned_data)
