@@ -367,3 +367,39 @@ def coverage(*, until: datetime.date | None = None, scheme: str | None = None) -
             {"unit": unit, "doses": row["doses"], "groups": groups, "is_demo": unit.population_is_demo}
         )
     return result
+
+
+def report_figures(
+    *, date_from: datetime.date, date_to: datetime.date, start: Any, end: Any
+) -> dict[str, Any]:
+    """The weekly report's vaccination figures (the system reads, no personal data): doses per
+    reporting unit in the period (roll-up), stock on hand, wastage and AEFI in ``[start, end)``."""
+    from django.db.models import Count, Q, Sum
+
+    mapping = core_selectors.reporting_unit_map()
+    doses: dict[int, int] = {}
+    for row in dose_stats(date_from=date_from, date_to=date_to):
+        target = mapping.get(row["unit_id"])
+        if target is not None:
+            doses[target] = doses.get(target, 0) + row["doses"]
+    moves = StockMovement.objects.filter(at__gte=start, at__lt=end)
+    wastage = list(
+        moves.filter(kind=StockMovement.Kind.WASTAGE)
+        .values("reason")
+        .annotate(doses=Sum("quantity"))
+        .order_by("reason")
+    )
+    events = AdverseEvent.objects.filter(reported_at__gte=start, reported_at__lt=end)
+    return {
+        "doses": doses,
+        "stock": Stock.objects.aggregate(n=Sum("quantity"))["n"] or 0,
+        "received": moves.filter(kind=StockMovement.Kind.RECEIPT).aggregate(n=Sum("quantity"))["n"] or 0,
+        "wastage": [
+            {"reason": StockMovement.WastageReason(r["reason"]).label, "doses": -r["doses"]} for r in wastage
+        ],
+        "aefi": events.aggregate(
+            total=Count("id"),
+            serious=Count("id", filter=~Q(seriousness=AdverseEvent.Seriousness.NOT_SERIOUS)),
+        ),
+        "flagged_lots": [r["lot"].number for r in lot_aefi_counts() if r["flagged"]],
+    }

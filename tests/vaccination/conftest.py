@@ -17,9 +17,11 @@ from vaccination.models import Vaccine
 @pytest.fixture(autouse=True)
 def _catalogue(request):
     """The catalogue a migration loads; a transactional test elsewhere may have flushed it."""
-    uses_db = {"db", "transactional_db"} & set(request.fixturenames)
+    uses_db = [name for name in ("transactional_db", "db") if name in request.fixturenames]
     if request.node.get_closest_marker("django_db") is None and not uses_db:
         return
+    if uses_db:
+        request.getfixturevalue(uses_db[0])  # the database first, then the catalogue
     import importlib
 
     from django.apps import apps

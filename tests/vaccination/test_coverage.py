@@ -50,3 +50,33 @@ def test_coverage_counts_people_per_age_group_folded_or_live(site, lot, dong_son
     rollups.fold(rollups.get(DOSE_ROLLUP), until=timezone.localdate())
     assert DoseDailyStat.objects.exists()
     assert row() == live  # the same figures from the aggregate
+
+
+def test_the_weekly_report_has_a_vaccination_section(site, lot, dong_son, person):
+    import datetime as dt
+
+    from reports.data import collect
+    from tests.vaccination.conftest import give as give_dose
+    from vaccination import services
+
+    dose = give_dose(person, site, lot)
+    services.stock_waste(actor=SYSTEM, site=site, lot=lot, quantity=3, reason="cold_chain")
+    services.aefi_report(
+        actor=SYSTEM,
+        dose=dose,
+        onset_at=dose.administered_at,
+        symptoms="Sốt cao",
+        seriousness="hospitalisation",
+    )
+    today = timezone.localdate()
+    _ctx, sections = collect(
+        period_start=today - dt.timedelta(days=6), period_end=today, unit_ids=[], sections=["vaccination"]
+    )
+    (section,) = sections
+    table = {t.key: t for t in section.tables}
+    (row,) = [r for r in table["vaccination_coverage"].rows if r[0] == dong_son.name]
+    assert row[1] == 1
+    stock = dict(table["vaccination_stock"].rows)
+    assert stock["Nhập kho trong kỳ"] == 100 and stock["Tồn kho hiện tại"] == 96
+    assert stock["Hủy: Sự cố dây chuyền lạnh"] == 3
+    assert any("1 báo cáo, 1 trường hợp nghiêm trọng" in s for s in section.statements)
