@@ -187,6 +187,12 @@ class CheckIn(models.Model):
             models.Index(fields=["person", "checked_in_at"], name="checkin_person_time"),
             # Retention purge and daily roll-up scan by time alone.
             models.Index(fields=["checked_in_at"], name="checkin_time"),
+            # Flagged check-ins not yet alerted (a handful): the recovery sweep's look-up.
+            models.Index(
+                fields=["checked_in_at"],
+                name="checkin_unalerted",
+                condition=models.Q(alerted_at__isnull=True) & ~models.Q(risk="none"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from checkpoints.models import CheckIn, Checkpoint
 from core.models import AdministrativeUnit, UserScope
+from core.recovery import enqueue_on_commit
 from core.roles import Role
 
 
@@ -38,4 +39,4 @@ def alert_if_flagged(checkins: Sequence[CheckIn]) -> None:
     if any(c.is_flagged for c in checkins):
         from checkpoints.tasks import alert_flagged
 
-        alert_flagged.delay_on_commit(checkins[0].pk)  # type: ignore[attr-defined]
+        enqueue_on_commit(alert_flagged, checkins[0].pk)

@@ -4,11 +4,13 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from checkpoints import services
 from core.actors import SystemActor
+from core.recovery import run_daily
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +18,14 @@ logger = logging.getLogger(__name__)
 @shared_task(name="checkpoints.tasks.alert_flagged")
 def alert_flagged(checkin_id: int) -> int:
     """A check-in declared symptoms or exposure: tell the checkpoint's operators and the
-    district officials of its area. Marked first, so a retried task never alerts twice."""
+    district officials of its area. Marked and queued in one transaction: a retried or
+    re-enqueued task never alerts twice, and a worker killed in between leaves the check-in
+    unmarked for the sweep (core.recovery) to enqueue again."""
+    with transaction.atomic():
+        return _alert_flagged(checkin_id)
+
+
+def _alert_flagged(checkin_id: int) -> int:
     from checkpoints.notify import alert_recipients
     from core.services import message_send
 
@@ -53,7 +62,13 @@ def alert_flagged(checkin_id: int) -> int:
 def notify_silent() -> int:
     """Daily: remind the organizations owning checkpoints with no check-in for N days. An
     agency without a contact email cannot be reminded: it is logged as unreachable (and the
-    checkpoints list and the weekly report say so), never skipped silently."""
+    checkpoints list and the weekly report say so), never skipped silently. The marking and the
+    messages commit together with today's run (``core.recovery.run_daily``): a worker killed
+    before the end leaves nothing marked, and the sweep runs the job again."""
+    return run_daily("checkpoints.silent", _notify_silent)
+
+
+def _notify_silent() -> int:
     from core.services import message_send
 
     silent = services.checkpoints_mark_silent(actor=SystemActor("celery:notify_silent"))

@@ -4,7 +4,10 @@
 - ``SystemActor("celery:report_generate")``: the portal itself (a Celery task, a management command,
   demo data); passes capability checks and is named in the audit row;
 - ``Visitor("checkin_page")``: a member of the public submitting their own check-in or declaration
-  through a validated QR token or the public form; holds no capability.
+  through a validated QR token or the public form; holds no capability;
+- ``ApiClient(...)``: an integration (a lab system, a national platform) authenticated by an API
+  token (``core.authentication``): it acts for one organization and holds only the capabilities
+  of its token's scopes (``core.apitokens``).
 
 A caller that forgets who acts passes ``None`` and is refused (``ActorMissing``), instead of
 running unchecked as "the system".
@@ -60,8 +63,29 @@ class Visitor:
         return f"visitor:{self.channel}"
 
 
-# ``request.user`` is a ``User`` or an ``AnonymousUser``; never ``None``.
-Actor: TypeAlias = "User | AnonymousUser | SystemActor | Visitor"
+@dataclass(frozen=True)
+class ApiClient:
+    """An integration acting through its API token: ``request.user`` on endpoints that accept
+    tokens. It is authenticated (DRF's ``IsAuthenticated`` passes) but is no user: audit rows
+    name the token (``token:<id>``) and ``user_of`` gives None."""
+
+    token_id: int
+    organization_id: int
+    scopes: frozenset[str]
+    is_authenticated: ClassVar[bool] = True
+    is_anonymous: ClassVar[bool] = False
+    is_active: ClassVar[bool] = True
+    is_superuser: ClassVar[bool] = False
+    is_staff: ClassVar[bool] = False
+    pk: ClassVar[None] = None
+
+    @property
+    def label(self) -> str:
+        return f"token:{self.token_id}"
+
+
+# ``request.user`` is a ``User`` or an ``AnonymousUser`` (an ``ApiClient`` on token endpoints).
+Actor: TypeAlias = "User | AnonymousUser | SystemActor | Visitor | ApiClient"
 
 
 def check_actor(actor: Any) -> None:
@@ -91,7 +115,7 @@ def is_visitor(actor: Any) -> bool:
 def user_of(actor: Any) -> Any:
     """The user to store in ``created_by``-style columns: None for the system or a visitor."""
     check_actor(actor)
-    return actor if actor.is_authenticated else None
+    return actor if actor.is_authenticated and not isinstance(actor, ApiClient) else None
 
 
 def public_actor(user: Any, channel: str) -> Any:
@@ -100,9 +124,9 @@ def public_actor(user: Any, channel: str) -> Any:
 
 
 def actor_label(actor: Any) -> str:
-    """Stored in an audit row's ``details["actor"]`` when the system acts (its FK is null). A
+    """Stored in an audit row's ``details["actor"]`` when the system or a token acts (its FK is null). A
     visitor's rows (every check-in writes one) carry no label: null actor and no label is a visitor."""
-    return actor.label if isinstance(actor, SystemActor) else ""
+    return actor.label if isinstance(actor, SystemActor | ApiClient) else ""
 
 
 # Demo data (``manage.py demo_data`` and the apps' ``demo.py`` modules it runs).

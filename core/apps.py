@@ -22,6 +22,10 @@ class CoreConfig(AppConfig):
         # Vietnamese ORDER BY on SQLite (PostgreSQL has the ICU collation from a migration).
         connection_created.connect(register_sqlite_collation, dispatch_uid="core.vi_collation")
 
+        from core import unit_directory
+
+        unit_directory.connect()  # the address selects' units, held per process
+
         from core import retention, retention_categories  # noqa: F401  (registers core's categories)
 
         # Every app's ``retention.py`` registers its data categories and roll-ups.

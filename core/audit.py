@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from core.actors import actor_label, check_actor
+from core.actors import ApiClient, actor_label, check_actor, user_of
 from core.models import AuditLog
 
 
@@ -33,6 +33,8 @@ def audit(
     details = dict(details or {})
     if label := actor_label(actor):
         details.setdefault("actor", label)
+    if isinstance(actor, ApiClient):
+        details.setdefault("organization", actor.organization_id)
     ids = [str(i) for i in target_ids]
     target_id = ""
     if isinstance(target, models.Model):
@@ -40,7 +42,7 @@ def audit(
     elif len(ids) == 1:
         target_id = ids[0]
     return AuditLog.objects.create(
-        actor=actor if actor.is_authenticated else None,
+        actor=user_of(actor),
         action=action,
         target_type=_label(target),
         target_id=target_id,

@@ -5,6 +5,7 @@ shape (a ``TextChoices`` and ``GRANTS``); ``core.roles`` composes them into the 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.apitokens import TokenScope
 from core.roles import Grants, Role
 
 
@@ -19,6 +20,7 @@ class Cap(models.TextChoices):
     VIEW_AUDIT = "audit.view", _("Xem nhật ký")
     VIEW_MESSAGES = "messages.view", _("Xem tin đã gửi")
     MANAGE_SCOPES = "scopes.manage", _("Phân quyền phạm vi")
+    MANAGE_API_TOKENS = "apitokens.manage", _("Cấp và thu hồi mã truy cập API")
 
 
 _ALL_READ = {Cap.VIEW_UNITS, Cap.VIEW_ORGANIZATIONS}
@@ -28,7 +30,8 @@ GRANTS: Grants = {
     Role.TASKFORCE_LEADER: _ALL_READ | _OFFICE | {Cap.VIEW_MESSAGES},
     Role.TASKFORCE_DEPUTY: _ALL_READ | _OFFICE,
     Role.TASKFORCE_MEMBER: set(_ALL_READ),
-    Role.SECRETARIAT: _ALL_READ | _OFFICE | {Cap.VIEW_MESSAGES, Cap.MANAGE_SCOPES},
+    # The standing agency manages accounts, and so the integrations' keys.
+    Role.SECRETARIAT: _ALL_READ | _OFFICE | {Cap.VIEW_MESSAGES, Cap.MANAGE_SCOPES, Cap.MANAGE_API_TOKENS},
     # The chairman reads and writes nothing.
     Role.CHAIRMAN: set(_ALL_READ),
     Role.DISTRICT_OFFICIAL: _ALL_READ | {Cap.VIEW_PEOPLE, Cap.EDIT_POPULATION},
@@ -36,4 +39,11 @@ GRANTS: Grants = {
     Role.EPIDEMIOLOGIST: _ALL_READ | {Cap.VIEW_PEOPLE, Cap.EDIT_PEOPLE, Cap.MERGE_PEOPLE},
     Role.LAB_STAFF: {Cap.VIEW_UNITS, Cap.VIEW_PEOPLE, Cap.EDIT_PEOPLE},
     Role.VACCINATION_STAFF: {Cap.VIEW_UNITS, Cap.VIEW_PEOPLE, Cap.EDIT_PEOPLE},
+}
+
+# API token scopes core declares (``core.apitokens``); apps add theirs in the same way.
+TOKEN_SCOPES = {
+    "readonly": TokenScope(
+        _("Chỉ đọc danh mục (đơn vị hành chính, cơ quan)"), {Cap.VIEW_UNITS, Cap.VIEW_ORGANIZATIONS}
+    ),
 }

@@ -1,5 +1,7 @@
 """Shared data: administrative units, organizations, people, scopes, audit and outbound messages."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -330,3 +332,87 @@ class RollupWatermark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} < {self.next_day}"
+
+
+class ScheduledRun(models.Model):
+    """One daily job's run for one local day (``core.recovery.Daily``): claimed when it starts,
+    finished in the same transaction as its work. A day without a finished run past the job's
+    time plus its grace is run again by the sweep (a killed worker, a broker outage at 07:00,
+    or the whole portal down at that hour)."""
+
+    job = models.CharField(max_length=80)
+    day = models.DateField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt chạy việc định kỳ")
+        verbose_name_plural = _("lượt chạy việc định kỳ")
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="core_scheduledrun_job_day")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day}"
+
+
+class ApiToken(models.Model):
+    """An integration's key (a lab system, a national platform): one organization, a few scopes.
+
+    Only the prefix is kept in clear (to find the row and to tell keys apart in lists); the
+    rest is stored as a SHA-256 hash, so the key is shown once, when it is created
+    (``core.services.api_token_create``, ``docs/security.md``)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("cơ quan")
+    )
+    name = models.CharField(_("tên hệ thống tích hợp"), max_length=120)
+    prefix = models.CharField(_("tiền tố"), max_length=16, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, editable=False)
+    scopes = models.JSONField(_("phạm vi quyền"), default=list)
+    rate_per_minute = models.PositiveIntegerField(_("số yêu cầu tối đa mỗi phút"))
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("dùng lần cuối lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class CitizenCheck(models.Model):
+    """A one-time code sent to the phone on record of a person, for one purpose (the citizen
+    check, ``core.services.citizen_check_start``). The code is kept only as a keyed hash."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(_("mục đích"), max_length=60)
+    salt = models.CharField(max_length=32, editable=False)
+    code_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    attempts = models.PositiveSmallIntegerField(_("số lần nhập"), default=0)
+    verified_at = models.DateTimeField(_("xác minh lúc"), null=True, blank=True)
+    # Replaced by a newer code, or locked after too many wrong attempts.
+    closed_at = models.DateTimeField(_("đóng lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["person", "purpose", "-created_at"], name="citizencheck_open")]
+        verbose_name = _("mã xác minh công dân")
+        verbose_name_plural = _("mã xác minh công dân")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} #{self.pk}"

@@ -58,6 +58,12 @@ CHECKIN = Limit("ci", window=60, fail_open=True)
 DECLARATION = Limit("decl", window=60, fail_open=True)
 # Verifying a certificate reveals only what the QR in the visitor's hand already holds: open.
 CERTIFICATE_VERIFY = Limit("dcc", window=60, fail_open=True)
+# Integrations behind API tokens are known and accountable (each key names its organization):
+# a lab's result upload is not refused because Redis is down. Open.
+API_TOKEN = Limit("tok", window=60, fail_open=True)
+# The citizen check sends SMS and guards a citizen's own records: closed (503 when Redis is down).
+CITIZEN_CHECK_SEND = Limit("ccs", window=3600, fail_open=False)
+CITIZEN_CHECK_VERIFY = Limit("ccv", window=3600, fail_open=False)
 
 
 class LimiterUnavailable(APIException):
@@ -232,6 +238,10 @@ def allow_certificate_verify(request: HttpRequest) -> bool:
         per_device=settings.DCC_VERIFY_RATE_PER_DEVICE,
         per_ip=settings.DCC_VERIFY_RATE_PER_IP,
     )
+
+
+def allow_api_token(token_id: int, per_minute: int) -> bool:
+    return allow(API_TOKEN, [((str(token_id),), per_minute)])
 
 
 def set_device_cookie(request: HttpRequest, response: HttpResponse) -> None:

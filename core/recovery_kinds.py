@@ -1,7 +1,7 @@
 """The core app's interrupted work (``core.recovery``): outbound messages left "sending"."""
 
 from core.models import OutboundMessage
-from core.recovery import Resumable, register
+from core.recovery import Resumable, Undispatched, register, register_undispatched
 
 
 def _deliver(message_id: int) -> None:
@@ -19,6 +19,20 @@ register(
         running=OutboundMessage.Status.SENDING,
         back_to=OutboundMessage.Status.QUEUED,
         time_field="claimed_at",
+        setting="STALLED_MESSAGE_SECONDS",
+        enqueue=_deliver,
+    )
+)
+
+# A message whose delivery task was never published (the broker was down at commit) stays
+# "queued": past the same time it is enqueued again; the delivery's claim sends it once.
+register_undispatched(
+    Undispatched(
+        name="message",
+        model="core.OutboundMessage",
+        pending=lambda before: OutboundMessage.objects.filter(
+            status=OutboundMessage.Status.QUEUED, created_at__lt=before
+        ),
         setting="STALLED_MESSAGE_SECONDS",
         enqueue=_deliver,
     )

@@ -73,3 +73,19 @@ register(
         rolled_up=_("Không xóa (bảng chỉ cho phép thêm)."),
     )
 )
+register(
+    Category(
+        name="core.citizencheck",
+        label=_("Mã xác minh công dân (đã băm) gửi qua tin nhắn"),
+        model="core.CitizenCheck",
+        time_field="created_at",
+        period_setting="CITIZEN_CHECK_RETENTION_DAYS",
+        legal_basis=_(
+            "Nghị định 13/2023/NĐ-CP: chỉ lưu dữ liệu trong thời gian cần cho mục đích xử lý. Mã chỉ "
+            "có hiệu lực vài phút; giữ một ngày để đối chiếu khi người dân hỏi, rồi xóa."
+        ),
+        rolled_up=_("Không tổng hợp; nhật ký giữ mã hồ sơ, mục đích và kết quả xác minh."),
+        order=10,  # before the people it points at
+        audit_action="citizen_check.purge",
+    )
+)

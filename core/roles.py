@@ -16,6 +16,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.actors import ApiClient
+from core.apitokens import scope_capabilities
+
 
 class Role(models.TextChoices):
     TASKFORCE_LEADER = "taskforce_leader", _("Tổ trưởng Tổ công nghệ")
@@ -105,7 +108,7 @@ STAFF_ROLES = {
 
 
 def user_roles(user: Any) -> set[str]:
-    if not user.is_authenticated:
+    if not user.is_authenticated or user.pk is None:  # visitors, the system, API tokens
         return set()
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
@@ -119,6 +122,8 @@ def user_has_role(user: Any, *roles: str) -> bool:
 
 
 def user_can(user: Any, capability: str) -> bool:
+    if isinstance(user, ApiClient):  # an integration: only what its token's scopes grant
+        return capability in scope_capabilities(user.scopes)
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:

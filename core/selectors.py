@@ -14,9 +14,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from core.actors import ApiClient
 from core.capabilities import Cap
 from core.models import (
     AdministrativeUnit,
+    ApiToken,
     AuditLog,
     DuplicateCandidate,
     Organization,
@@ -31,7 +33,7 @@ QT = TypeVar("QT", bound=QuerySet)
 
 
 def _scope(user: User):
-    if not user.is_authenticated:
+    if not user.is_authenticated or isinstance(user, ApiClient):
         return None
     scope = getattr(user, "_portal_scope", False)
     if scope is False:
@@ -72,7 +74,10 @@ def unit_ids_in_scope(user: User) -> set[int] | None:
 
 
 def organization_ids_in_scope(user: User) -> set[int] | None:
-    """Organization ids the user may see, or None for no restriction."""
+    """Organization ids the user may see, or None for no restriction. An API token acts for
+    its own organization only (no units: ``unit_ids_in_scope`` is empty for it)."""
+    if isinstance(user, ApiClient):
+        return {user.organization_id}
     if is_unrestricted(user):
         return None
     scope = _scope(user)
@@ -175,6 +180,13 @@ def organizations_visible_to(user: User) -> QuerySet[Organization]:
     return filter_by_organization_scope(
         Organization.objects.select_related("unit", "parent"), user, field="id"
     )
+
+
+def api_tokens_visible_to(user: User) -> QuerySet[ApiToken]:
+    """Integration keys of the organizations in scope, for those who manage keys."""
+    if not user_can(user, Cap.MANAGE_API_TOKENS):
+        return ApiToken.objects.none()
+    return filter_by_organization_scope(ApiToken.objects.select_related("organization"), user)
 
 
 def organizations_editable_by(user: User) -> QuerySet[Organization]:

@@ -75,8 +75,14 @@ def fold_rollups() -> dict[str, int]:
 
 
 @shared_task(name="core.tasks.resume_stalled_work")
-def resume_stalled_work() -> dict[str, list[int]]:
-    """Every few minutes: work a dead worker left claimed goes back in the queue (core.recovery)."""
-    from core.services import stalled_work_resume
+def resume_stalled_work() -> dict[str, list]:
+    """Every few minutes: work a dead worker left claimed goes back in the queue, work whose
+    task never reached the broker is enqueued again, and a daily job whose run did not finish
+    is run again (core.recovery)."""
+    from core.services import daily_jobs_catch_up, stalled_work_resume
 
-    return stalled_work_resume(actor=SystemActor("celery:resume_stalled_work"))
+    actor = SystemActor("celery:resume_stalled_work")
+    resumed = stalled_work_resume(actor=actor)
+    for job in daily_jobs_catch_up(actor=actor):
+        resumed.setdefault("scheduled", []).append(job)  # type: ignore[arg-type]
+    return resumed

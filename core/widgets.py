@@ -20,8 +20,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core import selectors
-from core.collation import vi_order
+from core import selectors, unit_directory
 from core.models import AdministrativeUnit
 
 REFRESH = "refresh"
@@ -37,9 +36,15 @@ def scheme_levels(scheme: str | None = None) -> list[str]:
 
 
 def unit_choices(parent_id: int | None) -> list[tuple[str, str]]:
-    """The children of a unit (provinces for None) in Vietnamese order, after an empty choice."""
-    units = selectors.unit_children(parent_id=parent_id).order_by(vi_order("name"), "id")
-    return [EMPTY, *((str(pk), name) for pk, name in units.values_list("id", "name"))]
+    """The children of a unit (provinces for None) in Vietnamese order, after an empty choice
+    (from the process's unit directory: no query)."""
+    children = unit_directory.directory().children.get(parent_id, [])
+    return [EMPTY, *((str(pk), name) for pk, name in children)]
+
+
+def _province() -> AdministrativeUnit:
+    province = unit_directory.directory().province()
+    return province if province is not None else selectors.province_unit()  # raises DoesNotExist
 
 
 def _int(value: Any) -> int | None:
@@ -79,7 +84,7 @@ class UnitLevelsMixin:
         parent_id: int | None = None
         if self.unit_below_province:
             levels = levels[1:]
-            parent_id = selectors.province_unit().pk
+            parent_id = _province().pk
         self.unit_level_names = [self.unit_fields[level] for level in levels]
         values = self._unit_values(levels)
         for index, (level, name) in enumerate(zip(levels, self.unit_level_names, strict=True)):
@@ -112,11 +117,11 @@ class UnitLevelsMixin:
             child = values[names[depth]]
             if child is None or values[names[depth - 1]] is not None:
                 continue
-            unit = selectors.unit_list().filter(pk=child, level=levels[depth]).first()
+            unit = unit_directory.directory().get(child, levels[depth])
             if unit is not None and unit.parent_id is not None:
                 values[names[depth - 1]] = unit.parent_id
         if self.unit_default_province and not self.is_bound and values.get(names[0]) is None:
-            values[names[0]] = selectors.province_unit().pk
+            values[names[0]] = _province().pk
         if self.is_bound:
             data = self.data.copy()
             for name, value in values.items():
@@ -145,7 +150,7 @@ class UnitLevelsMixin:
         for name in reversed(self.unit_level_names):
             pk = _int(self.cleaned_data.get(name))
             if pk:
-                return selectors.unit_list().filter(pk=pk).first()
+                return unit_directory.directory().get(pk)
         return None
 
 

@@ -1,6 +1,6 @@
 """The reports app's interrupted work (``core.recovery``): reports left "running"."""
 
-from core.recovery import Resumable, register
+from core.recovery import Resumable, Undispatched, register, register_undispatched
 from reports.models import Report
 
 
@@ -20,5 +20,18 @@ register(
         setting="STALLED_REPORT_SECONDS",
         enqueue=_generate,
         reset={"progress": 0},
+    )
+)
+
+
+# A report whose generation task was never published (the broker was down when it was
+# requested) stays "queued": enqueued again; the task's claim runs it once.
+register_undispatched(
+    Undispatched(
+        name="report",
+        model="reports.Report",
+        pending=lambda before: Report.objects.filter(status=Report.Status.QUEUED, requested_at__lt=before),
+        setting="STALLED_REPORT_SECONDS",
+        enqueue=_generate,
     )
 )

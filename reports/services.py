@@ -22,6 +22,7 @@ from core import selectors as core_selectors
 from core.actors import Actor, SystemActor, is_system, user_of
 from core.audit import audit
 from core.models import OutboundMessage
+from core.recovery import enqueue_on_commit
 from core.roles import require_capability
 from core.services import message_send
 from reports import data, render
@@ -117,7 +118,7 @@ def report_request(
                 "sections": sections,
             },
         )
-        generate_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]
+        enqueue_on_commit(generate_report, report.pk)
     return report
 
 
@@ -165,7 +166,7 @@ def weekly_report_ensure(*, week_start: datetime.date) -> Report:
                 target=report,
                 details={"week_start": str(week_start)},
             )
-            generate_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]
+            enqueue_on_commit(generate_report, report.pk)
     except IntegrityError:
         # Another run created it between our read and our insert.
         return Report.objects.get(kind=Report.Kind.WEEKLY, period_start=week_start, version=1)
@@ -197,7 +198,7 @@ def report_regenerate(*, actor: Actor, report: Report) -> Report:
             requested_by=user_of(actor),
         )
         audit(actor=actor, action="report.regenerate", target=new, details={"previous_id": report.pk})
-        generate_report.delay_on_commit(new.pk)  # type: ignore[attr-defined]
+        enqueue_on_commit(generate_report, new.pk)
     return new
 
 
@@ -271,7 +272,7 @@ def report_generate(*, report_id: int) -> Report:
             details={"pdf_sha256": report.pdf_sha256, "bytes": len(pdf)},
         )
         if report.kind == Report.Kind.WEEKLY and report.version == 1:
-            deliver_report.delay_on_commit(report.pk)  # type: ignore[attr-defined]
+            enqueue_on_commit(deliver_report, report.pk)
     return report
 
 

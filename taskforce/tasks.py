@@ -10,14 +10,31 @@ import datetime
 from celery import shared_task
 
 from core.actors import SystemActor
+from core.recovery import run_daily
 
 
 @shared_task(name="taskforce.tasks.mark_overdue_assignments")
 def mark_overdue_assignments() -> list[int]:
-    """Beat, daily at 07:00: marks overdue assignments; reminders follow as their own tasks."""
-    from taskforce.services import assignments_mark_overdue
+    """Beat, daily at 07:00: marks overdue assignments and queues the reminders of each
+    assignee and the leader's digest as messages, all in one transaction with today's run
+    (``core.recovery.run_daily``): a worker killed before the end leaves nothing done and the
+    sweep runs the job again; a finished run's messages are delivered by the gateway (and
+    resent by the sweep if their delivery never started). Safe to run twice a day: nobody is
+    reminded twice."""
+    from taskforce import selectors
+    from taskforce.services import assignment_reminder_send, assignments_mark_overdue, overdue_digest_send
 
-    return assignments_mark_overdue(actor=SystemActor("celery:mark_overdue_assignments"))
+    def work() -> list[int]:
+        day = selectors.today()
+        marked = assignments_mark_overdue(actor=SystemActor("celery:mark_overdue_assignments"), on=day)
+        to_remind = list(selectors.assignments_to_remind(day).values_list("pk", flat=True))
+        for pk in to_remind:
+            assignment_reminder_send(assignment_id=pk, on=day)
+        if to_remind:
+            overdue_digest_send(on=day)
+        return marked
+
+    return run_daily("taskforce.overdue", work)
 
 
 @shared_task(name="taskforce.tasks.sync_member_roles")

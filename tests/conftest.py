@@ -209,3 +209,14 @@ def _site_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_unit_directory() -> Iterator[None]:
+    """Each test's units are its own (created and rolled back with it): the process's unit
+    directory (core.unit_directory) must not carry another test's ids."""
+    from core import unit_directory
+
+    unit_directory.reset()
+    yield
+    unit_directory.reset()

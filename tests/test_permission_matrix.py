@@ -104,6 +104,8 @@ ADMIN_MATRIX: dict[str, dict[str, set[str]]] = {
         "add": {SUPER, Role.SECRETARIAT},
         "change": {SUPER, Role.SECRETARIAT},
     },
+    # Integration keys: viewed and created by those who manage accounts; never edited (revoked).
+    "core.apitoken": {"view": {SUPER, Role.SECRETARIAT}, "add": {SUPER, Role.SECRETARIAT}, "change": set()},
     "auth.user": {
         "view": {SUPER, Role.SECRETARIAT},
         "add": {SUPER, Role.SECRETARIAT},
@@ -174,6 +176,9 @@ def world(db, make_user, dong_son):
         "core.outboundmessage": OutboundMessage.objects.get(),
         "core.userscope": UserScope.objects.first(),
         "auth.user": get_user_model().objects.filter(is_superuser=False).first(),
+        "core.apitoken": services.api_token_create(
+            actor=SYSTEM, organization=org, name="LIS", scopes=["readonly"]
+        )[0],
     }
     world = {"users": users, "dong_son": dong_son, "person": person, "organization": org}
     for module in APP_MODULES:

@@ -101,9 +101,12 @@ def _submission(request: HttpRequest) -> uuid.UUID:
 
 @dataclass(frozen=True)
 class _Page:
-    """The visitor page's forms as shown: blank, bound to a POST, or refilled after a round trip."""
+    """The visitor page's forms as shown: blank, bound to a POST, or refilled after a round trip.
+    A POST does not read the checkpoint (the check-in checks its code itself): ``checkpoint``
+    is read only when the page is shown again."""
 
-    checkpoint: Checkpoint
+    token: str
+    checkpoint: Checkpoint | None
     form: DeclarationForm
     members: list[MemberForm]
     submission: uuid.UUID
@@ -121,11 +124,14 @@ def _render(
     error: str = "",
     remembered: bool = False,
 ) -> HttpResponse:
+    checkpoint = page.checkpoint or _checkpoint_or_gone(page.token)
+    if isinstance(checkpoint, HttpResponse):
+        return _gone(request)
     response = render(
         request,
         "checkpoints/visit.html",
         {
-            "checkpoint": page.checkpoint,
+            "checkpoint": checkpoint,
             "form": page.form,
             "members": page.members,
             "member_slots": len(page.members),
@@ -147,13 +153,13 @@ def _render(
 
 @require_http_methods(["GET", "POST"])
 def visit(request: HttpRequest, token: str) -> HttpResponse:
-    found = _checkpoint_or_gone(token)
-    if isinstance(found, HttpResponse):
-        return _gone(request)
     remembered = _remembered(request)
     if request.method == "GET":
+        found = _checkpoint_or_gone(token)
+        if isinstance(found, HttpResponse):
+            return _gone(request)
         return _blank(request, found, remembered)
-    page = _bind(request, found, remembered)
+    page = _bind(request, token, remembered)
     if _too_many_members(request):
         return _render(request, page, error=services.household_size_message())
     if "refresh" in request.POST or "add_member" in request.POST:
@@ -172,6 +178,7 @@ def _blank(request: HttpRequest, checkpoint: Checkpoint, remembered: dict[str, A
     """GET: an empty form (prefilled from the remember-me cookie), offering the one-tap check-in
     unless the visitor asked to edit."""
     page = _Page(
+        checkpoint.qr_token,
         checkpoint,
         DeclarationForm(initial=remembered or {}),
         [MemberForm(prefix=f"m{i}") for i in range(MEMBER_SLOTS)],
@@ -181,7 +188,7 @@ def _blank(request: HttpRequest, checkpoint: Checkpoint, remembered: dict[str, A
     return _render(request, page, remembered=remembered is not None)
 
 
-def _bind(request: HttpRequest, checkpoint: Checkpoint, remembered: dict[str, Any] | None) -> _Page:
+def _bind(request: HttpRequest, token: str, remembered: dict[str, Any] | None) -> _Page:
     """POST: the forms bound to what was sent; a one-tap check-in takes the remembered identity
     plus today's health answers."""
     data = request.POST.copy()
@@ -192,12 +199,13 @@ def _bind(request: HttpRequest, checkpoint: Checkpoint, remembered: dict[str, An
                 data[name] = remembered[name]
         quick = remembered
     members = [MemberForm(request.POST, prefix=f"m{i}") for i in range(_member_count(request))]
-    return _Page(checkpoint, DeclarationForm(data), members, _submission(request), quick=quick)
+    return _Page(token, None, DeclarationForm(data), members, _submission(request), quick=quick)
 
 
 def _round_trip(request: HttpRequest, page: _Page) -> HttpResponse:
     """No-JS round trip: the next address level or one more member row, nothing lost."""
     refilled = _Page(
+        page.token,
         page.checkpoint,
         DeclarationForm(initial=initial_from(page.form.data)),
         [MemberForm(initial=_member_initial(request, i), prefix=f"m{i}") for i in range(len(page.members))],
@@ -214,8 +222,10 @@ def _submit(request: HttpRequest, token: str, page: _Page, remembered: dict[str,
         rows, _stored = intake.visitor_submit(
             token=token, declaration=declaration, members=household, submission=page.submission
         )
-    except (selectors.RevokedCode, Checkpoint.DoesNotExist):
-        return _gone(request)  # revoked or withdrawn while the form was open
+    except selectors.RevokedCode:
+        return _gone(request)  # revoked while the form was open
+    except Checkpoint.DoesNotExist as exc:
+        raise Http404 from exc  # no such code, or the checkpoint was withdrawn
     except services.SubmissionConflict as exc:
         # Not this checkpoint's submission: a fresh id, what was typed kept, one tap to resend.
         return _render(request, replace(page, submission=uuid.uuid4()), status=409, error=str(exc))

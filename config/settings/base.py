@@ -88,6 +88,22 @@ DECLARATION_RATE_PER_DEVICE = env.int("PORTAL_DECLARATION_RATE_PER_DEVICE", defa
 DECLARATION_RATE_PER_IP = env.int("PORTAL_DECLARATION_RATE_PER_IP", default=600)
 RATE_LIMIT_PROXY_COUNT = env.int("PORTAL_RATE_LIMIT_PROXY_COUNT", default=0)
 
+# --- Access: API tokens and the citizen check (docs/security.md) ------------------------------
+# Requests per minute a new integration token may make (an administrator may set another).
+API_TOKEN_RATE_PER_MINUTE = env.int("PORTAL_API_TOKEN_RATE_PER_MINUTE", default=120)
+# The citizen check: a 6-digit code by SMS, valid this long, this many tries per code.
+CITIZEN_CHECK_CODE_MINUTES = env.int("PORTAL_CITIZEN_CHECK_CODE_MINUTES", default=10)
+CITIZEN_CHECK_MAX_ATTEMPTS = env.int("PORTAL_CITIZEN_CHECK_MAX_ATTEMPTS", default=5)
+# Codes sent per hour: per person (whoever asks) and per client address.
+CITIZEN_CHECK_SENDS_PER_PERSON = env.int("PORTAL_CITIZEN_CHECK_SENDS_PER_PERSON", default=5)
+CITIZEN_CHECK_SENDS_PER_ADDRESS = env.int("PORTAL_CITIZEN_CHECK_SENDS_PER_ADDRESS", default=20)
+# Codes typed per hour from one client address (across people).
+CITIZEN_CHECK_VERIFIES_PER_ADDRESS = env.int("PORTAL_CITIZEN_CHECK_VERIFIES_PER_ADDRESS", default=30)
+# How long a browser session stays verified for one person and purpose.
+CITIZEN_CHECK_SESSION_MINUTES = env.int("PORTAL_CITIZEN_CHECK_SESSION_MINUTES", default=15)
+# Codes (hashed) are deleted after this many days (core.retention, category core.citizencheck).
+CITIZEN_CHECK_RETENTION_DAYS = env.int("PORTAL_CITIZEN_CHECK_RETENTION_DAYS", default=1)
+
 # --- Certificates (EU Digital COVID Certificate) ---------------------------------------------
 # The province's document signer: PEM file paths or PEM text (certificates/signing.py). Without
 # them, local and test settings generate a demo pair in var/dcc/ (DCC_DEMO_SIGNER).
@@ -305,6 +321,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # "sending"; past these times without progress it is put back in the queue, once.
 STALLED_REPORT_SECONDS = env.int("PORTAL_STALLED_REPORT_SECONDS", default=600)
 STALLED_MESSAGE_SECONDS = env.int("PORTAL_STALLED_MESSAGE_SECONDS", default=300)
+# A flagged check-in whose alert task never reached the broker is alerted after this time.
+STALLED_ALERT_SECONDS = env.int("PORTAL_STALLED_ALERT_SECONDS", default=300)
+# Each process holds the address selects' units in memory (core.unit_directory) and checks the
+# shared version this often; a change made by units_load is seen by every process within it.
+UNIT_DIRECTORY_CHECK_SECONDS = env.float("PORTAL_UNIT_DIRECTORY_CHECK_SECONDS", default=30.0)
+# A daily job (reminders) without a finished run this long after its time is run again.
+STALLED_DAILY_SECONDS = env.int("PORTAL_STALLED_DAILY_SECONDS", default=1800)
 # Tests only: seconds each report generation step sleeps, so a test can kill a worker mid-report.
 REPORTS_STEP_DELAY_SECONDS = env.float("PORTAL_REPORTS_STEP_DELAY_SECONDS", default=0.0)
 CELERY_BEAT_SCHEDULE["core-resume-stalled"] = {

@@ -29,3 +29,9 @@ DCC_DEMO_SIGNER = env.bool("PORTAL_DCC_DEMO_SIGNER", default=True)
 
 # A test-only app: models standing for apps still to come (tests/testapp).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
+
+# The same for the access limits (API tokens, the citizen check): tests set low ones explicitly.
+API_TOKEN_RATE_PER_MINUTE = 10_000
+CITIZEN_CHECK_SENDS_PER_PERSON = 10_000
+CITIZEN_CHECK_SENDS_PER_ADDRESS = 10_000
+CITIZEN_CHECK_VERIFIES_PER_ADDRESS = 10_000

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import accounts, logs, organizations, people, units
+from core.admin import accounts, logs, organizations, people, tokens, units
 from core.admin.base import ServiceAdmin
 from core.admin.organizations import OrganizationResource
 from core.admin.units import PopulationResource
@@ -30,5 +30,6 @@ __all__ = [
     "logs",
     "organizations",
     "people",
+    "tokens",
     "units",
 ]

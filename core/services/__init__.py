@@ -12,6 +12,7 @@ from core.services.accounts import (
     user_save,
     user_scope_set,
 )
+from core.services.citizen_check import citizen_check_start, citizen_check_verify
 from core.services.merge import duplicate_dismiss, person_merge, persons_purge_orphans
 from core.services.messages import message_deliver, message_send
 from core.services.organizations import ORGANIZATION_FIELDS, organization_create, organization_update
@@ -23,8 +24,9 @@ from core.services.people import (
     person_resolve_for_visitor,
     person_update,
 )
-from core.services.recovery import stalled_work_resume
+from core.services.recovery import daily_jobs_catch_up, stalled_work_resume
 from core.services.retention import retention_purge, rollup_rebuild, rollups_fold
+from core.services.tokens import api_token_create, api_token_revoke
 from core.services.units import UnitRow, unit_population_set, units_load
 
 __all__ = [
@@ -32,6 +34,11 @@ __all__ = [
     "ORGANIZATION_FIELDS",
     "PersonData",
     "UnitRow",
+    "api_token_create",
+    "api_token_revoke",
+    "citizen_check_start",
+    "citizen_check_verify",
+    "daily_jobs_catch_up",
     "duplicate_dismiss",
     "message_deliver",
     "message_send",

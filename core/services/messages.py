@@ -11,6 +11,7 @@ from core.audit import audit
 from core.models import (
     OutboundMessage,
 )
+from core.recovery import enqueue_on_commit
 from core.services._common import Actor, SystemActor, user_of
 
 
@@ -50,7 +51,7 @@ def message_send(
             target=message,
             details={"channel": channel, "purpose": purpose},
         )
-        deliver_message.delay_on_commit(message.pk)  # type: ignore[attr-defined]
+        enqueue_on_commit(deliver_message, message.pk)
     return message
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import selectors
+from core import selectors, unit_directory
 from core.audit import audit
 from core.capabilities import Cap
 from core.models import (
@@ -78,6 +78,7 @@ def units_load(*, actor: Actor, scheme: str, rows: Iterable[UnitRow]) -> int:
                 pending.append(unit)
         AdministrativeUnit.objects.bulk_create(pending, batch_size=2000)
         created += len(pending)
+        unit_directory.changed()
         audit(
             actor=actor,
             action="unit.load",

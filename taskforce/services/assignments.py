@@ -227,10 +227,8 @@ def assignment_progress(
 
 def assignments_mark_overdue(*, actor: Actor, on: datetime.date | None = None) -> list[int]:
     """Daily (``taskforce.tasks.mark_overdue_assignments``): open assignments past their due
-    date become overdue; then, after commit, each overdue assignment's assignee and the leader
-    are reminded (one task per email). Safe to run twice a day: nobody is reminded twice."""
-    from taskforce.tasks import remind_assignment, send_overdue_digest
-
+    date become overdue. The task then queues the reminders (``assignment_reminder_send``,
+    ``overdue_digest_send``) in the same transaction."""
     require(actor, TaskforceCap.TASKFORCE_ASSIGN)
     day = on or selectors.today()
     with transaction.atomic():
@@ -239,10 +237,6 @@ def assignments_mark_overdue(*, actor: Actor, on: datetime.date | None = None) -
         )
         Assignment.objects.filter(pk__in=ids).update(status=Assignment.Status.OVERDUE)
         to_remind = list(selectors.assignments_to_remind(day).values_list("pk", flat=True))
-        for pk in to_remind:
-            remind_assignment.delay_on_commit(pk, day.isoformat())  # type: ignore[attr-defined]
-        if to_remind:
-            send_overdue_digest.delay_on_commit(day.isoformat())  # type: ignore[attr-defined]
         audit(
             actor=actor,
             action="assignment.mark_overdue",

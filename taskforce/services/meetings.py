@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import SystemActor
 from core.audit import audit
+from core.recovery import enqueue_on_commit
 from core.services import message_send
 from taskforce import ical, selectors
 from taskforce.capabilities import TaskforceCap
@@ -158,7 +159,7 @@ def meeting_invitations_send(*, actor: Actor, meeting: Meeting) -> list[int]:
         meeting.invitations_sent_at = timezone.now()
         meeting.save(update_fields=["invitations_sent_at"])
         for member_id in member_ids:
-            send_meeting_invitation.delay_on_commit(meeting.pk, member_id)  # type: ignore[attr-defined]
+            enqueue_on_commit(send_meeting_invitation, meeting.pk, member_id)
         audit(
             actor=actor, action="meeting.invitations_send", target=meeting, details={"member_ids": member_ids}
         )

@@ -64,7 +64,7 @@ def effects(run) -> dict[str, Any]:
     open_before = {c.pk: (c.checked_out_at, c.checkout_method) for c in CheckIn.objects.all()}
     with (
         mock.patch("django.utils.timezone.now", return_value=NOW),
-        mock.patch("checkpoints.tasks.alert_flagged.delay_on_commit") as alert,
+        mock.patch("checkpoints.notify.enqueue_on_commit") as alert,
     ):
         result = run(submission)
     rows = sorted(CheckIn.objects.filter(submission=submission), key=lambda c: c.position)
@@ -124,7 +124,7 @@ def effects(run) -> dict[str, Any]:
         "people_added": Person.objects.count() - people_before,
         "duplicates_added": DuplicateCandidate.objects.count() - duplicates_before,
         "alerts": alert.call_count,
-        "alerted_first_checkin": bool(alert.call_count) and alert.call_args.args[0] == rows[0].pk,
+        "alerted_first_checkin": bool(alert.call_count) and alert.call_args.args[1] == rows[0].pk,
     }
 
 

@@ -10,7 +10,7 @@ from django.test import override_settings
 from checkpoints.models import CheckIn, CheckinDailyStat
 from core import retention
 from core import services as core_services
-from core.models import AuditLog, Person
+from core.models import AuditLog, CitizenCheck, Person
 from core.tasks import purge_expired
 from declarations.models import Declaration
 from tests.actors import SYSTEM
@@ -51,15 +51,25 @@ def _appointment(checkpoint, when):
     from vaccination.services import appointment_book
 
     person, _ = core_services.person_resolve_for_visitor(
-        data=person_data(id_number="", phone=f"06{when.timestamp() % 10**8:08.0f}")
+        data=person_data(id_number="", phone=f"05{when.timestamp() % 10**8:08.0f}")
     )
     appointment = appointment_book(actor=SYSTEM, session=_session(_site({})), person=person)
     Appointment.objects.filter(pk=appointment.pk).update(created_at=when)
     return Appointment, appointment.pk
 
 
+def _citizen_check(checkpoint, when):
+    person = core_services.person_create(
+        actor=SYSTEM, data=person_data(id_number="", phone=f"06{when.timestamp() % 10**8:08.0f}")
+    )
+    check = core_services.citizen_check_start(actor=SYSTEM, person=person, purpose="test")
+    CitizenCheck.objects.filter(pk=check.pk).update(created_at=when)
+    return CitizenCheck, check.pk
+
+
 # A row of each category with a period, created at a given instant. A new app adds its own.
 ROW_AT = {
+    "core.citizencheck": _citizen_check,
     "checkpoints.checkin": _checkin,
     "declarations.declaration": _declaration,
     "core.person": _person,
@@ -84,6 +94,7 @@ def test_the_cut_off_is_local_midnight_of_today_minus_n_days():
     DECLARATION_RETENTION_DAYS=21,
     PERSON_RETENTION_DAYS=21,
     APPOINTMENT_RETENTION_DAYS=21,
+    CITIZEN_CHECK_RETENTION_DAYS=21,
 )
 def test_boundary(category, checkpoint):
     """One second inside the period is kept, one second outside is purged."""

@@ -8,12 +8,13 @@ import pkgutil
 import pytest
 from django.conf import settings
 from django.db import IntegrityError, InternalError, OperationalError, connection, transaction
+from django.utils import timezone
 
 from core import services
 from core.audit import audit
 from core.models import AuditLog, DuplicateCandidate, Organization, OutboundMessage, Person
 from core.roles import Role
-from tests.actors import SYSTEM
+from tests.actors import SYSTEM, VISITOR
 from tests.core.fixtures import person_data
 
 # Public functions of services modules that are not writes.
@@ -21,6 +22,7 @@ NOT_SERVICES = {
     "core.services.name_key",  # pure function
     "core.services.person_find_match",  # read used by services and imports
     "core.services.person_references",  # read of the model graph used by merge and purge
+    "core.services.phone_hint",  # what the citizen check's page shows of the phone (pure)
 }
 
 
@@ -84,6 +86,33 @@ def _prepare_user(ctx):
     return user
 
 
+def _org(ctx):
+    return services.organization_create(
+        actor=SYSTEM, name="Phòng xét nghiệm", kind="department", unit=ctx["dong_son"]
+    )
+
+
+def _prepare_token_revoke(ctx):
+    token, _raw = services.api_token_create(
+        actor=SYSTEM, organization=_org(ctx), name="LIS", scopes=["readonly"]
+    )
+    manager = ctx["make_user"](Role.SECRETARIAT, province_wide=True)
+    return lambda: services.api_token_revoke(actor=manager, token=token)
+
+
+def _prepare_citizen_check_start(ctx):
+    # A person without a phone: one row (with a phone, the SMS adds the gateway's own
+    # message.queue row: tests/core/test_citizen_check.py counts both).
+    person = _person(ctx, phone="")
+    return lambda: services.citizen_check_start(actor=VISITOR, person=person, purpose="test")
+
+
+def _prepare_citizen_check_verify(ctx):
+    person = _person(ctx)
+    services.citizen_check_start(actor=VISITOR, person=person, purpose="test")
+    return lambda: services.citizen_check_verify(actor=VISITOR, person=person, purpose="test", code="000000")
+
+
 # Each case does its setup and returns a callable that runs the service once.
 SERVICE_CASES = {
     "core.services.units_load": lambda ctx: lambda: _case_units_load(ctx),
@@ -120,12 +149,26 @@ SERVICE_CASES = {
         )
     ),
     "core.services.message_deliver": _case_message_deliver,
+    "core.services.api_token_create": lambda ctx: (
+        lambda org: (
+            lambda: services.api_token_create(actor=SYSTEM, organization=org, name="LIS", scopes=["readonly"])
+        )
+    )(_org(ctx)),
+    "core.services.api_token_revoke": _prepare_token_revoke,
+    "core.services.citizen_check_start": _prepare_citizen_check_start,
+    "core.services.citizen_check_verify": _prepare_citizen_check_verify,
     "core.services.stalled_work_resume": _case_stalled_work_resume,
     "core.services.persons_purge_orphans": lambda ctx: lambda: services.persons_purge_orphans(actor=SYSTEM),
     "core.services.retention_purge": lambda ctx: (
         lambda: services.retention_purge(actor=SYSTEM, category="core.person")
     ),
     "core.services.rollups_fold": lambda ctx: lambda: services.rollups_fold(actor=SYSTEM),
+    # Late in the day every daily job is due: they are claimed together, under one row.
+    "core.services.daily_jobs_catch_up": lambda ctx: (
+        lambda: services.daily_jobs_catch_up(
+            actor=SYSTEM, now=timezone.localtime().replace(hour=23, minute=59)
+        )
+    ),
     "core.services.rollup_rebuild": lambda ctx: (
         lambda: services.rollup_rebuild(
             actor=SYSTEM, name="checkpoints.checkin_daily", since=datetime.date(2021, 1, 1)

@@ -169,3 +169,31 @@ def test_two_concurrent_sweeps_on_postgresql_resume_once(django_capture_on_commi
     b.join(10)
     assert results == {"a": {"message": [message.pk]}, "b": {}}
     assert AuditLog.objects.filter(action="message.resume").count() == 1
+
+
+def test_a_message_whose_task_was_never_published_is_sent_once(
+    settings, caplog, django_capture_on_commit_callbacks
+):
+    """The broker was down when the message committed: the request did not fail, the message
+    waits "queued", and the sweep enqueues it again; a second copy of the task sends nothing."""
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    settings.STALLED_MESSAGE_SECONDS = 300
+    with (
+        mock.patch("core.tasks.deliver_message.delay", side_effect=BrokerDown("refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        message = services.message_send(
+            actor=SYSTEM, channel="email", recipient="a@example.invalid", body="x", purpose="t"
+        )
+    assert "could not publish core.tasks.deliver_message" in caplog.text
+    assert OutboundMessage.objects.get(pk=message.pk).status == OutboundMessage.Status.QUEUED
+    later = timezone.now() + datetime.timedelta(seconds=301)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.stalled_work_resume(actor=SYSTEM, now=later) == {"message": [message.pk]}
+    services.message_deliver(message_id=message.pk)  # a second copy of the task
+    assert OutboundMessage.objects.get(pk=message.pk).status == OutboundMessage.Status.SENT
+    assert [m.to for m in mail.outbox] == [["a@example.invalid"]]
+    assert AuditLog.objects.filter(action="message.redispatch").count() == 1

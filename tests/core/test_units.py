@@ -142,3 +142,29 @@ def test_population_export_is_csv(dong_son):
     text = dataset.export("csv")
     assert "405" in text and "Huyện Đông Sơn" in text
     assert io.StringIO(text).readline().startswith("scheme,level,code")
+
+
+def test_the_unit_directory_answers_from_memory_and_sees_changes(
+    units_2021, settings, django_assert_num_queries
+):
+    """The address selects' units (core.unit_directory): one load, then no query; a change in
+    this process is seen at once, a change announced by another process within the check
+    interval."""
+    from core import unit_directory
+    from core.widgets import unit_choices
+
+    province = selectors.province_unit()
+    first = unit_choices(province.pk)
+    with django_assert_num_queries(0):
+        assert unit_choices(province.pk) == first
+        assert unit_directory.directory().province() == province
+    district = AdministrativeUnit.objects.get(pk=int(first[1][0]))
+    district.name = "Huyện Đổi Tên"
+    district.save()  # this process: dropped at once
+    assert (str(district.pk), "Huyện Đổi Tên") in unit_choices(province.pk)
+    # Another process renamed it back and announced it: seen after the check interval.
+    AdministrativeUnit.objects.filter(pk=district.pk).update(name=first[1][1])
+    settings.UNIT_DIRECTORY_CHECK_SECONDS = 0.0
+    assert (str(district.pk), "Huyện Đổi Tên") in unit_choices(province.pk)  # not announced yet
+    unit_directory._announce()
+    assert (str(district.pk), first[1][1]) in unit_choices(province.pk)

@@ -18,7 +18,7 @@ START, END = datetime.date(2021, 9, 6), datetime.date(2021, 9, 12)
 def quiet_worker(monkeypatch):
     from reports.tasks import generate_report
 
-    monkeypatch.setattr(generate_report, "delay_on_commit", lambda *args: None)
+    monkeypatch.setattr(generate_report, "delay", lambda *args: None)
 
 
 @pytest.mark.django_db

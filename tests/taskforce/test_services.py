@@ -11,6 +11,7 @@ from core.models import AuditLog
 from core.roles import Role, user_has_role
 from taskforce import selectors, services
 from taskforce.models import Assignment, Attendance, Member, Proposal
+from taskforce.tasks import mark_overdue_assignments
 from tests.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +156,7 @@ def test_overdue_marking_reminds_assignee_and_leader_once_a_day(
     services.assignment_progress(actor=leader, assignment=done, text="ok", status="done")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        marked = services.assignments_mark_overdue(actor=SYSTEM)
+        marked = mark_overdue_assignments()
     assert marked == [late.pk]
     late.refresh_from_db()
     assert late.status == Assignment.Status.OVERDUE and late.last_reminded_on == TODAY()
@@ -164,7 +165,7 @@ def test_overdue_marking_reminds_assignee_and_leader_once_a_day(
     assert any("Trễ hạn" in m.body for m in mail.outbox)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.assignments_mark_overdue(actor=SYSTEM)
+        mark_overdue_assignments()
     assert mail.outbox == []  # nobody is reminded twice a day
     # An update by the assignee keeps it overdue until done.
     services.assignment_progress(actor=tf.member.user, assignment=late, text="đang làm", status="in_progress")
