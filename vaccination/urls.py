@@ -8,6 +8,12 @@ urlpatterns = [
     # The public: book on a phone, no login.
     path("tiem-chung/dat-lich/", public.book, name="book"),
     path("tiem-chung/lich-hen/<str:code>/", public.booked, name="booked"),
+    path("tiem-chung/lich-hen/<str:code>/xac-minh/", public.RecordCheck.as_view(), name="record-check"),
+    path("tiem-chung/lich-hen/<str:code>/ho-so/", public.record, name="record"),
+    path("tiem-chung/lich-hen/<str:code>/huy/", public.record_cancel, name="record-cancel"),
+    path(
+        "tiem-chung/lich-hen/<str:code>/chung-nhan.pdf", public.record_certificate, name="record-certificate"
+    ),
     # Staff.
     path("portal/vaccination/", portal.site_list, name="sites"),
     path("portal/vaccination/sites/<int:pk>/", portal.site_detail, name="site"),

@@ -29,9 +29,18 @@ def _pk(label):
     return lambda o: {"pk": o[label].pk}
 
 
+def _code(o):
+    return {"code": o["vaccination.appointment"].code}
+
+
 URLS = {
     "vaccination:book": Url(allowed=ALL),
     "vaccination:booked": Url(allowed=ALL, kwargs=lambda o: {"code": o["vaccination.appointment"].code}),
+    # Before the citizen check: the check page, or a redirect to it.
+    "vaccination:record-check": Url(allowed=ALL, kwargs=_code),
+    "vaccination:record": Url(allowed=ALL, ok=302, kwargs=_code),
+    "vaccination:record-cancel": Url(method="post", allowed=ALL, ok=302, kwargs=_code),
+    "vaccination:record-certificate": Url(allowed=ALL, ok=302, kwargs=_code),
     "vaccination:sites": Url(allowed=VIEWERS),
     "vaccination:site": Url(allowed=VIEWERS, kwargs=_pk("vaccination.site")),
     "vaccination:session": Url(allowed=VIEWERS, kwargs=_pk("vaccination.session")),

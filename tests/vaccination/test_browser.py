@@ -3,12 +3,14 @@ site screens and records the dose, the certificate PDF is downloaded, and the QR
 PDF (pdftoppm + zbarimg) verifies on the public verification page."""
 
 import datetime
+import re
 import subprocess
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import OutboundMessage
 from core.roles import Role
 from tests.actors import SYSTEM
 from tests.browser import login
@@ -89,12 +91,28 @@ def test_book_vaccinate_download_and_verify_on_a_phone(
     assert due is not None and f"{due:%d/%m/%Y}" in staff_page.locator(".next-due").inner_text()
     staff_page.screenshot(path=str(screenshot_dir / "vaccination-dose-phone.png"), full_page=True)
 
-    # The certificate PDF.
+    # The site issues the certificate (the staff page opens the signed PDF).
     with staff_page.expect_response(lambda r: r.url.endswith("/pdf/")) as pdf_response:
         staff_page.get_by_role("button", name="Cấp chứng nhận tiêm chủng (PDF)").click()
-    # Chromium answers the navigation with its PDF viewer; the same URL, fetched with the
-    # page's session, gives the file the person saves.
-    pdf = staff_page.request.get(pdf_response.value.url).body()
+    assert pdf_response.value.status == 200
+
+    # The person downloads it on the phone after the citizen check (a code by SMS).
+    page.goto(live_server.url + reverse("vaccination:booked", args=[appointment.code]))
+    with page.expect_navigation():
+        page.get_by_role("link", name="Hồ sơ tiêm chủng, chứng nhận, hủy lịch").click()
+    assert "/xac-minh/" in page.url  # not before the check
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi mã").click()
+    sms = OutboundMessage.objects.filter(purpose="citizen_check").latest("id")
+    assert sms.recipient == "0912000111"
+    page.fill("#id_code", re.search(r"\b(\d{6})\b", sms.body).group(1))
+    page.screenshot(path=str(screenshot_dir / "vaccination-citizen-check-phone.png"), full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xác minh").click()
+    assert f"{due:%d/%m/%Y}" in page.locator(".next-due").inner_text()
+    page.screenshot(path=str(screenshot_dir / "vaccination-record-phone.png"), full_page=True)
+    href = page.locator("#certificate").get_attribute("href")
+    pdf = page.request.get(live_server.url + href).body()  # the page's session: after the check
     assert pdf.startswith(b"%PDF")
     (tmp_path / "c.pdf").write_bytes(pdf)
     (screenshot_dir / "vaccination-certificate.pdf").write_bytes(pdf)

@@ -143,3 +143,24 @@ def test_concurrent_bookings_never_exceed_the_capacity(dong_son, site):
     assert sorted(outcomes) == ["full"] * 22 + ["ok"] * 8
     assert Session.objects.get(pk=session.pk).booked == 8
     assert Appointment.objects.filter(session=session, status="booked").count() == 8
+
+
+def test_the_person_cancels_after_the_citizen_check_and_frees_the_place(client, site):
+    import re
+
+    session = make_session(site, capacity=1)
+    (person,) = people(1)
+    appointment = services.appointment_book(actor=VISITOR, session=session, person=person)
+    record = f"/tiem-chung/lich-hen/{appointment.code}/ho-so/"
+    cancel = f"/tiem-chung/lich-hen/{appointment.code}/huy/"
+    # Before the check: sent to it, nothing cancelled.
+    assert client.post(cancel)["Location"].endswith("/xac-minh/")
+    assert Session.objects.get(pk=session.pk).booked == 1
+    check = f"/tiem-chung/lich-hen/{appointment.code}/xac-minh/"
+    client.post(check, {"send": "1"})
+    sms = OutboundMessage.objects.filter(purpose="citizen_check").latest("id")
+    code = re.search(r"\b(\d{6})\b", sms.body).group(1)  # type: ignore[union-attr]
+    assert client.post(check, {"code": code})["Location"] == record
+    assert client.post(cancel)["Location"] == record
+    assert Session.objects.get(pk=session.pk).booked == 0
+    assert Appointment.objects.get(pk=appointment.pk).status == "cancelled"

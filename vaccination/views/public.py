@@ -4,15 +4,22 @@ The person is found or created without overwriting anyone's record from anonymou
 (``core.services.person_resolve_for_visitor``); the booking is the person's own (a Visitor).
 """
 
+from typing import Any
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from certificates.pdf import certificate_pdf
 from core import ratelimit
 from core.actors import Visitor
+from core.citizen_check import CitizenCheckView, citizen_verified
 from core.masking import mask_name
+from core.models import Person
 from core.services import person_resolve_for_visitor
 from declarations.forms import initial_from
 from vaccination import selectors, services
@@ -69,3 +76,85 @@ def booked(request: HttpRequest, code: str) -> HttpResponse:
         "vaccination/booked.html",
         {"appointment": appointment, "name": mask_name(appointment.person.full_name)},
     )
+
+
+# --- The person's own record, after the citizen check (docs/security.md) --------------------
+
+PURPOSE = "vaccination.record"
+
+
+def _appointment_or_404(code: str) -> Any:
+    appointment = selectors.appointment_by_code(code)
+    if appointment is None:
+        raise Http404
+    return appointment
+
+
+class RecordCheck(CitizenCheckView):
+    """The booking code finds the person; a code sent to their phone proves it is them."""
+
+    purpose = PURPOSE
+    channel = "vaccination_record"
+
+    def get_person(self) -> Person:
+        return _appointment_or_404(self.kwargs["code"]).person
+
+    def get_success_url(self) -> str:
+        return reverse("vaccination:record", kwargs={"code": self.kwargs["code"]})
+
+
+def _verified(request: HttpRequest, code: str) -> tuple[Any, HttpResponse | None]:
+    appointment = _appointment_or_404(code)
+    if not citizen_verified(request, appointment.person, PURPOSE):
+        return appointment, redirect("vaccination:record-check", code=code)
+    return appointment, None
+
+
+@require_GET
+def record(request: HttpRequest, code: str) -> HttpResponse:
+    """The person's doses, next due date, certificate and booking (change or cancel)."""
+    appointment, go_check = _verified(request, code)
+    if go_check:
+        return go_check
+    doses = list(selectors.doses_of(appointment.person_id).select_related("certificate"))
+    latest = doses[-1] if doses else None
+    certificate = latest.certificate if latest and latest.certificate else None
+    return render(
+        request,
+        "vaccination/record.html",
+        {
+            "appointment": appointment,
+            "doses": doses,
+            "latest": latest,
+            "certificate": certificate if certificate and certificate.revoked_at is None else None,
+        },
+    )
+
+
+@require_POST
+def record_cancel(request: HttpRequest, code: str) -> HttpResponse:
+    appointment, go_check = _verified(request, code)
+    if go_check:
+        return go_check
+    try:
+        services.appointment_cancel(actor=Visitor("vaccination_record"), appointment=appointment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã hủy lịch hẹn; chỗ đã được trả lại cho buổi tiêm."))
+    return redirect("vaccination:record", code=code)
+
+
+@require_GET
+def record_certificate(request: HttpRequest, code: str) -> HttpResponse:
+    """The certificate of the latest dose, downloaded again (never signed again here)."""
+    appointment, go_check = _verified(request, code)
+    if go_check:
+        return go_check
+    latest = selectors.doses_of(appointment.person_id).select_related("certificate").last()
+    certificate = latest.certificate if latest else None
+    if certificate is None or certificate.revoked_at is not None:
+        raise Http404
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="chung-nhan-tiem-chung.pdf"'
+    return response
