@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from declarations.forms import IdentityForm
 from vaccination import selectors
-from vaccination.models import AdverseEvent, Lot, Session, Site, StockMovement, Vaccine
+from vaccination.models import (
+    AdverseEvent,
+    CorrectionRequest,
+    Dose,
+    Lot,
+    Session,
+    Site,
+    StockMovement,
+    Vaccine,
+)
 
 
 def _session_label(session: Session) -> str:
@@ -127,3 +136,53 @@ class AefiForm(forms.Form):
 class DecisionForm(forms.Form):
     apply = forms.BooleanField(required=False)
     note = forms.CharField(label=_("Ghi chú xử lý"), max_length=500, required=False)
+
+
+class PersonCorrectionForm(forms.Form):
+    """A person asks to correct their record (the lot and site are typed as on the paper card)."""
+
+    kind = forms.ChoiceField(label=_("Nội dung cần đính chính"), choices=CorrectionRequest.Kind.choices)
+    dose = forms.ModelChoiceField(label=_("Mũi tiêm"), queryset=Dose.objects.none(), required=False)
+    lot_number = forms.CharField(label=_("Số lô đúng (trên phiếu tiêm)"), max_length=40, required=False)
+    administered_on = forms.DateField(
+        label=_("Ngày tiêm đúng"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    site = forms.ModelChoiceField(
+        label=_("Nơi đã tiêm (mũi bị thiếu)"), queryset=Site.objects.filter(is_active=True), required=False
+    )
+    note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, person_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dose = self.fields["dose"]
+        assert isinstance(dose, forms.ModelChoiceField)
+        dose.queryset = selectors.doses_of(person_id)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        number = " ".join(cleaned.get("lot_number", "").split()).upper()
+        dose, kind = cleaned.get("dose"), cleaned.get("kind")
+        cleaned["lot"] = None
+        if number:
+            lots = Lot.objects.filter(number=number)
+            if dose is not None:
+                lots = lots.filter(vaccine=dose.vaccine)
+            cleaned["lot"] = lots.first()
+            if cleaned["lot"] is None:
+                self.add_error("lot_number", _("Không tìm thấy lô vắc xin này."))
+        if kind == CorrectionRequest.Kind.MISSING_DOSE and cleaned.get("site") is None:
+            self.add_error("site", _("Vui lòng chọn nơi đã tiêm."))
+        return cleaned
+
+
+class PersonAefiForm(AefiForm):
+    dose = forms.ModelChoiceField(label=_("Mũi tiêm"), queryset=Dose.objects.none())
+
+    field_order = ["dose"]
+
+    def __init__(self, *args: Any, person_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dose = self.fields["dose"]
+        assert isinstance(dose, forms.ModelChoiceField)
+        dose.queryset = selectors.doses_of(person_id)
+        self.order_fields(["dose"])

@@ -11,6 +11,8 @@ urlpatterns = [
     path("tiem-chung/lich-hen/<str:code>/xac-minh/", public.RecordCheck.as_view(), name="record-check"),
     path("tiem-chung/lich-hen/<str:code>/ho-so/", public.record, name="record"),
     path("tiem-chung/lich-hen/<str:code>/huy/", public.record_cancel, name="record-cancel"),
+    path("tiem-chung/lich-hen/<str:code>/dinh-chinh/", public.record_correction, name="record-correction"),
+    path("tiem-chung/lich-hen/<str:code>/phan-ung/", public.record_aefi, name="record-aefi"),
     path(
         "tiem-chung/lich-hen/<str:code>/chung-nhan.pdf", public.record_certificate, name="record-certificate"
     ),

@@ -41,6 +41,8 @@ URLS = {
     "vaccination:record": Url(allowed=ALL, ok=302, kwargs=_code),
     "vaccination:record-cancel": Url(method="post", allowed=ALL, ok=302, kwargs=_code),
     "vaccination:record-certificate": Url(allowed=ALL, ok=302, kwargs=_code),
+    "vaccination:record-correction": Url(method="post", allowed=ALL, ok=302, kwargs=_code),
+    "vaccination:record-aefi": Url(method="post", allowed=ALL, ok=302, kwargs=_code),
     "vaccination:sites": Url(allowed=VIEWERS),
     "vaccination:site": Url(allowed=VIEWERS, kwargs=_pk("vaccination.site")),
     "vaccination:session": Url(allowed=VIEWERS, kwargs=_pk("vaccination.session")),

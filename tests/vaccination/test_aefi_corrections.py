@@ -198,3 +198,37 @@ def test_the_pages_show_the_flagged_lot_and_the_backlog(client, person, site, lo
     )
     page = client.get("/portal/vaccination/corrections/").content.decode()
     assert site.name in page and person.full_name in page
+
+
+def test_the_person_asks_for_a_correction_and_reports_a_reaction_after_the_check(client, person, site, lot):
+    import re
+
+    from tests.vaccination.test_sessions import make_session
+
+    right = make_lot(number="AZ009", site=site, quantity=5)
+    session = make_session(site)
+    appointment = services.appointment_book(actor=VISITOR, session=session, person=person)
+    dose = give(person, site, lot, session=session)
+    base = f"/tiem-chung/lich-hen/{appointment.code}"
+    data = {"kind": "wrong_lot", "dose": dose.pk, "lot_number": "az009", "note": "Phiếu tiêm ghi AZ009"}
+    assert client.post(f"{base}/dinh-chinh/", data)["Location"].endswith("/xac-minh/")
+    assert not CorrectionRequest.objects.exists()  # nothing before the check
+    client.post(f"{base}/xac-minh/", {"send": "1"})
+    sms = OutboundMessage.objects.filter(purpose="citizen_check").latest("id")
+    client.post(f"{base}/xac-minh/", {"code": re.search(r"\b(\d{6})\b", sms.body).group(1)})  # type: ignore[union-attr]
+    assert "Hồ sơ tiêm chủng của tôi" in client.get(f"{base}/ho-so/").content.decode()
+    client.post(f"{base}/dinh-chinh/", data)
+    request = CorrectionRequest.objects.get()
+    assert (request.kind, request.lot, request.site, request.dose) == ("wrong_lot", right, site, dose)
+    onset = timezone.localtime(dose.administered_at).strftime("%Y-%m-%dT%H:%M")
+    client.post(
+        f"{base}/phan-ung/",
+        {
+            "dose": dose.pk,
+            "onset_at": onset,
+            "symptoms": "Sốt",
+            "seriousness": "not_serious",
+            "outcome": "recovered",
+        },
+    )
+    assert AdverseEvent.objects.get().channel == "person"

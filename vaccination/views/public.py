@@ -23,7 +23,7 @@ from core.models import Person
 from core.services import person_resolve_for_visitor
 from declarations.forms import initial_from
 from vaccination import selectors, services
-from vaccination.forms import BookingForm
+from vaccination.forms import BookingForm, PersonAefiForm, PersonCorrectionForm
 
 # Bookings per device and per address each minute (a family books a few; a script many).
 BOOKING = ratelimit.Limit("vbook", window=60, fail_open=True)
@@ -127,6 +127,8 @@ def record(request: HttpRequest, code: str) -> HttpResponse:
             "doses": doses,
             "latest": latest,
             "certificate": certificate if certificate and certificate.revoked_at is None else None,
+            "correction_form": PersonCorrectionForm(person_id=appointment.person_id),
+            "aefi_form": PersonAefiForm(person_id=appointment.person_id),
         },
     )
 
@@ -158,3 +160,64 @@ def record_certificate(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="chung-nhan-tiem-chung.pdf"'
     return response
+
+
+@require_POST
+def record_correction(request: HttpRequest, code: str) -> HttpResponse:
+    """The person asks to correct their record; staff of the site verify (``correction_decide``)."""
+    appointment, go_check = _verified(request, code)
+    if go_check:
+        return go_check
+    form = PersonCorrectionForm(request.POST, person_id=appointment.person_id)
+    if form.is_valid():
+        c = form.cleaned_data
+        dose = c.get("dose")
+        try:
+            services.correction_request(
+                actor=Visitor("vaccination_record"),
+                person=appointment.person,
+                site=c.get("site") or (dose.site if dose else appointment.session.site),
+                kind=c["kind"],
+                dose=dose,
+                lot=c["lot"],
+                administered_on=c.get("administered_on"),
+                note=c.get("note", ""),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã gửi đề nghị đính chính; điểm tiêm sẽ xác minh."))
+            return redirect("vaccination:record", code=code)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    return redirect("vaccination:record", code=code)
+
+
+@require_POST
+def record_aefi(request: HttpRequest, code: str) -> HttpResponse:
+    """The person reports a reaction after their dose (a serious one alerts at once)."""
+    appointment, go_check = _verified(request, code)
+    if go_check:
+        return go_check
+    form = PersonAefiForm(request.POST, person_id=appointment.person_id)
+    if form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.aefi_report(
+                actor=Visitor("vaccination_record"),
+                dose=c["dose"],
+                onset_at=c["onset_at"],
+                symptoms=c["symptoms"],
+                seriousness=c["seriousness"],
+                outcome=c["outcome"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã gửi báo cáo phản ứng sau tiêm."))
+            return redirect("vaccination:record", code=code)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    return redirect("vaccination:record", code=code)
