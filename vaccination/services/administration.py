@@ -56,9 +56,16 @@ def screening_outcome(positive_codes: Iterable[str]) -> str:
 
 
 def screening_record(
-    *, actor: Actor, person: Person, site: Site, positive: Iterable[str], note: str = ""
+    *,
+    actor: Actor,
+    person: Person,
+    site: Site,
+    positive: Iterable[str],
+    note: str = "",
+    at: datetime.datetime | None = None,
 ) -> Screening:
-    """The screening checklist's answers (codes answered "yes") and the decision they give."""
+    """The screening checklist's answers (codes answered "yes") and the decision they give;
+    ``at`` for a paper record entered afterwards."""
     require(actor, VaccinationCap.ADMINISTER)
     site = site_for(actor, site)
     codes = sorted(set(positive))
@@ -73,6 +80,7 @@ def screening_record(
             outcome=screening_outcome(codes),
             note=" ".join(note.split())[:300],
             by=human(actor),
+            at=at or timezone.now(),
         )
         audit(
             actor=actor,
