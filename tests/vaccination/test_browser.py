@@ -105,7 +105,9 @@ def test_book_vaccinate_download_and_verify_on_a_phone(
         page.get_by_role("button", name="Gửi mã").click()
     sms = OutboundMessage.objects.filter(purpose="citizen_check").latest("id")
     assert sms.recipient == "0912000111"
-    page.fill("#id_code", re.search(r"\b(\d{6})\b", sms.body).group(1))
+    found = re.search(r"\b(\d{6})\b", sms.body)
+    assert found is not None
+    page.fill("#id_code", found.group(1))
     page.screenshot(path=str(screenshot_dir / "vaccination-citizen-check-phone.png"), full_page=True)
     with page.expect_navigation():
         page.get_by_role("button", name="Xác minh").click()
