@@ -115,7 +115,7 @@ def test_a_session_with_another_vaccine_refuses_the_lot(site, lot):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
 def test_concurrent_bookings_never_exceed_the_capacity(dong_son, site):
     session = make_session(site, capacity=8)

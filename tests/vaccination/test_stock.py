@@ -66,7 +66,7 @@ def test_the_database_refuses_a_negative_stock(site, lot):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
 def test_concurrent_use_never_takes_more_than_the_stock(dong_son, site):
     lot = make_lot(site=site, quantity=10)
