@@ -57,7 +57,7 @@ def main() -> None:
         capacity=200,
     )
 
-    def person(i: int):  # type: ignore[no-untyped-def]
+    def person(i: int):
         data = core_services.PersonData(full_name=f"Bench {run} {i}", birth_year=1970, phone=f"08{i:08d}")
         return core_services.person_create(actor=system, data=data)
 
@@ -70,7 +70,7 @@ def main() -> None:
     outcomes: list[str] = []
     lock = threading.Lock()
 
-    def work(people) -> None:  # type: ignore[no-untyped-def]
+    def work(people) -> None:
         try:
             start.wait()
             for p in people:
