@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("privacy.urls")),
     path("", include("testing.urls")),
+    path("", include("vaccination.urls")),
 ]
 
 # No route serves MEDIA_ROOT, in any mode: stored files leave only through views that check the

@@ -61,6 +61,15 @@ DECLARATION_RETENTION_DAYS = env.int("PORTAL_DECLARATION_RETENTION_DAYS", defaul
 # People created from visitors' input are deleted once nothing refers to them and they are older
 # than this (the core.person category of core.retention; docs/retention.md).
 PERSON_RETENTION_DAYS = env.int("PORTAL_PERSON_RETENTION_DAYS", default=21)
+# Vaccination appointments (bookings) are kept this long after they were made (docs/vaccination.md;
+# unverified: no period found in a regulation). Doses, AEFI and certificates are kept as records.
+APPOINTMENT_RETENTION_DAYS = env.int("PORTAL_APPOINTMENT_RETENTION_DAYS", default=180)
+# A serious adverse event following immunization alerts the unit's officials and these addresses
+# (the Department of Health's surveillance desk) at once (docs/vaccination.md).
+AEFI_ALERT_EMAILS = env.list("PORTAL_AEFI_ALERT_EMAILS", default=["giamsat@soyte.example.invalid"])
+# A lot is flagged when it has this many serious events, or this many events per 10,000 doses.
+AEFI_LOT_SERIOUS_THRESHOLD = env.int("PORTAL_AEFI_LOT_SERIOUS_THRESHOLD", default=2)
+AEFI_LOT_RATE_PER_10000 = env.int("PORTAL_AEFI_LOT_RATE_PER_10000", default=50)
 # Rows deleted per transaction by the purge: small, so check-ins never wait behind it.
 RETENTION_BATCH_SIZE = env.int("PORTAL_RETENTION_BATCH_SIZE", default=2000)
 # A visit without a scanned check-out lasts this long (or until closing time / next check-in).
@@ -341,6 +350,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "privacy-access-report": {
         "task": "privacy.tasks.monthly_access_report",
         "schedule": _cron(ACCESS_REPORT_CRON),
+    },
+    # Vaccination appointments: the SMS reminder the day before (docs/vaccination.md).
+    "vaccination-reminders": {
+        "task": "vaccination.tasks.remind_appointments",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 # The public dashboard (docs/dashboard.md): its figures are recounted every few minutes, from

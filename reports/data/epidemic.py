@@ -16,7 +16,6 @@ def build_epidemic(ctx: ReportContext) -> SectionData:
     section.statements.append(
         not_built(_("xét nghiệm")) + " " + _("(ca mắc, số xét nghiệm, tỷ lệ dương tính)")
     )
-    section.statements.append(not_built(_("tiêm chủng")) + " " + _("(số mũi tiêm, tỷ lệ bao phủ)"))
     section.statements.append(
         _(
             "Cấp độ dịch theo huyện cần số ca mắc và tỷ lệ tiêm chủng; "

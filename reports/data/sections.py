@@ -14,10 +14,12 @@ from reports.data.base import ReportContext, SectionData
 from reports.data.difficulties import build_difficulties
 from reports.data.epidemic import build_epidemic
 from reports.data.taskforce import build_taskforce
+from reports.data.vaccination import build_vaccination
 from reports.models import Section
 
 BUILDERS: dict[str, Callable[[ReportContext], SectionData]] = {
     Section.EPIDEMIC: build_epidemic,
+    Section.VACCINATION: build_vaccination,
     Section.ADOPTION: build_adoption,
     Section.TASKFORCE: build_taskforce,
     Section.DIFFICULTIES: build_difficulties,

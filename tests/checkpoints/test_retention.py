@@ -45,6 +45,19 @@ def _person(checkpoint, when):
     return Person, person.pk
 
 
+def _appointment(checkpoint, when):
+    from tests.vaccination.audit_cases import _session, _site
+    from vaccination.models import Appointment
+    from vaccination.services import appointment_book
+
+    person, _ = core_services.person_resolve_for_visitor(
+        data=person_data(id_number="", phone=f"05{when.timestamp() % 10**8:08.0f}")
+    )
+    appointment = appointment_book(actor=SYSTEM, session=_session(_site({})), person=person)
+    Appointment.objects.filter(pk=appointment.pk).update(created_at=when)
+    return Appointment, appointment.pk
+
+
 def _citizen_check(checkpoint, when):
     person = core_services.person_create(
         actor=SYSTEM, data=person_data(id_number="", phone=f"06{when.timestamp() % 10**8:08.0f}")
@@ -63,6 +76,7 @@ ROW_AT = {
     "declarations.declaration": _declaration,
     "core.person": _person,
     **TESTING_ROW_AT,
+    "vaccination.appointment": _appointment,
 }
 
 
@@ -84,6 +98,7 @@ def test_the_cut_off_is_local_midnight_of_today_minus_n_days():
     PERSON_RETENTION_DAYS=21,
     TESTING_SAMPLE_RETENTION_DAYS=21,
     TESTING_CASE_RETENTION_DAYS=21,
+    APPOINTMENT_RETENTION_DAYS=21,
     CITIZEN_CHECK_RETENTION_DAYS=21,
 )
 def test_boundary(category, checkpoint):

@@ -1,0 +1,137 @@
+"""Admin of the catalogue (vaccines, lots, sites, priority groups, the screening checklist):
+officials edit it here; every save calls a service. Stock, sessions and doses are handled on the
+portal pages."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from core.actors import require_actor
+from core.admin import ServiceAdmin
+from vaccination import services
+from vaccination.capabilities import VaccinationCap
+from vaccination.models import Lot, PriorityGroup, ScreeningQuestion, Site, Vaccine
+
+
+class CatalogueAdmin(ServiceAdmin):
+    view_cap: str = VaccinationCap.VIEW
+    add_cap: str = VaccinationCap.MANAGE_CATALOGUE
+    change_cap: str = VaccinationCap.MANAGE_CATALOGUE
+    readonly_on_change: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.readonly_on_change if obj else ()
+
+
+@admin.register(Vaccine)
+class VaccineAdmin(CatalogueAdmin):
+    list_display = (
+        "name",
+        "product_code",
+        "primary_doses",
+        "min_interval_days",
+        "doses_per_vial",
+        "is_active",
+    )
+    fields = ("name", *services.VACCINE_FIELDS, "is_active")
+    readonly_on_change = ("name",)  # the product is found by its name
+
+    @staticmethod
+    def selector(user: Any) -> Any:
+        return Vaccine.objects.all()
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        fields = {name: form.cleaned_data[name] for name in (*services.VACCINE_FIELDS, "is_active")}
+        saved = services.vaccine_save(actor=require_actor(request.user), name=obj.name, **fields)
+        obj.pk = saved.pk
+
+
+@admin.register(Lot)
+class LotAdmin(CatalogueAdmin):
+    change_cap = ""  # a lot is recalled through its service, not edited
+    list_display = ("vaccine", "number", "expiry_date", "quantity_received", "recalled_at")
+    list_filter = ("vaccine",)
+    search_fields = ("number",)
+    fields = ("vaccine", "number", "expiry_date")
+
+    @staticmethod
+    def selector(user: Any) -> Any:
+        return Lot.objects.select_related("vaccine")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved = services.lot_create(
+            actor=require_actor(request.user),
+            vaccine=obj.vaccine,
+            number=obj.number,
+            expiry_date=obj.expiry_date,
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(Site)
+class SiteAdmin(CatalogueAdmin):
+    change_cap = ""
+    list_display = ("name", "unit", "is_active")
+    search_fields = ("name",)
+    fields = ("name", "unit", "organization", "address_line")
+    raw_id_fields = ("unit", "organization")
+
+    @staticmethod
+    def selector(user: Any) -> Any:
+        from vaccination.selectors import sites_visible_to
+
+        return sites_visible_to(user)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved = services.site_create(
+            actor=require_actor(request.user),
+            name=obj.name,
+            unit=obj.unit,
+            organization=obj.organization,
+            address_line=obj.address_line,
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(PriorityGroup)
+class PriorityGroupAdmin(CatalogueAdmin):
+    list_display = ("code", "name", "order", "is_active")
+    readonly_on_change = ("code",)
+    fields = ("code", "name", "order", "is_active")
+
+    @staticmethod
+    def selector(user: Any) -> Any:
+        return PriorityGroup.objects.all()
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved = services.priority_group_save(
+            actor=require_actor(request.user),
+            code=obj.code,
+            name=obj.name,
+            order=obj.order,
+            is_active=obj.is_active,
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(ScreeningQuestion)
+class ScreeningQuestionAdmin(CatalogueAdmin):
+    list_display = ("code", "text", "if_yes", "order", "is_active")
+    readonly_on_change = ("code",)
+    fields = ("code", "text", "if_yes", "order", "is_active")
+
+    @staticmethod
+    def selector(user: Any) -> Any:
+        return ScreeningQuestion.objects.all()
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved = services.screening_question_save(
+            actor=require_actor(request.user),
+            code=obj.code,
+            text=obj.text,
+            if_yes=obj.if_yes,
+            order=obj.order,
+            is_active=obj.is_active,
+        )
+        obj.pk = saved.pk

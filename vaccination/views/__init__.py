@@ -1,0 +1,1 @@
+"""Pages of the vaccination app: ``public`` (booking, no login) and ``portal`` (staff)."""
