@@ -164,3 +164,32 @@ def test_the_person_cancels_after_the_citizen_check_and_frees_the_place(client, 
     assert client.post(cancel)["Location"] == record
     assert Session.objects.get(pk=session.pk).booked == 0
     assert Appointment.objects.get(pk=appointment.pk).status == "cancelled"
+
+
+def test_the_daily_reminder_job_killed_midway_is_run_again_by_the_sweep(
+    site, settings, django_capture_on_commit_callbacks
+):
+    """Issue 14 point 4: the reminders and today's run commit together; a run killed while
+    queueing leaves no appointment claimed, and the recovery sweep runs the job again, once."""
+    from unittest import mock
+
+    from core import services as core_services
+    from core.models import ScheduledRun
+    from tests.actors import SYSTEM
+
+    settings.STALLED_DAILY_SECONDS = 1800
+    session = make_session(site, day=timezone.localdate() + datetime.timedelta(days=1))
+    booked = [services.appointment_book(actor=VISITOR, session=session, person=p) for p in people(2)]
+    with (
+        mock.patch("core.services.messages.OutboundMessage.save", side_effect=RuntimeError("killed")),
+        pytest.raises(RuntimeError),
+    ):
+        tasks.remind_appointments()
+    assert sorted(services.appointments_due_for_reminder()) == sorted(a.pk for a in booked)
+    late = timezone.localtime().replace(hour=8, minute=31, second=0, microsecond=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "vaccination.reminders" in core_services.daily_jobs_catch_up(actor=SYSTEM, now=late)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "vaccination.reminders" not in core_services.daily_jobs_catch_up(actor=SYSTEM, now=late)
+    assert OutboundMessage.objects.filter(purpose="vaccination.appointment_reminder").count() == 2
+    assert ScheduledRun.objects.get(job="vaccination.reminders").finished_at is not None
