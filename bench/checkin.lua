@@ -38,7 +38,7 @@ function init(args)
       out = io.open(ids_dir .. "/ids-" .. tid .. ".txt", "w")
       out:setvbuf("line")
    end
-   s2xx, s429, sother = 0, 0, 0
+   s2xx, s429, sother, srepeat = 0, 0, 0, 0
 end
 
 local function hex(k)
@@ -104,7 +104,11 @@ function response(status, headers, body)
    -- The form's confirmation page: /c/<token>/<done>/<submission>/ (the segment is translated).
    local location = headers["Location"] or headers["location"] or ""
    local confirmed = string.match(location, "/(%x+%-%x+%-%x+%-%x+%-%x+)/")
-   if status == 201 or status == 200 or (status == 302 and confirmed) then
+   if status == 200 or (status == 302 and confirmed and string.find(location, "again=1", 1, true)) then
+      -- The same visit again (the visitor has a visit still open at that checkpoint): answered,
+      -- nothing new stored; counted apart.
+      srepeat = srepeat + 1
+   elseif status == 201 or (status == 302 and confirmed) then
       s2xx = s2xx + 1
       if out then
          -- A check-in: its submission (API body, or the confirmation page's address); the
@@ -121,18 +125,19 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local ok, limited, other = 0, 0, 0
+   local ok, limited, other, repeated = 0, 0, 0, 0
    for _, t in ipairs(threads) do
       ok = ok + t:get("s2xx")
       limited = limited + t:get("s429")
       other = other + t:get("sother")
+      repeated = repeated + t:get("srepeat")
    end
    local e = summary.errors
    io.write(string.format(
-      'RESULT {"requests":%d,"duration_us":%d,"ok":%d,"limited":%d,"other_status":%d,' ..
+      'RESULT {"requests":%d,"duration_us":%d,"ok":%d,"repeats":%d,"limited":%d,"other_status":%d,' ..
       '"connect_errors":%d,"read_errors":%d,"write_errors":%d,"timeouts":%d,' ..
       '"p50_ms":%.2f,"p95_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"mean_ms":%.2f}\n',
-      summary.requests, summary.duration, ok, limited, other,
+      summary.requests, summary.duration, ok, repeated, limited, other,
       e.connect, e.read, e.write, e.timeout,
       latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
       latency.max / 1000, latency.mean / 1000))

@@ -308,6 +308,7 @@ def summary(results: dict) -> dict[str, dict]:
             "stored_once": sum(r["stored_once"] for r in runs),
             "audited": sum(r["audited"] for r in runs),
             "limited": sum(r["limited"] for r in runs),
+            "repeats": sum(r.get("repeats", 0) for r in runs),
             "other": sum(r["other_status"] for r in runs),
             "errors": sum(
                 r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"] for r in runs
@@ -354,7 +355,8 @@ def report(args: argparse.Namespace, results: dict) -> str:
             f"| {TITLES[label]} | {v['ok_rps']:.0f} | {ratio(v, 'ratio_insert')} | "
             f"{ratio(v, 'ratio_same-work')} | "
             f"{v['p99']:.1f} ({v['p99_max']:.1f}) | {v['cpu_worker_us']:.0f} | {v['cpu_backend_us']:.0f} | "
-            f"{v['requests']} | {v['accepted']} | {v['stored_once']} / {v['audited']} | {v['limited']} | "
+            f"{v['requests']} | {v['accepted']} | {v['stored_once']} / {v['audited']} | {v['repeats']} | "
+            f"{v['limited']} | "
             f"{v['other']} | {v['errors']} |"
         )
     loads = " · ".join(
@@ -422,8 +424,8 @@ def report(args: argparse.Namespace, results: dict) -> str:
         "",
         "| Request | accepted/s (median) | ÷ one-INSERT ceiling | ÷ same-work ceiling | p99 ms median (max) "
         "| worker CPU µs/req | PostgreSQL CPU µs/req | requests | accepted | stored once / audited "
-        "| 429 | other status | socket errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| same visit again | 429 | other status | socket errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *rows,
         "",
         *(f"- {v}" for v in verdicts),
