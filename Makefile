@@ -57,7 +57,6 @@ bench-data: venv
 
 bench-checkins: venv
 	$(PY) bench/checkin_load.py
-	$(PY) bench/checkin_load.py --connections 2
 
 bench-checkin-profile: venv
 	$(PY) bench/checkin_profile.py

@@ -1,9 +1,9 @@
-"""The portal's URLs plus the benchmark ceiling (served only with ``bench.settings``)."""
+"""The portal's URLs plus the benchmark ceilings (served only with ``bench.settings``)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from bench.ceiling import ceiling
+from bench.ceiling import ceiling, same_work
 from config.urls import urlpatterns as portal_urlpatterns
 
 
@@ -16,5 +16,6 @@ def hello(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("bench/ceiling", ceiling, name="bench-ceiling"),
     path("bench/hello", hello, name="bench-hello"),
+    path("bench/same-work", same_work, name="bench-same-work"),
     *portal_urlpatterns,
 ]

@@ -8,6 +8,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core import views as core_views
 
 urlpatterns = [
+    # First: the check-ins (the JSON API and the visitor's pages under c/) resolve before the
+    # other routes, the busiest requests of the portal (issue 16: 40-50 µs per check-in). Their
+    # URLs overlap no other app's, so the order changes nothing else.
+    path("api/v1/", include("checkpoints.api_urls")),
+    path("", include("checkpoints.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("", include("dashboard.urls")),  # the public dashboard, resolved early (a rush of readers)
@@ -21,7 +26,6 @@ urlpatterns = [
     # The public open data first: the URLs a rush of readers asks for are resolved first.
     path("api/v1/", include("dashboard.api_urls")),
     path("api/v1/", include("core.api_urls")),
-    path("api/v1/", include("checkpoints.api_urls")),
     path("api/v1/", include("declarations.api_urls")),
     path("api/v1/", include("certificates.api_urls")),
     path("api/v1/taskforce/", include("taskforce.api_urls")),
@@ -30,7 +34,6 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("reports/", include("reports.urls")),
     path("", include("core.urls")),
-    path("", include("checkpoints.urls")),
     path("", include("declarations.urls")),
     path("", include("certificates.urls")),
     path("", include("privacy.urls")),

@@ -160,3 +160,25 @@ def test_staff_checkin_api_reads_cards_as_scanners_send_them(api, checkpoint, op
     )
     assert refused.status_code == 400
     assert "Mã chứa ký tự không được phép" in refused.json()["payload"][0]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", "UTC"])
+def test_checkin_answer_is_what_the_output_serializer_gives(api, checkpoint, zone):
+    """The check-in answers with ``checkin_body`` (issue 16: cheaper than the serializer); its
+    body is ``CheckinOutput``'s, field for field, whatever the time zone, risk or check-out."""
+    from django.test import override_settings
+
+    from checkpoints.api import CheckinOutput, checkin_body
+
+    with override_settings(TIME_ZONE=zone):
+        body = payload(checkpoint, symptoms=["fever"])
+        answered = api.post("/api/v1/checkins/", body, format="json").json()
+        rows = list(CheckIn.objects.filter(submission=body["submission"]).order_by("position"))
+        assert len(rows) == 2 and {r.risk for r in rows} == {"symptoms", "none"}
+        assert answered == CheckinOutput(rows, many=True).data
+        rows[0].checkout_method = CheckIn.Checkout.SCANNED
+        rows[0].checked_out_at = timezone.now().replace(microsecond=0)
+        for row in rows:
+            assert checkin_body(row) == CheckinOutput(row).data
+    if zone == "UTC":
+        assert answered[0]["checked_in_at"].endswith("Z")
