@@ -33,6 +33,19 @@ class ConsoleSmsBackend(SmsBackend):
         logger.info("SMS to %s: %s", masked, text)
 
 
+class LocmemSmsBackend(ConsoleSmsBackend):
+    """Tests: prints like the console backend and keeps each SMS in ``sms_outbox`` (like
+    Django's locmem mail backend), so a test can read what the phone received after the stored
+    text was redacted (one-time codes, ``core.services.messages.REDACTED_ONCE_SENT``)."""
+
+    def send(self, phone: str, text: str) -> None:
+        super().send(phone, text)
+        sms_outbox.append((phone, text))
+
+
+sms_outbox: list[tuple[str, str]] = []
+
+
 class Gateway:
     def send(self, message: OutboundMessage) -> None:
         if message.channel == OutboundMessage.Channel.EMAIL:

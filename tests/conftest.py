@@ -238,3 +238,12 @@ def _fresh_unit_directory() -> Iterator[None]:
     unit_directory.reset()
     yield
     unit_directory.reset()
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox() -> Iterator[None]:
+    """The test SMS backend's outbox starts empty, like Django's mail.outbox."""
+    from core.notifications import sms_outbox
+
+    sms_outbox.clear()
+    yield

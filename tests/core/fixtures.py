@@ -113,3 +113,20 @@ def give_admin_purpose(client: Any, purpose: str = "kiểm tra hồ sơ ca bện
 
     response = client.post(reverse("admin:core_person_purpose"), {"purpose": purpose, "next": "/admin/"})
     assert response.status_code == 302, response.status_code
+
+
+def sent_code(phone: str) -> str:
+    """The one-time code the phone received last: from the SMS outbox of the test backend once
+    the message was delivered (its stored text is then redacted), else from the queued text."""
+    import re
+
+    from core.models import OutboundMessage
+    from core.notifications import sms_outbox
+
+    texts = [text for to, text in sms_outbox if to == phone]
+    if not texts:
+        queued = OutboundMessage.objects.filter(purpose="citizen_check").order_by("-id")
+        texts = [m.body for m in queued if m.recipient == phone][:1]
+    found = re.search(r"\b(\d{6})\b", texts[-1] if texts else "")
+    assert found is not None, "no code was sent to this phone"
+    return found.group(1)

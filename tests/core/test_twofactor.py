@@ -30,6 +30,7 @@ NEEDS = {
     Role.LAB_STAFF,  # reads personal data, issues certificates
     Role.VACCINATION_STAFF,
     Role.CHECKPOINT_OPERATOR,  # masked data only: required unless exempted by the setting
+    Role.DATA_PROTECTION_OFFICER,  # reads who read whose data, exports a person's data
 }
 
 

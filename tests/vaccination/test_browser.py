@@ -3,7 +3,6 @@ site screens and records the dose, the certificate PDF is downloaded, and the QR
 PDF (pdftoppm + zbarimg) verifies on the public verification page."""
 
 import datetime
-import re
 import subprocess
 
 import pytest
@@ -15,7 +14,7 @@ from core.roles import Role
 from tests.actors import SYSTEM
 from tests.browser import login
 from tests.certificates.qr import require_tools
-from tests.core.fixtures import first_ward
+from tests.core.fixtures import first_ward, sent_code
 from vaccination import services
 from vaccination.models import Appointment, Dose, Vaccine
 
@@ -105,9 +104,7 @@ def test_book_vaccinate_download_and_verify_on_a_phone(
         page.get_by_role("button", name="Gửi mã").click()
     sms = OutboundMessage.objects.filter(purpose="citizen_check").latest("id")
     assert sms.recipient == "0912000111"
-    found = re.search(r"\b(\d{6})\b", sms.body)
-    assert found is not None
-    page.fill("#id_code", found.group(1))
+    page.fill("#id_code", sent_code("0912000111"))
     page.screenshot(path=str(screenshot_dir / "vaccination-citizen-check-phone.png"), full_page=True)
     with page.expect_navigation():
         page.get_by_role("button", name="Xác minh").click()
