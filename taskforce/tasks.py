@@ -1,11 +1,9 @@
 """Celery tasks of the task force: the daily overdue check and the emails it fans out.
 
-Each task takes ids, calls one service and is idempotent (a reminder is sent at most once
-a day per assignment; an invitation task re-run sends the invitation again, which is what
-"send invitations" asked for).
+Each task takes ids, calls one service and is idempotent (the overdue job queues each
+reminder itself, at most once a day per assignment; an invitation task re-run sends the
+invitation again, which is what "send invitations" asked for).
 """
-
-import datetime
 
 from celery import shared_task
 
@@ -44,20 +42,6 @@ def sync_member_roles() -> dict[str, list[str]]:
     from taskforce.services import member_roles_sync
 
     return member_roles_sync(actor=SystemActor("celery:sync_member_roles"))
-
-
-@shared_task(name="taskforce.tasks.remind_assignment")
-def remind_assignment(assignment_id: int, day: str) -> None:
-    from taskforce.services import assignment_reminder_send
-
-    assignment_reminder_send(assignment_id=assignment_id, on=datetime.date.fromisoformat(day))
-
-
-@shared_task(name="taskforce.tasks.send_overdue_digest")
-def send_overdue_digest(day: str) -> None:
-    from taskforce.services import overdue_digest_send
-
-    overdue_digest_send(on=datetime.date.fromisoformat(day))
 
 
 @shared_task(name="taskforce.tasks.send_meeting_invitation")

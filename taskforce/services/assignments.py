@@ -273,7 +273,7 @@ def assignment_reminder_send(*, assignment_id: int, on: datetime.date | None = N
             "của Tổ công nghệ."
         ) % {"title": assignment.title, "due": f"{assignment.due_on:%d/%m/%Y}"}
         return message_send(
-            actor=SystemActor("celery:remind_assignment"),
+            actor=SystemActor("celery:mark_overdue_assignments"),
             channel="email",
             recipient=email,
             subject=_("Nhắc hạn nhiệm vụ: %(title)s") % {"title": assignment.title},
@@ -296,7 +296,7 @@ def overdue_digest_send(*, on: datetime.date | None = None) -> Any:
     body = _("Các nhiệm vụ quá hạn (%(count)s):") % {"count": len(overdue)} + "\n" + "\n".join(lines)
     with transaction.atomic():
         return message_send(
-            actor=SystemActor("celery:send_overdue_digest"),
+            actor=SystemActor("celery:mark_overdue_assignments"),
             channel="email",
             recipient=leader.email,
             subject=_("Nhiệm vụ quá hạn ngày %(day)s") % {"day": f"{(on or selectors.today()):%d/%m/%Y}"},
