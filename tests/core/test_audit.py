@@ -216,6 +216,7 @@ for _app in (
     "vaccination",
     "reports",
     "certificates",
+    "epidemic",
     "dashboard",
     "privacy",
 ):
@@ -243,6 +244,7 @@ def discover_services() -> set[str]:
                 "vaccination",
                 "reports",
                 "certificates",
+                "epidemic",
                 "dashboard",
                 "privacy",
             }
