@@ -1,0 +1,132 @@
+"""The health sections of the dashboard: cases, vaccination, the levels and their map — the same
+suppression in every output, declared levels for the public and proposals for officials only."""
+
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+
+from core.roles import Role
+from dashboard.models import Snapshot
+from dashboard.services import snapshot_refresh
+from epidemic import services as epidemic_services
+from tests.actors import SYSTEM
+from tests.core.fixtures import first_ward
+from tests.dashboard.conftest import NOW, TODAY
+from tests.epidemic.conftest import add_cases, set_population
+
+pytestmark = pytest.mark.django_db
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[105.7, 19.7], [105.8, 19.7], [105.8, 19.8], [105.7, 19.8], [105.7, 19.7]]],
+}
+
+
+def _section(key):
+    return Snapshot.objects.get().data["sections"][key]
+
+
+def _row(section, table, code):
+    t = next(t for t in section["tables"] if t["key"] == table)
+    return next(r for r in t["rows"] if r["code"] == code)["values"]
+
+
+@pytest.fixture
+def cases(province, dong_son, sam_son):
+    """Last 7 days (19–25 Nov): Đông Sơn 12 community + 3 found in quarantine; Sầm Sơn 2."""
+    set_population(dong_son, 100_000)
+    set_population(sam_son, 50_000)
+    ds, ss = first_ward("405"), first_ward("382")
+    add_cases(ds, TODAY, 6)
+    add_cases(ds, TODAY - datetime.timedelta(days=3), 6)
+    add_cases(ds, TODAY, 3, found_in="quarantine")
+    add_cases(ss, TODAY - datetime.timedelta(days=1), 2)
+    add_cases(ds, TODAY - datetime.timedelta(days=10), 40)  # outside the 7 days, inside the chart
+    return dong_son, sam_son
+
+
+def test_cases_are_suppressed_in_every_output(client, cases):
+    snapshot_refresh(actor=SYSTEM, now=NOW)
+    section = _section("cases")
+    # Đông Sơn: 15 in 7 days; the 3 not from the community are never published and below 5, so
+    # 15 - 12 would give them back: the community 12 is withheld, and its rate with it.
+    assert _row(section, "units", "405") == [15, "*", 15.0, "*"]
+    # Sầm Sơn: 2 cases: "< 5", and no rate that would give them back.
+    assert _row(section, "units", "382") == ["< 5", "< 5", "*", "*"]
+    tiles = {t["label"]: t["value"] for t in section["tiles"]}
+    assert tiles["Ca mắc mới hôm nay"] == 9
+    assert tiles["Ca mắc trong 7 ngày"] == 17
+    chart = section["charts"][0]
+    assert chart["values"][-11] == 40 and len(chart["values"]) == 30
+    assert chart["values"][-2] == "< 5"  # Sầm Sơn's 2 yesterday
+    page = client.get(reverse("dashboard:home")).content.decode()
+    cases_html = page.split('id="cases"')[1].split("</section>")[0]
+    assert "<strong>17</strong>" in cases_html and 'role="img"' in cases_html
+    # The levels map colours by the same published rate: Đông Sơn's is withheld there too.
+    rate_page = client.get(reverse("dashboard:home") + "?ban-do=ty-le").content.decode()
+    levels = rate_page.split('id="levels"')[1].split("</section>")[0]
+    ds_tile = levels.split("Huyện Đông Sơn</a>")[1].split("</li>")[0]
+    assert "—" in ds_tile
+
+
+def test_vaccination_coverage_withholds_a_share_whose_count_is_small(province, dong_son):
+    from vaccination import public_figures
+
+    set_population(dong_son, 100_000, adults=80_000)
+    result = public_figures.collect(today=TODAY, now=NOW)
+    from dashboard.plugins import resolve
+
+    out = resolve(result)
+    row = _row(out, "units", "405")
+    assert row[0] == "< 5"  # doses in 7 days: none (0 is below 5)
+    assert row[1] == "*"  # 0 of 80,000 adults: the count is below 5, so the share is withheld
+    tiles = {t["label"]: t["value"] for t in out["tiles"]}
+    assert tiles["Mũi tiêm hôm nay"] == "< 5"
+
+
+def test_public_sees_the_declared_level_officials_also_the_proposal(client, cases, make_user):
+    dong_son, _ss = cases
+    epidemic_services.level_declare(
+        actor=SYSTEM,
+        unit=dong_son,
+        level=1,
+        decision_number="77/QĐ-UBND",
+        decision_date=datetime.date(2026, 11, 20),
+        effective_from=datetime.date(2026, 11, 21),
+    )
+    epidemic_services.levels_compute(actor=SYSTEM, week_start=datetime.date(2026, 11, 16))
+    snapshot_refresh(actor=SYSTEM, now=NOW)
+    public = client.get(reverse("dashboard:home")).content.decode()
+    levels = public.split('id="levels"')[1].split("</section>")[0]
+    ds_row = levels.split("Huyện Đông Sơn</a></th>")[1].split("</tr>")[0]
+    assert "Cấp 1" in ds_row and "77/QĐ-UBND" in ds_row and "20/11/2026" in ds_row
+    # The computed proposal is never on the public page.
+    assert "Đề xuất" not in public
+    official = make_user(Role.TASKFORCE_MEMBER, province_wide=True)
+    client.force_login(official)
+    seen = client.get(reverse("dashboard:home")).content.decode()
+    assert "Đề xuất (chỉ cán bộ thấy)" in seen
+    client.logout()
+    assert "Đề xuất" not in client.get(reverse("dashboard:home")).content.decode()  # not cached for others
+
+
+def test_the_map_without_boundaries_is_a_grid_of_tiles_and_with_them_an_svg(client, cases):
+    dong_son, _sam_son = cases
+    snapshot_refresh(actor=SYSTEM, now=NOW)
+    page = client.get(reverse("dashboard:home")).content.decode()
+    levels = page.split('id="levels"')[1].split("</section>")[0]
+    assert 'class="unit-tiles"' in levels and "<svg" not in levels
+    epidemic_services.boundary_upload(actor=SYSTEM, unit=dong_son, content=json.dumps(SQUARE).encode())
+    snapshot_refresh(actor=SYSTEM, now=NOW)
+    page = client.get(reverse("dashboard:home")).content.decode()
+    levels = page.split('id="levels"')[1].split("</section>")[0]
+    svg = levels.split("<svg")[1].split("</svg>")[0]
+    assert 'role="img"' in svg and svg.count("<path") == 1
+    assert "<title>Huyện Đông Sơn: Chưa công bố</title>" in svg
+    assert reverse("dashboard:unit", kwargs={"code": "405"}) in svg
+    # The units without a boundary are still there, as tiles.
+    assert "Thành phố Sầm Sơn" in levels.split("</svg>")[1]
+    # And the table behind the map lists every unit.
+    assert "Cấp độ dịch đã công bố theo đơn vị" in levels
