@@ -206,6 +206,33 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+def places(request: HttpRequest) -> HttpResponse:
+    """Where to go: sampling sites and vaccination sessions with room, by unit (``?don-vi=``)."""
+    token = selectors.current_token()
+    code = request.GET.get("don-vi", "")
+    if not code.isalnum() or len(code) > 12:
+        code = ""
+
+    def build() -> str:
+        data = selectors.published(token)
+        if data is None:
+            body = render_to_string("dashboard/_empty.html")
+        else:
+            listed = data.get("places", {}).get("units", [])
+            context = {
+                **_common(data),
+                "all_units": listed,
+                "units": [u for u in listed if u["code"] == code] if code else listed,
+                "chosen": code,
+            }
+            body = render_to_string("dashboard/_places.html", context)
+        here = reverse("dashboard:places") + (f"?don-vi={code}" if code else "")
+        return _page(request, "dashboard/places.html", here, {"body": body})
+
+    return _html(selectors.cached(token, f"places:{get_language()}:{code}", build))
+
+
+@require_GET
 def language(request: HttpRequest) -> HttpResponse:
     """The dashboard's language switch: a link, so that its pages hold no CSRF token and can be
     cached whole. It only sets the language cookie (as Django's ``set_language`` does) and goes

@@ -109,6 +109,9 @@ class LevelRules(models.Model):
             models.CheckConstraint(
                 condition=Q(rate_level2__lt=F("rate_level3")) & Q(rate_level3__lt=F("rate_level4")),
                 name="level_rates_increase",
+                violation_error_message=_(
+                    "Các ngưỡng ca mới/100.000 dân phải tăng dần: cấp 2 < cấp 3 < cấp 4."
+                ),
             )
         ]
 
@@ -150,12 +153,14 @@ class TreatmentCapacity(models.Model):
                 | Q(beds_occupied__isnull=True)
                 | Q(beds_occupied__lte=F("beds")),
                 name="capacity_beds_occupied_within",
+                violation_error_message=_("Số giường đang sử dụng không được vượt số giường điều trị."),
             ),
             models.CheckConstraint(
                 condition=Q(icu_beds__isnull=True)
                 | Q(icu_occupied__isnull=True)
                 | Q(icu_occupied__lte=F("icu_beds")),
                 name="capacity_icu_occupied_within",
+                violation_error_message=_("Số giường ICU đang sử dụng không được vượt số giường ICU."),
             ),
         ]
 

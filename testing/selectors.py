@@ -184,6 +184,14 @@ def positivity_by_unit_and_day(user: User, days: int = 14) -> list[dict[str, Any
     ]
 
 
+def sites_open_to_public() -> QuerySet[SamplingSite]:
+    """Public: active sampling sites where anyone may come (community sites; quarantine, border
+    and hospital sites are not for walk-ins). Places, not people."""
+    from testing.models import Setting
+
+    return SamplingSite.objects.filter(is_active=True, setting=Setting.COMMUNITY).select_related("unit")
+
+
 def case_counts(*, date_from: datetime.date, date_to: datetime.date) -> list[dict[str, Any]]:
     """Confirmed cases per unit (as recorded: a ward), day of confirmation and where they were
     found, ``date_from``..``date_to``: ``{"unit_id", "day", "found_in", "cases"}``. The system

@@ -5,6 +5,7 @@ URLS = {
     "dashboard:home": Url(),
     "dashboard:unit": Url(kwargs={"code": "405"}),
     "dashboard:language": Url(ok=302),
+    "dashboard:places": Url(),
     "dashboard-api:series": Url(),
     "dashboard-api:series-csv": Url(),
     "dashboard-api:units": Url(),

@@ -130,3 +130,30 @@ def test_the_map_without_boundaries_is_a_grid_of_tiles_and_with_them_an_svg(clie
     assert "Thành phố Sầm Sơn" in levels.split("</svg>")[1]
     # And the table behind the map lists every unit.
     assert "Cấp độ dịch đã công bố theo đơn vị" in levels
+
+
+def test_where_to_go_lists_public_sites_and_sessions_with_room(client, province, dong_son):
+    from django.utils import timezone
+
+    from testing import services as testing_services
+    from vaccination import services as vaccination_services
+    from vaccination.models import Vaccine
+
+    ward = first_ward("405")
+    testing_services.site_create(actor=SYSTEM, name="Trạm Y tế xã", unit=ward, address="Thôn 1")
+    testing_services.site_create(actor=SYSTEM, name="Khu cách ly tập trung", unit=ward, setting="quarantine")
+    site = vaccination_services.site_create(actor=SYSTEM, name="Điểm tiêm Trường THCS", unit=ward)
+    vaccine = Vaccine.objects.get(name="Vaxzevria (AstraZeneca)")
+    today = timezone.localdate()
+    vaccination_services.session_create(
+        actor=SYSTEM, site=site, date=today + datetime.timedelta(days=1), vaccine=vaccine, capacity=30
+    )
+    snapshot_refresh(actor=SYSTEM)
+    page = client.get(reverse("dashboard:places") + "?don-vi=405").content.decode()
+    assert "Trạm Y tế xã" in page and "Thôn 1" in page
+    assert "Khu cách ly tập trung" not in page  # not a place the public walks into
+    assert "Điểm tiêm Trường THCS" in page and "07:30–16:30" in page and "còn 30 chỗ" in page
+    other = client.get(reverse("dashboard:places") + "?don-vi=382").content.decode()
+    assert "Trạm Y tế xã" not in other
+    home = client.get(reverse("dashboard:home")).content.decode()
+    assert reverse("dashboard:places") in home

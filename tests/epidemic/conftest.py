@@ -8,9 +8,9 @@ import pytest
 
 from core import services as core_services
 from core.models import AdministrativeUnit, Person
+from testing.models import Case
 from tests.actors import SYSTEM
 from tests.core.fixtures import first_ward
-from testing.models import Case
 
 WEEK = datetime.date(2026, 11, 16)  # a Monday; the week 16–22 November 2026
 _serial = itertools.count(1)

@@ -58,7 +58,15 @@ def test_unknown_coverage_does_not_move_the_level_and_says_so():
 
 def _capacity(**kw):
     fields = dict.fromkeys(
-        ("mobile_stations", "care_teams", "beds", "beds_occupied", "icu_beds", "icu_occupied", "oxygen_sufficient")
+        (
+            "mobile_stations",
+            "care_teams",
+            "beds",
+            "beds_occupied",
+            "icu_beds",
+            "icu_occupied",
+            "oxygen_sufficient",
+        )
     )
     return SimpleNamespace(**(fields | kw))
 
@@ -81,7 +89,9 @@ def test_criterion_3_icu_beds_per_100k_at_province_level(icu, level):
 
 @pytest.mark.parametrize(("stations", "level"), [(1, 1), (0, 2)])
 def test_criterion_3_ward_needs_a_mobile_station(stations, level):
-    assert assess(figures(0, level="ward", capacity=_capacity(mobile_stations=stations)), RULES).level == level
+    assert (
+        assess(figures(0, level="ward", capacity=_capacity(mobile_stations=stations)), RULES).level == level
+    )
 
 
 def test_oxygen_shortage_raises_and_no_capacity_entry_does_not():

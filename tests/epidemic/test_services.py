@@ -48,7 +48,9 @@ def test_compute_counts_community_cases_of_the_week_up_the_tree(province, dong_s
 def test_compute_uses_the_rules_in_force_at_the_end_of_the_week(province, dong_son, ds_ward):
     set_population(dong_son, 100_000)
     add_cases(ds_ward, WEEK, 12)
-    services.rules_set(actor=SYSTEM, effective_from=WEEK + datetime.timedelta(days=6), rate_level2=Decimal(10))
+    services.rules_set(
+        actor=SYSTEM, effective_from=WEEK + datetime.timedelta(days=6), rate_level2=Decimal(10)
+    )
     services.levels_compute(actor=SYSTEM, week_start=WEEK)
     assert LevelAssessment.objects.get(unit=dong_son, week_start=WEEK).level == 2
     services.levels_compute(actor=SYSTEM, week_start=WEEK - datetime.timedelta(days=7))
@@ -75,7 +77,9 @@ def test_capacity_is_scoped_and_checked(province, dong_son, sam_son, make_user):
         services.capacity_record(
             actor=make_user(Role.TASKFORCE_MEMBER, province_wide=True), unit=dong_son, week_start=WEEK, beds=1
         )
-    row = services.capacity_record(actor=official, unit=dong_son, week_start=WEEK + datetime.timedelta(days=2), beds=1)
+    row = services.capacity_record(
+        actor=official, unit=dong_son, week_start=WEEK + datetime.timedelta(days=2), beds=1
+    )
     assert row.week_start == WEEK  # any day names its week
 
 
@@ -131,7 +135,10 @@ def test_a_change_of_declared_level_tells_the_units_officials_once(
     from epidemic.tasks import notify_level_change
 
     assert notify_level_change(DeclaredLevel.objects.latest("effective_from").pk) == 0
-    assert selectors.declared_in_force(day + datetime.timedelta(days=8))[dong_son.pk].decision_number == "102/QĐ-UBND"
+    assert (
+        selectors.declared_in_force(day + datetime.timedelta(days=8))[dong_son.pk].decision_number
+        == "102/QĐ-UBND"
+    )
     with pytest.raises(PermissionDenied):  # another district's official
         services.level_declare(
             actor=ours, unit=sam_son, level=1, decision_number="x", decision_date=day, effective_from=day
