@@ -68,17 +68,17 @@ class LevelRules(models.Model):
         default=Decimal(150),
     )
     # Criterion 2: vaccination coverage. Below either share, the level is raised.
-    adult_first_dose_pct = _pct(_("% người từ 18 tuổi tiêm ít nhất 1 mũi: tối thiểu"), "70")
+    adult_first_dose_pct = _pct(_("tỷ lệ phần trăm người từ 18 tuổi tiêm ít nhất 1 mũi: tối thiểu"), "70")
     older_age = models.CharField(
         _("nhóm tuổi cao"), max_length=2, choices=OlderAge.choices, default=OlderAge.FIFTY
     )
-    older_full_pct = _pct(_("% người cao tuổi tiêm đủ liều cơ bản: tối thiểu"), "80")
+    older_full_pct = _pct(_("tỷ lệ phần trăm người cao tuổi tiêm đủ liều cơ bản: tối thiểu"), "80")
     coverage_raise = models.PositiveSmallIntegerField(_("số cấp nâng khi độ bao phủ chưa đạt"), default=1)
     # Criterion 3: treatment capacity. A check applies where its figure was entered.
     ward_mobile_stations_min = models.PositiveSmallIntegerField(
         _("xã/phường: số trạm y tế lưu động tối thiểu"), default=1
     )
-    bed_occupancy_max_pct = _pct(_("huyện, tỉnh: % giường điều trị đang sử dụng tối đa"), "80")
+    bed_occupancy_max_pct = _pct(_("huyện, tỉnh: tỷ lệ phần trăm giường điều trị đang sử dụng tối đa"), "80")
     icu_beds_per_100k_min = models.DecimalField(
         _("tỉnh: giường hồi sức tích cực/100.000 dân tối thiểu"),
         max_digits=6,

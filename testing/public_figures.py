@@ -10,7 +10,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 
 from core import selectors as core_selectors
 from testing import selectors
@@ -88,16 +88,16 @@ def collect_cases(*, today: datetime.date, now: datetime.datetime) -> dict[str, 
         "groups": groups,
         "derived": derived,
         "tiles": [
-            {"label": _noop("Ca mắc mới hôm nay"), "cell": today_key},
-            {"label": _noop("Ca mắc trong 7 ngày"), "cell": "p7"},
-            {"label": _noop("Ca tại cộng đồng trong 7 ngày"), "cell": "pc7"},
-            {"label": _noop("Ca mắc 7 ngày/100.000 dân"), "cell": "r7:p"},
-            {"label": _noop("Ca cộng đồng 7 ngày/100.000 dân"), "cell": "rc7:p"},
+            {"label": gettext_noop("Ca mắc mới hôm nay"), "cell": today_key},
+            {"label": gettext_noop("Ca mắc trong 7 ngày"), "cell": "p7"},
+            {"label": gettext_noop("Ca tại cộng đồng trong 7 ngày"), "cell": "pc7"},
+            {"label": gettext_noop("Ca mắc 7 ngày/100.000 dân"), "cell": "r7:p"},
+            {"label": gettext_noop("Ca cộng đồng 7 ngày/100.000 dân"), "cell": "rc7:p"},
         ],
         "charts": [
             {
                 "key": "cases",
-                "title": _noop("Ca mắc mới mỗi ngày trong tỉnh"),
+                "title": gettext_noop("Ca mắc mới mỗi ngày trong tỉnh"),
                 "days": [d.isoformat() for d in days],
                 "cells": [f"d:{d.isoformat()}" for d in days],
                 "average": True,
@@ -106,13 +106,13 @@ def collect_cases(*, today: datetime.date, now: datetime.datetime) -> dict[str, 
         "tables": [
             {
                 "key": "units",
-                "title": _noop("Ca mắc 7 ngày theo đơn vị"),
+                "title": gettext_noop("Ca mắc 7 ngày theo đơn vị"),
                 "columns": [
-                    _noop("Đơn vị"),
-                    _noop("Ca mắc 7 ngày"),
-                    _noop("Tại cộng đồng"),
-                    _noop("Ca/100.000 dân"),
-                    _noop("Ca cộng đồng/100.000 dân"),
+                    gettext_noop("Đơn vị"),
+                    gettext_noop("Ca mắc 7 ngày"),
+                    gettext_noop("Tại cộng đồng"),
+                    gettext_noop("Ca/100.000 dân"),
+                    gettext_noop("Ca cộng đồng/100.000 dân"),
                 ],
                 "rows": rows,
             }

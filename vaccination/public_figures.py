@@ -11,7 +11,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 
 from core import selectors as core_selectors
 from vaccination import selectors
@@ -20,7 +20,11 @@ GROUPS = ("18", "50", "65")
 MILESTONES = ("first", "full", "booster")
 # Age bands of the roll-up in each group, and the band that a group adds to the next one.
 BANDS = selectors.AGE_GROUPS
-GROUP_LABELS = {"18": _noop("Từ 18 tuổi"), "50": _noop("Từ 50 tuổi"), "65": _noop("Từ 65 tuổi")}
+GROUP_LABELS = {
+    "18": gettext_noop("Từ 18 tuổi"),
+    "50": gettext_noop("Từ 50 tuổi"),
+    "65": gettext_noop("Từ 65 tuổi"),
+}
 
 
 def _pct(count: int, population: int | None) -> float | None:
@@ -113,18 +117,18 @@ def collect(*, today: datetime.date, now: datetime.datetime) -> dict[str, Any]:
         "groups": groups,
         "derived": derived,
         "tiles": [
-            {"label": _noop("Mũi tiêm hôm nay"), "cell": f"d:{today.isoformat()}"},
-            {"label": _noop("Mũi tiêm trong 7 ngày"), "cell": "p7"},
-            {"label": _noop("Từ 18 tuổi: ít nhất 1 mũi"), "cell": "pct:18:first:p", "suffix": "%"},
-            {"label": _noop("Từ 18 tuổi: đủ liều cơ bản"), "cell": "pct:18:full:p", "suffix": "%"},
-            {"label": _noop("Từ 18 tuổi: mũi nhắc lại"), "cell": "pct:18:booster:p", "suffix": "%"},
-            {"label": _noop("Từ 50 tuổi: đủ liều cơ bản"), "cell": "pct:50:full:p", "suffix": "%"},
-            {"label": _noop("Từ 65 tuổi: đủ liều cơ bản"), "cell": "pct:65:full:p", "suffix": "%"},
+            {"label": gettext_noop("Mũi tiêm hôm nay"), "cell": f"d:{today.isoformat()}"},
+            {"label": gettext_noop("Mũi tiêm trong 7 ngày"), "cell": "p7"},
+            {"label": gettext_noop("Từ 18 tuổi: ít nhất 1 mũi"), "cell": "pct:18:first:p", "suffix": "%"},
+            {"label": gettext_noop("Từ 18 tuổi: đủ liều cơ bản"), "cell": "pct:18:full:p", "suffix": "%"},
+            {"label": gettext_noop("Từ 18 tuổi: mũi nhắc lại"), "cell": "pct:18:booster:p", "suffix": "%"},
+            {"label": gettext_noop("Từ 50 tuổi: đủ liều cơ bản"), "cell": "pct:50:full:p", "suffix": "%"},
+            {"label": gettext_noop("Từ 65 tuổi: đủ liều cơ bản"), "cell": "pct:65:full:p", "suffix": "%"},
         ],
         "charts": [
             {
                 "key": "doses",
-                "title": _noop("Mũi tiêm mỗi ngày trong tỉnh"),
+                "title": gettext_noop("Mũi tiêm mỗi ngày trong tỉnh"),
                 "days": [d.isoformat() for d in days],
                 "cells": [f"d:{d.isoformat()}" for d in days],
                 "average": True,
@@ -133,12 +137,12 @@ def collect(*, today: datetime.date, now: datetime.datetime) -> dict[str, Any]:
         "tables": [
             {
                 "key": "coverage",
-                "title": _noop("Độ bao phủ vắc xin toàn tỉnh (% dân số của nhóm tuổi)"),
+                "title": gettext_noop("Độ bao phủ vắc xin toàn tỉnh (tỷ lệ trên dân số nhóm tuổi)"),
                 "columns": [
-                    _noop("Nhóm tuổi"),
-                    _noop("Ít nhất 1 mũi"),
-                    _noop("Đủ liều cơ bản"),
-                    _noop("Mũi nhắc lại"),
+                    gettext_noop("Nhóm tuổi"),
+                    gettext_noop("Ít nhất 1 mũi"),
+                    gettext_noop("Đủ liều cơ bản"),
+                    gettext_noop("Mũi nhắc lại"),
                 ],
                 "rows": [
                     {"name": GROUP_LABELS[g], "cells": [f"pct:{g}:{m}:p" for m in MILESTONES]} for g in GROUPS
@@ -146,15 +150,15 @@ def collect(*, today: datetime.date, now: datetime.datetime) -> dict[str, Any]:
             },
             {
                 "key": "units",
-                "title": _noop("Theo đơn vị (% dân số của nhóm tuổi)"),
+                "title": gettext_noop("Theo đơn vị (tỷ lệ trên dân số nhóm tuổi)"),
                 "columns": [
-                    _noop("Đơn vị"),
-                    _noop("Mũi tiêm 7 ngày"),
-                    _noop("18+: 1 mũi"),
-                    _noop("18+: đủ liều"),
-                    _noop("18+: nhắc lại"),
-                    _noop("50+: đủ liều"),
-                    _noop("65+: đủ liều"),
+                    gettext_noop("Đơn vị"),
+                    gettext_noop("Mũi tiêm 7 ngày"),
+                    gettext_noop("18+: 1 mũi"),
+                    gettext_noop("18+: đủ liều"),
+                    gettext_noop("18+: nhắc lại"),
+                    gettext_noop("50+: đủ liều"),
+                    gettext_noop("65+: đủ liều"),
                 ],
                 "rows": rows,
             },
