@@ -14,7 +14,7 @@ def collect(today: datetime.date) -> dict[str, Any]:
     from vaccination import selectors as vaccination_selectors
 
     mapping = core_selectors.reporting_unit_map()
-    units = {
+    units: dict[int, dict[str, Any]] = {
         u.pk: {"code": u.code, "name": u.name, "testing": [], "sessions": []}
         for u in core_selectors.reporting_units()
     }

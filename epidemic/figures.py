@@ -17,7 +17,8 @@ def _roll_up(tree: list[AdministrativeUnit]) -> tuple[dict[int, list[int]], dict
     by_id = {u.pk: u for u in tree}
     counts_for = {}
     for unit in tree:
-        chain, node = [], unit
+        chain: list[int] = []
+        node: AdministrativeUnit | None = unit
         while node is not None and node.pk in by_id:
             chain.append(node.pk)
             node = by_id.get(node.parent_id) if node.parent_id else None

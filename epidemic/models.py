@@ -13,6 +13,7 @@ Aggregates and public decisions: no personal data.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -38,7 +39,7 @@ class OlderAge(models.TextChoices):
     SIXTY_FIVE = "65", _("Từ 65 tuổi")
 
 
-def _pct(label: object, default: str) -> models.DecimalField:
+def _pct(label: Any, default: str) -> models.DecimalField:
     return models.DecimalField(
         label,
         max_digits=5,

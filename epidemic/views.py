@@ -177,7 +177,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "boundary": BoundaryForm(prefix="b") if editable and user_can(user, EpidemicCap.BOUNDARIES) else None,
     }
     if request.method == "POST":
-        action = request.POST.get("action")
+        action = request.POST.get("action", "")
+        form: Any = None
         if forms.get(action) is None:
             return HttpResponse(status=403)
         try:
