@@ -8,6 +8,7 @@ What a platform's ``collect(*, today, now)`` returns — plain data, nothing imp
         "cells": {"cases:2026-11-25": 3, "cases7:405": 12, ...},   # raw counts
         "sensitive": ["cases:2026-11-25", ...],   # counts of people's records (suppressed < 5)
         "hidden": ["other7:405"],                 # never published, part of the equations
+        "keep": ["community7:405"],               # withhold another member of a sum first
         "groups": [["cases7:p", ["cases7:405", "cases7:382"]], ...],   # total = sum of parts
         "derived": {"rate7:405": {"from": ["cases7:405"], "value": 12.3}},   # withheld with its sources
         "tiles": [{"label": "Ca mắc hôm nay", "cell": "cases:2026-11-25", "suffix": ""}],
@@ -29,7 +30,7 @@ from dashboard.privacy import SECONDARY, Disclosure
 
 def resolve(result: dict[str, Any]) -> dict[str, Any]:
     """The publication of one plug-in section."""
-    dis = Disclosure()
+    dis = Disclosure(keep=set(result.get("keep", [])))
     sensitive = set(result.get("sensitive", []))
     hidden = set(result.get("hidden", []))
     cells: dict[str, Any] = result.get("cells", {})

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 # Level 1 green "new normal", 2 yellow, 3 orange, 4 red (docs/domain.md §4); grey: none.
@@ -123,7 +124,11 @@ def draw(
     for unit in units:
         if mode == "rate":
             colour = rate_colour(unit["rate"], thresholds)
-            shown = _("%(rate)s ca/100.000 dân") % {"rate": unit["rate"]} if unit["rate"] is not None else "—"
+            shown = (
+                _("%(rate)s ca/100.000 dân") % {"rate": formats.number_format(unit["rate"], 1)}
+                if unit["rate"] is not None
+                else "—"
+            )
         else:
             colour = level_colour(unit["level"])
             shown = _("Cấp %(level)s") % {"level": unit["level"]} if unit["level"] else _("Chưa công bố")

@@ -85,6 +85,9 @@ def collect_cases(*, today: datetime.date, now: datetime.datetime) -> dict[str, 
         "cells": cells,
         "sensitive": [k for k in cells if not k.startswith("uo7:") and k != "po7"],
         "hidden": ["po7", *[f"uo7:{c}" for c in unit7]],
+        # Community cases are criterion 1 of the levels: when a sum must lose a figure, the
+        # total of all cases goes before the community part.
+        "keep": ["pc7", *[f"uc7:{c}" for c in unit7]],
         "groups": groups,
         "derived": derived,
         "tiles": [

@@ -51,24 +51,29 @@ def test_cases_are_suppressed_in_every_output(client, cases):
     snapshot_refresh(actor=SYSTEM, now=NOW)
     section = _section("cases")
     # Đông Sơn: 15 in 7 days; the 3 not from the community are never published and below 5, so
-    # 15 - 12 would give them back: the community 12 is withheld, and its rate with it.
-    assert _row(section, "units", "405") == [15, "*", 15.0, "*"]
+    # 15 - 12 would give them back: one of the two is withheld — the total, because community
+    # cases are what the levels count (``keep``) — and its rate with it.
+    assert _row(section, "units", "405") == ["*", 12, "*", 12.0]
     # Sầm Sơn: 2 cases: "< 5", and no rate that would give them back.
     assert _row(section, "units", "382") == ["< 5", "< 5", "*", "*"]
     tiles = {t["label"]: t["value"] for t in section["tiles"]}
     assert tiles["Ca mắc mới hôm nay"] == 9
-    assert tiles["Ca mắc trong 7 ngày"] == 17
+    # The province: 17 cases, 14 community, 3 other (hidden): the same rule withholds the total.
+    assert tiles["Ca mắc trong 7 ngày"] == "*"
+    assert tiles["Ca tại cộng đồng trong 7 ngày"] == 14
     chart = section["charts"][0]
     assert chart["values"][-11] == 40 and len(chart["values"]) == 30
     assert chart["values"][-2] == "< 5"  # Sầm Sơn's 2 yesterday
     page = client.get(reverse("dashboard:home")).content.decode()
     cases_html = page.split('id="cases"')[1].split("</section>")[0]
-    assert "<strong>17</strong>" in cases_html and 'role="img"' in cases_html
+    assert "<strong>14</strong>" in cases_html and 'role="img"' in cases_html
     # The levels map colours by the same published rate: Đông Sơn's is withheld there too.
     rate_page = client.get(reverse("dashboard:home") + "?ban-do=ty-le").content.decode()
     levels = rate_page.split('id="levels"')[1].split("</section>")[0]
     ds_tile = levels.split("Huyện Đông Sơn</a>")[1].split("</li>")[0]
-    assert "—" in ds_tile
+    assert "12,0 ca/100.000 dân" in ds_tile
+    ss_tile = levels.split("Thành phố Sầm Sơn</a>")[1].split("</li>")[0]
+    assert "—" in ss_tile  # Sầm Sơn's rate is withheld on the page: on the map too
 
 
 def test_vaccination_coverage_withholds_a_share_whose_count_is_small(province, dong_son):
