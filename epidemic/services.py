@@ -149,27 +149,31 @@ def levels_compute(*, actor: Actor, week_start: datetime.date | None = None) -> 
     figures = epidemic_figures.week_figures(week, level_rules)
     now = timezone.now()
     levels: dict[str, int] = {}
-    with transaction.atomic():
-        for unit_id, unit_figures in figures.items():
-            result = rules.assess(unit_figures, level_rules)
-            LevelAssessment.objects.update_or_create(
+    rows = []
+    for unit_id, unit_figures in figures.items():
+        result = rules.assess(unit_figures, level_rules)
+        rows.append(
+            LevelAssessment(
                 unit_id=unit_id,
                 week_start=week,
-                defaults={
-                    "rules": level_rules,
-                    "population": unit_figures.population,
-                    "cases": unit_figures.cases,
-                    "rate": result.rate,
-                    "adult_first_pct": unit_figures.adult_first_pct,
-                    "older_full_pct": unit_figures.older_full_pct,
-                    "capacity_met": result.capacity_met,
-                    "level": result.level,
-                    "reasons": result.reasons,
-                    "computed_at": now,
-                },
+                rules=level_rules,
+                population=unit_figures.population,
+                cases=unit_figures.cases,
+                rate=result.rate,
+                adult_first_pct=unit_figures.adult_first_pct,
+                older_full_pct=unit_figures.older_full_pct,
+                capacity_met=result.capacity_met,
+                level=result.level,
+                reasons=result.reasons,
+                computed_at=now,
             )
-            key = str(result.level or "none")
-            levels[key] = levels.get(key, 0) + 1
+        )
+        key = str(result.level or "none")
+        levels[key] = levels.get(key, 0) + 1
+    with transaction.atomic():
+        # The week's proposals replaced as a whole (a few hundred rows: two statements).
+        LevelAssessment.objects.filter(week_start=week).delete()
+        LevelAssessment.objects.bulk_create(rows, batch_size=500)
         audit(
             actor=actor,
             action="epidemic.levels_compute",
