@@ -411,7 +411,7 @@ def test_staff_scan_with_a_null_character_says_so(client, checkpoint, operator):
     assert not CheckIn.objects.exists()
 
 
-def test_fixed_choices_are_shared_between_forms_but_not_their_state():
+def test_fixed_choices_are_shared_between_forms_but_not_their_state(checkpoint):
     """The visitor form's fixed choice lists are not copied per form (issue 16); replacing one
     form's choices leaves the others alone."""
     from declarations.forms import DeclarationForm
