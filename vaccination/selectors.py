@@ -113,6 +113,15 @@ def access_session(actor: User, session_id: int) -> Session:
     return session
 
 
+def sessions_for_registration(user: User) -> QuerySet[Session]:
+    """Staff registering a list: the open sessions from today on at the user's sites."""
+    return (
+        sessions_visible_to(user)
+        .filter(status=Session.Status.OPEN, date__gte=timezone.localdate())
+        .order_by("date", "site__name", "id")
+    )
+
+
 def sessions_open_for_booking(*, today: datetime.date | None = None) -> QuerySet[Session]:
     """Public: open sessions from today on that still have places."""
     today = today or timezone.localdate()

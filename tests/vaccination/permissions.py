@@ -70,6 +70,7 @@ URLS = {
     "vaccination:correction-decide": Url(
         method="post", ok=302, allowed=ADMINISTER, kwargs=lambda o: {"pk": o["vaccination.correction"].pk}
     ),
+    "vaccination:register-list": Url(allowed=RUN_SESSIONS),
     "vaccination-api:site-list": api(VIEWERS),
     "vaccination-api:session-list": api(VIEWERS),
     # GET lists the bookings; a POST with an empty body is refused as invalid by those who book.
