@@ -226,8 +226,9 @@ class ListRegistrationForm(forms.Form):
                     _("Không đọc được tệp: hãy lưu tệp dạng CSV UTF-8 rồi tải lên lại.")
                 ) from exc
             # What the file held goes into the box: a refused list is corrected there.
-            self.data = self.data.copy()
-            self.data["lines"] = cleaned["lines"]
+            data = self.data.copy()  # type: ignore[attr-defined]
+            data["lines"] = cleaned["lines"]
+            self.data = data
         if not (cleaned.get("lines") or "").strip():
             raise forms.ValidationError(_("Vui lòng dán danh sách hoặc tải lên một tệp."))
         return cleaned
