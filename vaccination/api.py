@@ -165,7 +165,7 @@ class AefiOutput(serializers.ModelSerializer):
 # --- Input -------------------------------------------------------------------------------
 
 
-class PersonInput(serializers.Serializer):
+class BookingPersonInput(serializers.Serializer):
     full_name = serializers.CharField(max_length=120)
     date_of_birth = BirthDateSerializerField(required=False, allow_null=True)
     phone = serializers.CharField(max_length=15, required=False, allow_blank=True, default="")
@@ -189,7 +189,7 @@ class PersonInput(serializers.Serializer):
 
 
 class BookingInput(serializers.Serializer):
-    person = PersonInput()
+    person = BookingPersonInput()
     priority_group = IdRelatedField(
         queryset=PriorityGroup.objects.filter(is_active=True), required=False, allow_null=True
     )
