@@ -12,6 +12,8 @@ URLS = {
     "dashboard-api:units-csv": Url(),
     "dashboard-api:unit": Url(kwargs={"code": "405"}),
     "dashboard-api:unit-csv": Url(kwargs={"code": "405"}),
+    "dashboard-api:health": Url(),
+    "dashboard-api:health-csv": Url(kwargs={"section": "cases"}),
 }
 
 

@@ -162,3 +162,21 @@ def test_where_to_go_lists_public_sites_and_sessions_with_room(client, province,
     assert "Trạm Y tế xã" not in other
     home = client.get(reverse("dashboard:home")).content.decode()
     assert reverse("dashboard:places") in home
+
+
+def test_open_data_carries_the_same_published_cells(client, cases):
+    snapshot_refresh(actor=SYSTEM, now=NOW)
+    doc = client.get(reverse("dashboard-api:health")).json()
+    units = next(t for t in doc["sections"]["cases"]["tables"] if t["key"] == "units")
+    ds = next(r for r in units["rows"] if r["code"] == "405")
+    assert ds["values"] == ["*", 12, "*", 12.0]  # as on the page
+    assert doc["sections"]["testing"] == {"available": False}
+    assert {u["code"] for u in doc["levels"]["units"]} >= {"405", "382"}
+    assert "polygons" not in json.dumps(doc)
+    csv_text = client.get(reverse("dashboard-api:health-csv", kwargs={"section": "cases"})).content.decode()
+    header, *rows = csv_text.splitlines()
+    assert header.startswith("code,Đơn vị,")
+    assert next(r for r in rows if r.startswith("405,")) == "405,Huyện Đông Sơn,*,12,*,12.0"
+    levels_csv = client.get(reverse("dashboard-api:health-csv", kwargs={"section": "levels"})).content.decode()
+    assert levels_csv.splitlines()[0] == "code,name,level,decision_number,decision_date,effective_from"
+    assert client.get(reverse("dashboard-api:health-csv", kwargs={"section": "nope"})).status_code == 404

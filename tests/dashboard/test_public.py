@@ -196,6 +196,7 @@ def test_open_data_is_in_the_openapi_schema(client):
         "/api/v1/public/units/",
         "/api/v1/public/units.csv",
         "/api/v1/public/units/{code}/",
+        "/api/v1/public/health/",
     ):
         assert path in schema
 
