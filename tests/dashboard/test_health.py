@@ -177,6 +177,7 @@ def test_open_data_carries_the_same_published_cells(client, cases):
     header, *rows = csv_text.splitlines()
     assert header.startswith("code,Đơn vị,")
     assert next(r for r in rows if r.startswith("405,")) == "405,Huyện Đông Sơn,*,12,*,12.0"
-    levels_csv = client.get(reverse("dashboard-api:health-csv", kwargs={"section": "levels"})).content.decode()
+    levels_url = reverse("dashboard-api:health-csv", kwargs={"section": "levels"})
+    levels_csv = client.get(levels_url).content.decode()
     assert levels_csv.splitlines()[0] == "code,name,level,decision_number,decision_date,effective_from"
     assert client.get(reverse("dashboard-api:health-csv", kwargs={"section": "nope"})).status_code == 404
