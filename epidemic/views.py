@@ -3,6 +3,7 @@ each proposal, the map), a unit's page (declare a level, enter treatment capacit
 boundary), the thresholds, and computing a week again."""
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,8 +33,17 @@ CHECK_LABELS = {
 }
 
 
+def _local(value: Any) -> Any:
+    """A stored decimal ("5.52") in the language's number format ("5,52" in Vietnamese)."""
+    try:
+        return formats.number_format(Decimal(value))
+    except (TypeError, ValueError, ArithmeticError):
+        return value
+
+
 def describe(reason: dict[str, Any]) -> str:
     """One criterion of a proposal in words: its figure, its threshold, what it did."""
+    reason = {k: _local(v) if isinstance(v, str) else v for k, v in reason.items()}
     kind = reason["criterion"]
     if kind == "cases":
         if reason.get("rate") is None:
