@@ -66,6 +66,13 @@ def samples_visible_to(user: User) -> QuerySet[Sample]:
     return qs.filter(Q(site__unit_id__in=units) | Q(lab__unit_id__in=units))
 
 
+def results_visible_to(user: User) -> QuerySet[LabResult]:
+    """Results of the samples the user sees (the admin's list behind the file import)."""
+    return LabResult.objects.filter(sample__in=samples_visible_to(user).values("pk")).select_related(
+        "sample", "sample__lab"
+    )
+
+
 def cases_visible_to(user: User) -> QuerySet[Case]:
     if not user_can(user, TestingCap.CASES) and not user_can(user, TestingCap.VIEW):
         return Case.objects.none()
