@@ -70,6 +70,7 @@ ADMIN = {
     "vaccination.site": {"view": VIEWERS, "add": CATALOGUE, "change": set()},
     "vaccination.prioritygroup": {"view": VIEWERS, "add": CATALOGUE, "change": CATALOGUE},
     "vaccination.screeningquestion": {"view": VIEWERS, "add": CATALOGUE, "change": CATALOGUE},
+    "vaccination.dose": {"view": ADMINISTER, "add": set(), "change": set()},
 }
 
 
