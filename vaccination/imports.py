@@ -159,7 +159,8 @@ class DoseExportResource(resources.Resource):
         model = Dose
 
     def dehydrate_gioi_tinh(self, dose: Dose) -> str:
-        return {Person.Sex.MALE: "nam", Person.Sex.FEMALE: "nu"}.get(dose.person.sex, "")
+        sexes: dict[str, str] = {Person.Sex.MALE: "nam", Person.Sex.FEMALE: "nu"}
+        return sexes.get(dose.person.sex, "")
 
     def dehydrate_ngay_tiem(self, dose: Dose) -> str:
         return _local(dose)

@@ -79,8 +79,10 @@ def people_resolve(
     new: list[Person] = []
     people: list[Person] = []
     for data in datas:
-        person = _match(index, data, planned)
-        if person is None:
+        found = _match(index, data, planned)
+        if found is not None:
+            person = found
+        else:
             person = Person(source=source)
             _apply(person, data)
             planned[id(person)] = len(new)
