@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-pyproject
 PORT ?= 8000
 export PORT
 
-.PHONY: run test messages lint bench bench-data bench-checkins bench-checkin-profile bench-tracing bench-retention venv check-pango
+.PHONY: run test messages lint bench bench-imports bench-data bench-checkins bench-checkin-profile bench-tracing bench-retention venv check-pango
 
 # Create the virtualenv once; reinstall only when pyproject.toml changed (stamp file).
 $(PY):
@@ -66,3 +66,8 @@ bench-tracing: venv
 
 bench-retention: venv
 	$(PY) bench/retention.py --prepare 1000000
+
+# Issues 18 and 19: 100,000 lab results and 100,000 doses: django-import-export's default path
+# (on 10,000 rows, extrapolated), the set-based path, and a raw COPY ceiling, in one run.
+bench-imports: venv
+	$(PY) bench/imports.py --rows 100000 --default-rows 10000

@@ -82,6 +82,13 @@ def _lab_system_samples(client: ApiClient) -> Q:
     return Q(lab__in=labs) | (Q(lab__isnull=True, status=Sample.Status.COLLECTED) & area)
 
 
+def results_visible_to(user: User) -> QuerySet[LabResult]:
+    """Results of the samples the user sees (the admin's list behind the file import)."""
+    return LabResult.objects.filter(sample__in=samples_visible_to(user).values("pk")).select_related(
+        "sample", "sample__lab"
+    )
+
+
 def cases_visible_to(user: User) -> QuerySet[Case]:
     if not user_can(user, TestingCap.CASES) and not user_can(user, TestingCap.VIEW):
         return Case.objects.none()
