@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -212,3 +212,213 @@ def sample_by_code(code: str) -> Sample | None:
 
 def result_of(sample: Sample) -> LabResult | None:
     return LabResult.objects.filter(sample=sample).first()
+
+
+# --- Daily figures: the roll-ups (testing/retention.py) and their readers ---------------------
+#
+# Each figure belongs to one local day (docs/testing.md "Daily figures"): a sample to its
+# collection day, a result, its turnaround and the case it confirmed to the result's day.
+
+
+def _local_day(field: str) -> Any:
+    from django.db.models.functions import TruncDate
+
+    return TruncDate(field, tzinfo=timezone.get_current_timezone())
+
+
+def live_sample_stats(start: datetime.datetime, end: datetime.datetime) -> list[dict[str, Any]]:
+    """Samples collected in ``[start, end)`` per local day, site unit, setting and test type:
+    ``SampleDailyStat`` rows, counted from the samples as they are now."""
+    from django.db.models import Exists, OuterRef
+
+    retest_outcomes = (Outcome.POSITIVE, Outcome.INCONCLUSIVE)
+    # The first member (lowest id) of a pool stands for the pool.
+    head = Q(pool__isnull=False) & ~Q(
+        Exists(Sample.objects.filter(pool_id=OuterRef("pool_id"), pk__lt=OuterRef("pk")))
+    )
+
+    def closes(reason: str) -> Q:
+        return Q(Exists(SamplingTask.objects.filter(done_by=OuterRef("pk"), reason=reason)))
+
+    rows = (
+        Sample.objects.filter(collected_at__gte=start, collected_at__lt=end)
+        .annotate(day=_local_day("collected_at"), unit_key=F("site__unit_id"), setting=F("site__setting"))
+        .values("day", "unit_key", "setting", "test_kind")
+        .annotate(
+            collected=Count("id"),
+            rejected=Count("id", filter=Q(status=Sample.Status.REJECTED)),
+            pooled=Count("id", filter=Q(pool__isnull=False)),
+            pools=Count("id", filter=head),
+            pools_negative=Count("id", filter=head & Q(pool__outcome=Outcome.NEGATIVE)),
+            pools_retest=Count("id", filter=head & Q(pool__outcome__in=retest_outcomes)),
+            members_retest=Count("id", filter=Q(pool__outcome__in=retest_outcomes)),
+            retests_pool=Count("id", filter=closes(SamplingTask.Reason.POOL_POSITIVE)),
+            retests_rejected=Count("id", filter=closes(SamplingTask.Reason.REJECTED)),
+        )
+        .order_by("day", "unit_key", "setting", "test_kind")
+    )
+    return [{**{k: v for k, v in row.items() if k != "unit_key"}, "unit_id": row["unit_key"]} for row in rows]
+
+
+def live_result_stats(start: datetime.datetime, end: datetime.datetime) -> list[dict[str, Any]]:
+    """Results in ``[start, end)`` per local day, site unit, setting, test type, how the result
+    came (single, by pool, import) and whether the sample re-tests a positive pool's member:
+    ``ResultDailyStat`` rows. Turnaround is collection → result."""
+    from django.db.models import DurationField, Exists, ExpressionWrapper, OuterRef, Sum
+
+    from testing.models import TURNAROUND_BUCKETS
+
+    collected = F("sample__collected_at")
+    took = ExpressionWrapper(F("resulted_at") - collected, output_field=DurationField())
+
+    def within(hours: int) -> Q:
+        return Q(resulted_at__lt=collected + datetime.timedelta(hours=hours))
+
+    edges = [None, *TURNAROUND_BUCKETS[:-1]]
+    names = ["tat_6h", "tat_12h", "tat_24h", "tat_48h", "tat_72h"]
+    buckets = {
+        name: Count("id", filter=within(upper) & (Q() if lower is None else ~within(lower)))
+        for name, lower, upper in zip(names, edges, TURNAROUND_BUCKETS, strict=True)
+    }
+    rows = (
+        LabResult.objects.filter(resulted_at__gte=start, resulted_at__lt=end)
+        .annotate(
+            day=_local_day("resulted_at"),
+            unit_key=F("sample__site__unit_id"),
+            setting=F("sample__site__setting"),
+            test_kind=F("sample__test_kind"),
+            retest=Exists(
+                SamplingTask.objects.filter(
+                    done_by=OuterRef("sample_id"), reason=SamplingTask.Reason.POOL_POSITIVE
+                )
+            ),
+        )
+        .values("day", "unit_key", "setting", "test_kind", "via", "retest")
+        .annotate(
+            results=Count("id"),
+            negative=Count("id", filter=Q(outcome=Outcome.NEGATIVE)),
+            positive=Count("id", filter=Q(outcome=Outcome.POSITIVE)),
+            inconclusive=Count("id", filter=Q(outcome=Outcome.INCONCLUSIVE)),
+            cases=Count("id", filter=Q(Exists(Case.objects.filter(source_id=OuterRef("sample_id"))))),
+            took=Sum(took),
+            tat_over=Count("id", filter=~within(TURNAROUND_BUCKETS[-1])),
+            **buckets,
+        )
+        .order_by("day", "unit_key", "setting", "test_kind", "via", "retest")
+    )
+    out = []
+    for row in rows:
+        took_sum = row.pop("took") or datetime.timedelta(0)
+        row["unit_id"] = row.pop("unit_key")
+        row["turnaround_minutes"] = round(took_sum.total_seconds() / 60)
+        out.append(row)
+    return out
+
+
+SAMPLE_STAT_FIELDS = (
+    "collected",
+    "rejected",
+    "pooled",
+    "pools",
+    "pools_negative",
+    "pools_retest",
+    "members_retest",
+    "retests_pool",
+    "retests_rejected",
+)
+RESULT_STAT_FIELDS = (
+    "results",
+    "negative",
+    "positive",
+    "inconclusive",
+    "cases",
+    "turnaround_minutes",
+    "tat_6h",
+    "tat_12h",
+    "tat_24h",
+    "tat_48h",
+    "tat_72h",
+    "tat_over",
+)
+
+
+def _split_stats(
+    name: str,
+    model: Any,
+    live: Any,
+    dims: tuple[str, ...],
+    fields: tuple[str, ...],
+    date_from: Any,
+    date_to: Any,
+) -> list[dict[str, Any]]:
+    from core import retention, rollups
+
+    folded, live_days = rollups.split(name, date_from, date_to)
+    rows: list[dict[str, Any]] = []
+    if folded:
+        rows += list(model.objects.filter(day__range=folded).values(*dims, *fields))
+    if live_days:
+        start = retention.local_midnight(live_days[0])
+        rows += live(start, retention.local_midnight(live_days[1] + datetime.timedelta(days=1)))
+    return rows
+
+
+def sample_stats(*, date_from: datetime.date, date_to: datetime.date) -> list[dict[str, Any]]:
+    """``SampleDailyStat`` rows for the local days ``date_from``..``date_to``: folded days from the
+    aggregate, later days counted live (each day once)."""
+    from testing.models import SampleDailyStat
+    from testing.retention import SAMPLE_ROLLUP
+
+    dims = ("day", "unit_id", "setting", "test_kind")
+    return _split_stats(
+        SAMPLE_ROLLUP, SampleDailyStat, live_sample_stats, dims, SAMPLE_STAT_FIELDS, date_from, date_to
+    )
+
+
+def result_stats(*, date_from: datetime.date, date_to: datetime.date) -> list[dict[str, Any]]:
+    """``ResultDailyStat`` rows for the local days ``date_from``..``date_to`` (as ``sample_stats``)."""
+    from testing.models import ResultDailyStat
+    from testing.retention import RESULT_ROLLUP
+
+    dims = ("day", "unit_id", "setting", "test_kind", "via", "retest")
+    return _split_stats(
+        RESULT_ROLLUP, ResultDailyStat, live_result_stats, dims, RESULT_STAT_FIELDS, date_from, date_to
+    )
+
+
+def case_counts(*, date_from: datetime.date, date_to: datetime.date) -> dict[int, dict[str, int]]:
+    """Confirmed cases per unit of the sampling site (the finest unit: a ward where the site is
+    in one) and place found (``Setting`` values), by confirmation day: what the epidemic level's
+    "new community cases per 100,000" reads (docs/domain.md §4)."""
+    counts: dict[int, dict[str, int]] = {}
+    for row in result_stats(date_from=date_from, date_to=date_to):
+        if row["cases"]:
+            unit = counts.setdefault(row["unit_id"], {})
+            unit[row["setting"]] = unit.get(row["setting"], 0) + row["cases"]
+    return counts
+
+
+def turnaround(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Turnaround (collection → result) of result rows: count, mean hours, the share within
+    24 hours, and the median estimated inside its bucket (linear; None when over 72 hours)."""
+    from testing.models import TURNAROUND_BUCKETS
+
+    names = ("tat_6h", "tat_12h", "tat_24h", "tat_48h", "tat_72h", "tat_over")
+    counts = [sum(r[n] for r in rows) for n in names]
+    total = sum(counts)
+    if not total:
+        return {"results": 0, "mean_hours": None, "median_hours": None, "within_24h_pct": None}
+    minutes = sum(r["turnaround_minutes"] for r in rows)
+    median = None
+    seen, lower = 0, 0
+    for count, upper in zip(counts, TURNAROUND_BUCKETS, strict=False):
+        if count and seen + count >= total / 2:
+            median = round(lower + (upper - lower) * (total / 2 - seen) / count, 1)
+            break
+        seen, lower = seen + count, upper
+    return {
+        "results": total,
+        "mean_hours": round(minutes / total / 60, 1),
+        "median_hours": median,
+        "within_24h_pct": round(100 * sum(counts[:3]) / total, 1),
+    }

@@ -17,7 +17,8 @@ from core.audit import audit
 from testing import selectors
 from testing.capabilities import TestingCap
 from testing.models import Lab, LabResult, Outcome, Sample, SamplePool, SamplingTask, TestKind
-from testing.services._common import Actor, clean_code, human, in_scope, is_system, require
+from testing.retention import RESULT_ROLLUP, SAMPLE_ROLLUP
+from testing.services._common import Actor, clean_code, human, in_scope, is_system, recount, require
 from testing.services.cases import confirm_from_result
 
 
@@ -69,6 +70,7 @@ def sample_reject(*, actor: Actor, sample: Sample, reason: str) -> Sample:
         sample.status = Sample.Status.REJECTED
         sample.rejection = reason
         sample.save(update_fields=["status", "rejection"])
+        recount(SAMPLE_ROLLUP, sample.collected_at)  # counted on its collection day
         task = SamplingTask.objects.create(
             person_id=sample.person_id,
             reason=SamplingTask.Reason.REJECTED,
@@ -119,6 +121,7 @@ def pool_create(*, actor: Actor, lab: Lab, code: str, codes: list[str]) -> Sampl
         pool = SamplePool.objects.create(code=code, lab=lab)
         ids = [found[c].pk for c in wanted]
         Sample.objects.filter(pk__in=ids).update(pool=pool)
+        recount(SAMPLE_ROLLUP, *(found[c].collected_at for c in wanted))
         audit(actor=actor, action="pool.create", target=pool, details={"sample_ids": ids})
     return pool
 
@@ -140,7 +143,9 @@ def _apply_pool(pool: SamplePool, outcome: str) -> dict[str, list[int]]:
     """Negative: each member "negative by pool". Positive or inconclusive: each member pending,
     with a re-sampling task (docs/domain.md §5: a positive pool means each person is re-sampled)."""
     members = list(pool.members.select_related("site"))
+    recount(SAMPLE_ROLLUP, *(m.collected_at for m in members))  # the pool's figures: members' days
     if outcome == Outcome.NEGATIVE:
+        recount(RESULT_ROLLUP, pool.resulted_at)
         LabResult.objects.bulk_create(
             [
                 LabResult(
@@ -224,6 +229,8 @@ def pool_result_correct(
         if tasks.filter(done_by__isnull=False).exists():
             raise ValidationError(_("Đã lấy mẫu lại cho người trong mẫu gộp: không sửa được kết quả gộp."))
         previous = pool.outcome
+        if previous == Outcome.NEGATIVE:
+            recount(RESULT_ROLLUP, pool.resulted_at)  # its results by pool go
         tasks.delete()
         LabResult.objects.filter(sample__pool=pool, via=LabResult.Via.POOL).delete()
         pool.outcome, pool.verified_by, pool.resulted_at = outcome, verified_by, timezone.now()
@@ -290,6 +297,7 @@ def check_result_rows(actor: Actor, lab: Lab, rows: list[ResultRow]) -> tuple[di
 def _store_results(
     actor: Actor, rows: list[ResultRow], found: dict[str, Sample], via: str
 ) -> tuple[list[int], list[int]]:
+    recount(RESULT_ROLLUP, *(r.resulted_at for r in rows))  # back-dated results
     results = LabResult.objects.bulk_create(
         [
             LabResult(
