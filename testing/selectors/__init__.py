@@ -1,0 +1,240 @@
+"""Every read of the testing app, scoped to the user (``<entity>_visible_to(user)``).
+
+Sites, labs, campaigns and cases are scoped by their unit; samples by their site's or their
+lab's unit (a provincial lab receives samples from every district it serves).
+"""
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from core import selectors as core_selectors
+from core.crypto import lookup_hash
+from core.roles import user_can
+from testing.capabilities import TestingCap
+from testing.models import (
+    Campaign,
+    Case,
+    Contact,
+    Lab,
+    LabResult,
+    Outcome,
+    Sample,
+    SamplePool,
+    SamplingSite,
+    SamplingTask,
+)
+
+User = Any
+ANY_TESTING = (TestingCap.VIEW, TestingCap.MANAGE, TestingCap.COLLECT, TestingCap.LAB, TestingCap.CASES)
+
+
+def _can_any(user: User) -> bool:
+    return any(user_can(user, cap) for cap in ANY_TESTING)
+
+
+def sites_visible_to(user: User) -> QuerySet[SamplingSite]:
+    if not _can_any(user):
+        return SamplingSite.objects.none()
+    return core_selectors.filter_by_unit_scope(SamplingSite.objects.select_related("unit"), user)
+
+
+def labs_visible_to(user: User) -> QuerySet[Lab]:
+    if not _can_any(user):
+        return Lab.objects.none()
+    return core_selectors.filter_by_unit_scope(Lab.objects.select_related("unit"), user)
+
+
+def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
+    if not _can_any(user):
+        return Campaign.objects.none()
+    return core_selectors.filter_by_unit_scope(Campaign.objects.select_related("unit"), user)
+
+
+def samples_visible_to(user: User) -> QuerySet[Sample]:
+    if not _can_any(user):
+        return Sample.objects.none()
+    qs = Sample.objects.select_related("site", "lab", "pool", "person", "result")
+    units = core_selectors.unit_ids_in_scope(user)
+    if units is None:
+        return qs
+    return qs.filter(Q(site__unit_id__in=units) | Q(lab__unit_id__in=units))
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    if not user_can(user, TestingCap.CASES) and not user_can(user, TestingCap.VIEW):
+        return Case.objects.none()
+    return core_selectors.filter_by_unit_scope(Case.objects.select_related("person", "unit"), user)
+
+
+def _access(qs: QuerySet, pk: int) -> Any:
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def access_site(user: User, pk: int) -> SamplingSite:
+    return _access(sites_visible_to(user), pk)
+
+
+def access_lab(user: User, pk: int) -> Lab:
+    return _access(labs_visible_to(user), pk)
+
+
+def access_campaign(user: User, pk: int) -> Campaign:
+    return _access(campaigns_visible_to(user), pk)
+
+
+def access_case(user: User, pk: int) -> Case:
+    return _access(cases_visible_to(user), pk)
+
+
+def access_pool(user: User, pk: int) -> SamplePool:
+    return _access(SamplePool.objects.filter(lab__in=labs_visible_to(user)), pk)
+
+
+def samples_by_codes(user: User, codes: list[str]) -> dict[str, Sample]:
+    """The visible samples among ``codes`` (a code outside the scope reads as unknown)."""
+    return {s.code: s for s in samples_visible_to(user).filter(code__in=codes)}
+
+
+def sample_exists(code: str) -> bool:
+    return Sample.objects.filter(code=code).exists()
+
+
+def open_tasks_for(person_id: int) -> QuerySet[SamplingTask]:
+    return SamplingTask.objects.filter(person_id=person_id, done_by__isnull=True)
+
+
+def tasks_visible_to(user: User) -> QuerySet[SamplingTask]:
+    if not _can_any(user):
+        return SamplingTask.objects.none()
+    return core_selectors.filter_by_unit_scope(
+        SamplingTask.objects.select_related("person", "campaign"), user
+    ).filter(done_by__isnull=True)
+
+
+# --- Officials' pages ------------------------------------------------------------------------
+
+
+def campaign_progress(user: User) -> list[dict[str, Any]]:
+    """Each visible campaign with the people sampled in it (distinct) against its target."""
+    rows = []
+    for campaign in campaigns_visible_to(user):
+        sampled = Sample.objects.filter(campaign=campaign).values("person_id").distinct().count()
+        target = campaign.target_population or 1
+        rows.append(
+            {
+                "campaign": campaign,
+                "sampled": sampled,
+                "percent": round(100 * sampled / target, 1),
+            }
+        )
+    return rows
+
+
+def overdue_before(now: datetime.datetime | None = None) -> datetime.datetime:
+    return (now or timezone.now()) - datetime.timedelta(hours=settings.TESTING_TURNAROUND_HOURS)
+
+
+def lab_work_list(user: User, lab: Lab) -> dict[str, Any]:
+    """Received (waiting for a result), overdue among them, rejected, pending re-tests, pools."""
+    samples = samples_visible_to(user).filter(lab=lab)
+    waiting = samples.filter(status=Sample.Status.RECEIVED)
+    return {
+        "received": list(waiting.filter(received_at__gte=overdue_before())[:200]),
+        "overdue": list(waiting.filter(received_at__lt=overdue_before())[:200]),
+        "rejected": list(samples.filter(status=Sample.Status.REJECTED)[:200]),
+        "pending": list(samples.filter(status=Sample.Status.PENDING)[:200]),
+        "pools": list(SamplePool.objects.filter(lab=lab).annotate(size=Count("members"))[:50]),
+    }
+
+
+def positivity_by_unit_and_day(user: User, days: int = 14) -> list[dict[str, Any]]:
+    """Results per reporting unit (the site's unit, raised to the reporting level) and local day:
+    tested, positive, positivity. Pools count through their members' results."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    results = LabResult.objects.filter(
+        resulted_at__gte=since, sample__in=samples_visible_to(user)
+    ).values_list("resulted_at", "outcome", "sample__site__unit_id")
+    mapping = core_selectors.reporting_unit_map()
+    names = dict(core_selectors.reporting_units().values_list("id", "name"))
+    table: dict[tuple[int, datetime.date], list[int]] = defaultdict(lambda: [0, 0])
+    for at, outcome, unit_id in results:
+        key = (mapping.get(unit_id, unit_id), timezone.localdate(at))
+        table[key][0] += 1
+        table[key][1] += outcome == Outcome.POSITIVE
+    return [
+        {
+            "unit": names.get(unit, str(unit)),
+            "day": day,
+            "tested": tested,
+            "positive": positive,
+            "positivity": round(100 * positive / tested, 1) if tested else 0.0,
+        }
+        for (unit, day), (tested, positive) in sorted(
+            table.items(), key=lambda kv: (kv[0][1], kv[0][0]), reverse=True
+        )
+    ]
+
+
+def contacts_of(case: Case) -> QuerySet[Contact]:
+    return Contact.objects.filter(case=case).select_related("person").order_by("marked_at")
+
+
+# --- The citizen's look-up -------------------------------------------------------------------
+
+
+def sample_for_citizen(
+    *, code: str, phone: str = "", birth_date: datetime.date | None = None
+) -> Sample | None:
+    """The sample of ``code`` when the phone or the birth date matches the person on record;
+    None otherwise, whichever part was wrong (the caller answers both the same way)."""
+    sample = Sample.objects.select_related("person").filter(code=code.strip().upper()).first()
+    if sample is None:
+        return None
+    person = sample.person
+    matched = (bool(phone.strip()) and person.phone_hash == lookup_hash("phone", phone)) or (
+        birth_date is not None and person.date_of_birth == birth_date
+    )
+    return sample if matched else None
+
+
+def sample_by_code(code: str) -> Sample | None:
+    return Sample.objects.select_related("person").filter(code=code.strip().upper()).first()
+
+
+def result_of(sample: Sample) -> LabResult | None:
+    return LabResult.objects.filter(sample=sample).first()
+
+
+# The daily figures (roll-ups and their readers) live in ``figures``.
+from testing.selectors.figures import (  # noqa: E402
+    RESULT_STAT_FIELDS,
+    SAMPLE_STAT_FIELDS,
+    case_counts,
+    live_result_stats,
+    live_sample_stats,
+    report_figures,
+    result_stats,
+    sample_stats,
+    turnaround,
+)
+
+__all__ = [
+    "RESULT_STAT_FIELDS",
+    "SAMPLE_STAT_FIELDS",
+    "case_counts",
+    "live_result_stats",
+    "live_sample_stats",
+    "report_figures",
+    "result_stats",
+    "sample_stats",
+    "turnaround",
+]
