@@ -94,17 +94,18 @@ def submit_once(
     ``services.SubmissionConflict`` (nothing of it is returned)."""
     declarations = [declaration, *members]
     services.household_size_check(len(declarations))  # before anyone is resolved
-    if submission is not None:
+    if submission is not None and selectors.submission_stored(submission):
+        # A retry on a bad connection: nothing new.
         existing = selectors.checkins_of_submission(submission)
-        if existing:
-            # A retry on a bad connection: nothing new.
-            return services.submission_owned(existing, checkpoint.pk), False
+        return services.submission_owned(existing, checkpoint.pk), False
     with transaction.atomic():
-        person, _created = person_resolve_for_visitor(data=declaration.person)
-        entries = [(person, declaration)]
-        for member in declarations[1:]:
-            member_person, _created = person_resolve_for_visitor(data=member.person)
-            entries.append((member_person, member))
+        entries = []
+        new_people = set()
+        for data in declarations:
+            person, created = person_resolve_for_visitor(data=data.person)
+            entries.append((person, data))
+            if created:
+                new_people.add(person.pk)
         rows = services.checkin_create(
             actor=actor,
             checkpoint=checkpoint,
@@ -112,5 +113,6 @@ def submit_once(
             method=method,
             submission=submission,
             checked_in_at=checked_in_at,
+            new_people=new_people,
         )
     return rows, not all(r.repeat for r in rows)  # a repeat check-in stores nothing

@@ -4,7 +4,12 @@ The package splits by topic (scoping and look-ups, check-ins, tracing, statistic
 import from ``checkpoints.selectors``. The retention boundary is ``checkpoints.retention``.
 """
 
-from checkpoints.selectors.checkins import MaskedCheckin, checkins_masked, checkins_of_submission
+from checkpoints.selectors.checkins import (
+    MaskedCheckin,
+    checkins_masked,
+    checkins_of_submission,
+    submission_stored,
+)
 from checkpoints.selectors.checkpoints import (
     RevokedCode,
     access_checkpoint,
@@ -71,6 +76,7 @@ __all__ = [
     "silent_checkpoint_ids",
     "silent_checkpoints",
     "silent_checkpoints_named",
+    "submission_stored",
     "trace_case",
     "trace_checkpoint",
     "trace_contacts_queryset",

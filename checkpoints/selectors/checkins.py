@@ -10,6 +10,12 @@ from core.masking import mask_name, mask_phone
 User = Any
 
 
+def submission_stored(submission: Any) -> bool:
+    """Whether a submission id is stored: a cheap look-up (no joins), since it is nearly
+    always False (a retry on a bad connection is the exception)."""
+    return CheckIn.objects.filter(submission=submission).exists()
+
+
 def checkins_of_submission(submission: Any) -> list[CheckIn]:
     return list(
         CheckIn.objects.filter(submission=submission)

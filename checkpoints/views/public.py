@@ -80,6 +80,15 @@ def _member_index(name: str) -> int:
     return int(digits)
 
 
+def _filled_member_rows(request: HttpRequest) -> set[int]:
+    """The member rows with anything typed or ticked in them."""
+    return {
+        index
+        for name in request.POST
+        if (index := _member_index(name)) >= 0 and any(str(v).strip() for v in request.POST.getlist(name))
+    }
+
+
 def _too_many_members(request: HttpRequest) -> bool:
     """A member row past the cap asked for or filled in: refused with a message rather than
     silently dropped."""
@@ -108,12 +117,15 @@ class _Page:
     token: str
     checkpoint: Checkpoint | None
     form: DeclarationForm
-    members: list[MemberForm]
+    # One per member row shown; None for a row posted blank (valid, nobody in it): its form
+    # is built only if the page is shown again (three blank rows built and validated cost a
+    # fifth of a returning visitor's form POST, docs/benchmarks.md issue 16).
+    members: list[MemberForm | None]
     submission: uuid.UUID
     quick: dict[str, Any] | None = None
 
     def is_valid(self) -> bool:
-        return self.form.is_valid() and all(m.is_valid() for m in self.members)
+        return self.form.is_valid() and all(m.is_valid() for m in self.members if m is not None)
 
 
 def _render(
@@ -133,7 +145,10 @@ def _render(
         {
             "checkpoint": checkpoint,
             "form": page.form,
-            "members": page.members,
+            "members": [
+                m if m is not None else MemberForm(request.POST, prefix=f"m{i}")
+                for i, m in enumerate(page.members)
+            ],
             "member_slots": len(page.members),
             "max_members": settings.CHECKIN_MAX_MEMBERS,
             "submission": page.submission,
@@ -198,7 +213,9 @@ def _bind(request: HttpRequest, token: str, remembered: dict[str, Any] | None) -
             if name in remembered:
                 data[name] = remembered[name]
         quick = remembered
-    members = [MemberForm(request.POST, prefix=f"m{i}") for i in range(_member_count(request))]
+    filled = _filled_member_rows(request)
+    count = _member_count(request)
+    members = [MemberForm(request.POST, prefix=f"m{i}") if i in filled else None for i in range(count)]
     return _Page(token, None, DeclarationForm(data), members, _submission(request), quick=quick)
 
 
@@ -218,7 +235,9 @@ def _submit(request: HttpRequest, token: str, page: _Page, remembered: dict[str,
     """Store the valid declaration (and household), then show the confirmation."""
     try:
         declaration = page.form.declaration_data()
-        household = [d for m in page.members if (d := m.declaration_data(declaration)) is not None]
+        household = [
+            d for m in page.members if m is not None and (d := m.declaration_data(declaration)) is not None
+        ]
         rows, _stored = intake.visitor_submit(
             token=token, declaration=declaration, members=household, submission=page.submission
         )

@@ -158,7 +158,9 @@ def person_resolve_for_visitor(*, data: PersonData) -> tuple[Person, bool]:
     ``declaration.submit``: ``person_id``). Creating someone is audited (``person.create``).
     """
     visitor = Visitor("public")
-    with transaction.atomic():
+    # No savepoint of its own inside a caller's transaction (a check-in): an error here ends
+    # the caller's transaction anyway, and a savepoint is two round trips per visitor.
+    with transaction.atomic(savepoint=False):
         match = person_find_match(data)
         if match is not None:
             return match, False

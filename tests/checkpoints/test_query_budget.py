@@ -38,3 +38,34 @@ def test_returning_visitor_form_post_runs_what_the_api_runs(client, checkpoint, 
     if connection.vendor == "postgresql":  # the express path: its one statement, nothing else
         work = [q for q in form_sql if "SAVEPOINT" not in q]
         assert len(work) == 1 and work[0].startswith("EXECUTE express_checkin"), work
+
+
+def test_a_first_time_visitor_runs_no_look_up_for_visits_they_cannot_have(client, checkpoint):
+    """A person created in the check-in's own transaction has no visit to repeat or close:
+    no check-in look-up or update beyond the submission check (issue 16, first-time path)."""
+    sql = _queries(lambda: client.post(url(checkpoint), form_data()))
+    touching = [q for q in sql if "checkpoints_checkin" in q and not q.startswith("INSERT")]
+    if connection.vendor == "postgresql":
+        touching = [q for q in touching if not q.startswith("EXECUTE express_checkin")]
+    assert len(touching) == 1 and touching[0].startswith("SELECT 1 AS"), touching  # the submission
+    assert not [q for q in sql if q.startswith("UPDATE")], sql
+    assert CheckIn.objects.get().checked_out_at is not None
+
+
+def test_a_household_with_one_new_member_still_closes_the_known_ones_open_visit(agency):
+    """The known declarant's open visit elsewhere is closed; the new member's look-ups are skipped."""
+    api = APIClient()
+    elsewhere, here = make_checkpoint(agency, name="Cổng A"), make_checkpoint(agency, name="Cổng B")
+    person = {"full_name": "Nguyễn Văn An", "birth_year": 1985, "sex": "male", "phone": "0912345678"}
+    assert (
+        api.post(
+            "/api/v1/checkins/", payload(elsewhere, members=[], person=person), format="json"
+        ).status_code
+        == 201
+    )
+    member = {"full_name": "Nguyễn Thị Bình", "birth_year": 2015, "sex": "female"}
+    response = api.post("/api/v1/checkins/", payload(here, members=[member], person=person), format="json")
+    assert response.status_code == 201, response.content[:300]
+    first = CheckIn.objects.get(checkpoint=elsewhere)
+    assert first.checkout_method == CheckIn.Checkout.NEXT_CHECKIN
+    assert CheckIn.objects.filter(checkpoint=here).count() == 2

@@ -157,6 +157,21 @@ def test_member_without_birth_year_is_refused(client, checkpoint):
     assert not CheckIn.objects.exists()
 
 
+def test_a_refused_member_row_comes_back_with_every_blank_row_around_it(client, checkpoint):
+    """Blank member rows are not validated on a POST (issue 16) but are shown again, empty, when
+    the page comes back; a filled row after blank ones is stored."""
+    data = form_data(**{"m1-full_name": "Bé", "m0-full_name": " ", "m2-sex": ""})
+    text = client.post(url(checkpoint), data).content.decode()
+    assert "Vui lòng nhập năm sinh." in text and not CheckIn.objects.exists()
+    for row in range(3):
+        assert f'name="m{row}-full_name"' in text
+    assert re.search(r'name="m1-full_name"[^>]*value="Bé"', text)
+    data = form_data(**{"m2-full_name": "Nguyễn Văn Cu", "m2-birth_year": "2019"})
+    assert client.post(url(checkpoint), data).status_code == 302
+    assert sorted(CheckIn.objects.values_list("position", flat=True)) == [0, 1]
+    assert Person.objects.filter(full_name="Nguyễn Văn Cu", birth_year=2019).exists()
+
+
 def test_remember_me_gives_a_one_tap_checkin(client, checkpoint):
     client.post(url(checkpoint), form_data(remember="1"))
     assert client.cookies["cp_me"].value
