@@ -121,7 +121,7 @@ def _conflict(exc: Exception) -> Response:
 
 class MemberInput(PersonInput):
     """A household member checked in with the declarant: the member's own health answers
-    (none declared unless given)."""
+    (none declared unless given), at the declarant's address unless one is given."""
 
     symptoms = code_list(codes.symptoms())
     exposures = code_list(codes.exposures())
@@ -202,9 +202,16 @@ def _declaration(data: dict[str, Any]) -> tuple[DeclarationData, list[Declaratio
         symptoms=data["symptoms"],
         exposures=data["exposures"],
     )
+    home = {"address_unit": data["person"]["address_unit"], "address_line": data["person"]["address_line"]}
     members = [
         declaration.household_member(
-            person_data({k: v for k, v in m.items() if k not in ("symptoms", "exposures")}),
+            # Living with the declarant unless an address of their own is given, as on the form.
+            person_data(
+                {
+                    **{k: v for k, v in m.items() if k not in ("symptoms", "exposures")},
+                    **({} if m["address_unit"] or m["address_line"] else home),
+                }
+            ),
             symptoms=m["symptoms"],
             exposures=m["exposures"],
         )

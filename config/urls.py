@@ -28,6 +28,8 @@ urlpatterns = [
     path("api/v1/", include("core.api_urls")),
     path("api/v1/", include("declarations.api_urls")),
     path("api/v1/", include("certificates.api_urls")),
+    path("api/v1/", include("testing.api_urls")),
+    path("api/v1/", include("vaccination.api_urls")),
     path("api/v1/taskforce/", include("taskforce.api_urls")),
     path("taskforce/", include("taskforce.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -3,7 +3,10 @@
 Services refuse with Django's ``ValidationError``; views and APIs do not convert it by hand.
 This handler answers it in DRF's standard shape, the same as a serializer's errors:
 ``{"field": ["message"]}`` for a field, ``{"non_field_errors": ["message"]}`` for the input as
-a whole. Django's ``PermissionDenied`` and ``Http404`` are answered by DRF's own handler as
+a whole. A batch refused as a whole (``core.itemerrors.ItemErrors``) answers one entry per item
+under its list field, keyed by index as DRF keys a list's invalid items:
+``{"results": {"1": {"non_field_errors": ["Dòng 2: ..."]}}}``. Django's ``PermissionDenied`` and
+``Http404`` are answered by DRF's own handler as
 ``{"detail": "message"}`` (403, 404); a closed rate limit whose store is down answers 503 with
 ``Retry-After``. Everything else is DRF's default.
 """
@@ -18,11 +21,14 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.itemerrors import ItemErrors
 from core.ratelimit import LimiterUnavailable
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, ItemErrors):
+        exc = ValidationError(detail=exc.api_detail())
+    elif isinstance(exc, DjangoValidationError):
         errors = as_serializer_error(exc)
         if NON_FIELD_ERRORS in errors:  # a model's clean() names the whole input "__all__"
             errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)

@@ -17,6 +17,12 @@ ERRORS = {
     "403": ("Không có quyền / not allowed", DETAIL),
     "404": ("Không tìm thấy / not found", DETAIL),
 }
+# Endpoints that accept API tokens (``core.authentication``): a missing, bad, revoked or
+# expired key is 401 with the Bearer challenge; a key over its rate 429.
+TOKEN_ERRORS = {
+    "401": ("Thiếu hoặc sai mã truy cập API / missing or invalid API token", DETAIL),
+    "429": ("Gửi quá nhanh / too many requests", DETAIL),
+}
 WRITE_ERRORS = {
     "409": ("Xung đột (mã lần gửi của điểm khác) / conflict", DETAIL),
     "410": ("Mã QR đã bị thu hồi / revoked code", DETAIL),
@@ -42,7 +48,8 @@ def paginated(serializer: type[serializers.Serializer], name: str) -> serializer
 
 def add_error_responses(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
     """Postprocessing hook: the refusals every operation may answer (400, 403, 404; writes
-    also 409, 410, 413, 429), each with the body DRF sends; path ids as the URLs take them."""
+    also 409, 410, 413, 429; endpoints taking API tokens 401 and 429), each with the body DRF
+    sends; path ids as the URLs take them."""
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             for parameter in operation.get("parameters", []):
@@ -51,6 +58,8 @@ def add_error_responses(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any
                     parameter["schema"].update(minimum=1, maximum=ID_MAX)
             responses = operation.setdefault("responses", {})
             errors = {**ERRORS, **(WRITE_ERRORS if method in ("post", "put", "patch") else {})}
+            if {"apiToken": []} in operation.get("security", []):
+                errors.update(TOKEN_ERRORS)
             for code, (description, schema) in errors.items():
                 responses.setdefault(
                     code, {"description": description, "content": {"application/json": {"schema": schema}}}

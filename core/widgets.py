@@ -123,11 +123,15 @@ class UnitLevelsMixin:
         if self.unit_default_province and not self.is_bound and values.get(names[0]) is None:
             values[names[0]] = _province().pk
         if self.is_bound:
-            data = self.data.copy()
-            for name, value in values.items():
-                if value is not None and not data.get(key(name)):
-                    data[key(name)] = str(value)
-            self.data = data
+            # Copied (a QueryDict copy is a deep copy) only when an ancestor is filled in.
+            missing = {
+                key(n): str(v) for n, v in values.items() if v is not None and not self.data.get(key(n))
+            }
+            if missing:
+                data = self.data.copy()
+                for field_name, text in missing.items():
+                    data[field_name] = text
+                self.data = data
         else:
             for name, value in values.items():
                 if value is not None and not self.initial.get(name):

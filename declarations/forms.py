@@ -27,6 +27,25 @@ from declarations.data import DeclarationData
 SEX_CHOICES = [("male", _("Nam")), ("female", _("Nữ"))]
 
 
+class _SharedChoices:
+    """For choice fields whose choices are fixed where they are declared: each form's copy of
+    the field shares them. Django deep-copies a field's choice list for every form instance,
+    and the visitor's form is built for every check-in (docs/benchmarks.md, issue 16)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        result = forms.Field.__deepcopy__(self, memo)  # type: ignore[attr-defined]
+        result._choices = self._choices  # type: ignore[attr-defined]
+        return result
+
+
+class FixedChoiceField(_SharedChoices, forms.ChoiceField):
+    pass
+
+
+class FixedMultipleChoiceField(_SharedChoices, forms.MultipleChoiceField):
+    pass
+
+
 def _int(value: Any) -> int | None:
     return parse_id(value)
 
@@ -39,7 +58,7 @@ class IdentityForm(UnitLevelsMixin, forms.Form):
         label=_("Ngày sinh"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     birth_year = BirthYearFormField(label=_("hoặc năm sinh"), required=False)
-    sex = forms.ChoiceField(label=_("Giới tính"), choices=SEX_CHOICES, widget=forms.RadioSelect)
+    sex = FixedChoiceField(label=_("Giới tính"), choices=SEX_CHOICES, widget=forms.RadioSelect)
     id_number = forms.CharField(label=_("Số CCCD/CMND/hộ chiếu"), max_length=20, required=False)
     phone = forms.CharField(
         label=_("Số điện thoại"),
@@ -115,7 +134,7 @@ def initial_from(data: QueryDict, prefix: str = "") -> dict[str, Any]:
 
 def _codes_field(label: Any, items: tuple[codes.Code, ...]) -> forms.MultipleChoiceField:
     """Ticks from a versioned code list (symptoms, exposures); none ticked is a valid answer."""
-    return forms.MultipleChoiceField(
+    return FixedMultipleChoiceField(
         label=label,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -170,7 +189,7 @@ class MemberForm(forms.Form):
 
     full_name = CleanCharField(label=_("Họ và tên"), max_length=120, required=False)
     birth_year = BirthYearFormField(label=_("Năm sinh"), required=False)
-    sex = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), *SEX_CHOICES], required=False)
+    sex = FixedChoiceField(label=_("Giới tính"), choices=[("", "—"), *SEX_CHOICES], required=False)
     # The member's own answers: nothing ticked means nothing declared for this person.
     symptoms = _codes_field(_("Người này có dấu hiệu nào sau đây?"), codes.symptoms())
     exposures = _codes_field(_("Người này có:"), codes.exposures())

@@ -9,6 +9,7 @@ those guiding the response see progress and positivity.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.apitokens import TokenScope
 from core.roles import Grants, Role
 
 
@@ -31,4 +32,13 @@ GRANTS: Grants = {
     Role.DISTRICT_OFFICIAL: _VIEW | {TestingCap.MANAGE},
     Role.EPIDEMIOLOGIST: _VIEW | {TestingCap.MANAGE, TestingCap.CASES},
     Role.LAB_STAFF: _VIEW | {TestingCap.COLLECT, TestingCap.LAB},
+}
+
+# API token scopes of a lab system (docs/testing.md, "The lab system API"): its token acts for
+# its own organization's labs only (``selectors.labs_visible_to``).
+TOKEN_SCOPES = {
+    "testing.samples:read": TokenScope(_("Phòng xét nghiệm: xem mẫu chờ kết quả"), {TestingCap.VIEW}),
+    "testing.results:write": TokenScope(
+        _("Phòng xét nghiệm: nhận mẫu, gộp mẫu, gửi kết quả xét nghiệm"), {TestingCap.LAB}
+    ),
 }

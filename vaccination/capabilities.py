@@ -8,6 +8,8 @@ keeps the vaccine catalogue (products, lots, recalls) and the sites.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.apitokens import TokenScope
+from core.capabilities import Cap
 from core.roles import Grants, Role
 
 
@@ -34,4 +36,25 @@ GRANTS: Grants = {
     Role.SECRETARIAT: _VIEW | {VaccinationCap.MANAGE_CATALOGUE},
     Role.DISTRICT_OFFICIAL: _VIEW | {VaccinationCap.RUN_SESSIONS},
     Role.VACCINATION_STAFF: _STAFF,
+}
+
+# API token scopes of the integrations (docs/vaccination.md, "API"): a token acts for its own
+# organization's sites only (``selectors._scoped``). Reading names in full and registering
+# people are personal data: separate scopes, granted on purpose.
+TOKEN_SCOPES = {
+    "vaccination:read": TokenScope(
+        _("Tiêm chủng: xem điểm tiêm, buổi tiêm, lịch hẹn, mũi tiêm, phản ứng sau tiêm (tên che bớt)"),
+        {VaccinationCap.VIEW},
+    ),
+    "vaccination.people:read": TokenScope(
+        _("Tiêm chủng: xem đầy đủ họ tên người được tiêm"), {VaccinationCap.VIEW, Cap.VIEW_PEOPLE}
+    ),
+    "vaccination.appointments:write": TokenScope(
+        _("Tiêm chủng: đăng ký người dân, đặt lịch tiêm"),
+        {VaccinationCap.VIEW, VaccinationCap.RUN_SESSIONS, Cap.EDIT_PEOPLE},
+    ),
+    "vaccination.doses:write": TokenScope(
+        _("Tiêm chủng: ghi nhận khám sàng lọc, mũi tiêm, phản ứng sau tiêm"),
+        {VaccinationCap.VIEW, VaccinationCap.ADMINISTER},
+    ),
 }

@@ -186,3 +186,49 @@ class PersonAefiForm(AefiForm):
         assert isinstance(dose, forms.ModelChoiceField)
         dose.queryset = selectors.doses_of(person_id)
         self.order_fields(["dose"])
+
+
+class ListRegistrationForm(forms.Form):
+    """A list of people (pasted, or a CSV/text file) and the session to book them into."""
+
+    MAX_BYTES = 512 * 1024
+
+    session = forms.ModelChoiceField(label=_("Buổi tiêm"), queryset=Session.objects.none(), empty_label=None)
+    lines = forms.CharField(
+        label=_("Danh sách (mỗi dòng một người: họ tên; ngày sinh; điện thoại; số CCCD nếu có)"),
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+    )
+    upload = forms.FileField(
+        label=_("hoặc tải lên tệp CSV/TXT (UTF-8)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["session"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = selectors.sessions_for_registration(user)
+        field.label_from_instance = _session_label  # type: ignore[method-assign,assignment]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("upload")
+        if upload is not None:
+            if upload.size > self.MAX_BYTES:
+                raise forms.ValidationError(_("Tệp quá lớn (tối đa 512 KB)."))
+            try:
+                cleaned["lines"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise forms.ValidationError(
+                    _("Không đọc được tệp: hãy lưu tệp dạng CSV UTF-8 rồi tải lên lại.")
+                ) from exc
+            # What the file held goes into the box: a refused list is corrected there.
+            data = self.data.copy()  # type: ignore[attr-defined]
+            data["lines"] = cleaned["lines"]
+            self.data = data
+        if not (cleaned.get("lines") or "").strip():
+            raise forms.ValidationError(_("Vui lòng dán danh sách hoặc tải lên một tệp."))
+        return cleaned

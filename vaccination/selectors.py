@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core import selectors as core_selectors
-from core.actors import is_system
+from core.actors import ApiClient, is_system
 from core.roles import user_can
 from vaccination.capabilities import VaccinationCap
 from vaccination.models import (
@@ -51,10 +51,18 @@ def screening_questions_active() -> QuerySet[ScreeningQuestion]:
 # --- Sites, stock, sessions ---------------------------------------------------------------
 
 
+def _scoped(queryset: QuerySet, user: User, site: str = "") -> QuerySet:
+    """By the site's unit (the user's scope); an integration's API token by the site's
+    organization: a token sees its own organization's sites and nothing else."""
+    if isinstance(user, ApiClient):
+        return queryset.filter(**{f"{site}organization_id": user.organization_id})
+    return core_selectors.filter_by_unit_scope(queryset, user, field=f"{site}unit")
+
+
 def sites_visible_to(user: User) -> QuerySet[Site]:
     if not user_can(user, VaccinationCap.VIEW):
         return Site.objects.none()
-    return core_selectors.filter_by_unit_scope(Site.objects.select_related("unit"), user, field="unit")
+    return _scoped(Site.objects.select_related("unit"), user)
 
 
 def access_site(actor: User, site_id: int) -> Site:
@@ -93,9 +101,7 @@ def usable_lots_at(
 def sessions_visible_to(user: User) -> QuerySet[Session]:
     if not user_can(user, VaccinationCap.VIEW):
         return Session.objects.none()
-    return core_selectors.filter_by_unit_scope(
-        Session.objects.select_related("site__unit", "vaccine"), user, field="site__unit"
-    )
+    return _scoped(Session.objects.select_related("site__unit", "vaccine"), user, "site__")
 
 
 def access_session(actor: User, session_id: int) -> Session:
@@ -105,6 +111,15 @@ def access_session(actor: User, session_id: int) -> Session:
     if session is None:
         raise Http404
     return session
+
+
+def sessions_for_registration(user: User) -> QuerySet[Session]:
+    """Staff registering a list: the open sessions from today on at the user's sites."""
+    return (
+        sessions_visible_to(user)
+        .filter(status=Session.Status.OPEN, date__gte=timezone.localdate())
+        .order_by("date", "site__name", "id")
+    )
 
 
 def sessions_open_for_booking(*, today: datetime.date | None = None) -> QuerySet[Session]:
@@ -120,6 +135,24 @@ def sessions_open_for_booking(*, today: datetime.date | None = None) -> QuerySet
 
 def appointments_of_session(session: Session) -> QuerySet[Appointment]:
     return Appointment.objects.filter(session=session).select_related("person", "priority_group")
+
+
+def appointments_visible_to(user: User) -> QuerySet[Appointment]:
+    if not user_can(user, VaccinationCap.VIEW):
+        return Appointment.objects.none()
+    return _scoped(
+        Appointment.objects.select_related("person", "session__site", "session__vaccine", "priority_group"),
+        user,
+        "session__site__",
+    )
+
+
+def access_appointment(user: User, code: str) -> Appointment:
+    """A booking by its code, within the user's (or token's) sites; 404 otherwise."""
+    appointment = appointments_visible_to(user).filter(code=code.strip().upper()).first()
+    if appointment is None:
+        raise Http404
+    return appointment
 
 
 def appointment_by_code(code: str) -> Appointment | None:
@@ -144,9 +177,7 @@ def doses_of(person_id: int) -> QuerySet[Dose]:
 def doses_visible_to(user: User) -> QuerySet[Dose]:
     if not user_can(user, VaccinationCap.VIEW):
         return Dose.objects.none()
-    return core_selectors.filter_by_unit_scope(
-        Dose.objects.select_related("person", "vaccine", "lot", "site"), user, field="site__unit"
-    )
+    return _scoped(Dose.objects.select_related("person", "vaccine", "lot", "site"), user, "site__")
 
 
 def access_dose(actor: User, dose_id: int) -> Dose:
@@ -164,10 +195,8 @@ def access_dose(actor: User, dose_id: int) -> Dose:
 def aefi_visible_to(user: User) -> QuerySet[AdverseEvent]:
     if not user_can(user, VaccinationCap.VIEW):
         return AdverseEvent.objects.none()
-    return core_selectors.filter_by_unit_scope(
-        AdverseEvent.objects.select_related("dose__site", "dose__lot", "dose__vaccine"),
-        user,
-        field="dose__site__unit",
+    return _scoped(
+        AdverseEvent.objects.select_related("dose__site", "dose__lot", "dose__vaccine"), user, "dose__site__"
     )
 
 
@@ -213,10 +242,8 @@ def lot_aefi_counts(*, lots: QuerySet[Lot] | None = None) -> list[dict[str, Any]
 def corrections_visible_to(user: User) -> QuerySet[CorrectionRequest]:
     if not user_can(user, VaccinationCap.VIEW):
         return CorrectionRequest.objects.none()
-    return core_selectors.filter_by_unit_scope(
-        CorrectionRequest.objects.select_related("site", "person", "dose__vaccine", "lot"),
-        user,
-        field="site__unit",
+    return _scoped(
+        CorrectionRequest.objects.select_related("site", "person", "dose__vaccine", "lot"), user, "site__"
     )
 
 

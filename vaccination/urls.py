@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vaccination.views import portal, public
+from vaccination.views import portal, public, registration
 
 app_name = "vaccination"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("portal/vaccination/", portal.site_list, name="sites"),
     path("portal/vaccination/sites/<int:pk>/", portal.site_detail, name="site"),
     path("portal/vaccination/sessions/<int:pk>/", portal.session_detail, name="session"),
+    path("portal/vaccination/dang-ky-danh-sach/", registration.register_list, name="register-list"),
     path("portal/vaccination/sessions/<int:pk>/tiem/<int:appointment>/", portal.vaccinate, name="vaccinate"),
     path("portal/vaccination/doses/<int:pk>/", portal.dose_detail, name="dose"),
     path(

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -206,9 +206,10 @@ def _blank(request: HttpRequest, checkpoint: Checkpoint, remembered: dict[str, A
 def _bind(request: HttpRequest, token: str, remembered: dict[str, Any] | None) -> _Page:
     """POST: the forms bound to what was sent; a one-tap check-in takes the remembered identity
     plus today's health answers."""
-    data = request.POST.copy()
+    data: QueryDict = request.POST
     quick = None
     if request.POST.get("quick") and remembered:
+        data = data.copy()  # a QueryDict copy is deep: only when the remembered identity is added
         for name in IDENTITY_FIELDS:
             if name in remembered:
                 data[name] = remembered[name]

@@ -533,5 +533,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
         "AssignmentStatusEnum": "taskforce.models.work.Assignment.Status",
         "ProposalStatusEnum": "taskforce.models.work.Proposal.Status",
         "OrganizationKindEnum": "core.models.Organization.Kind",
+        "LabOutcomeEnum": "testing.models.Outcome",
+        "AefiOutcomeEnum": "vaccination.models.AdverseEvent.Outcome",
     },
 }

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core import selectors as core_selectors
+from core.actors import ApiClient
 from core.crypto import lookup_hash
 from core.roles import user_can
 from testing.capabilities import TestingCap
@@ -47,6 +48,8 @@ def sites_visible_to(user: User) -> QuerySet[SamplingSite]:
 def labs_visible_to(user: User) -> QuerySet[Lab]:
     if not _can_any(user):
         return Lab.objects.none()
+    if isinstance(user, ApiClient):  # a lab system: its own organization's labs, nothing else
+        return Lab.objects.select_related("unit").filter(organization_id=user.organization_id, is_active=True)
     return core_selectors.filter_by_unit_scope(Lab.objects.select_related("unit"), user)
 
 
@@ -60,10 +63,23 @@ def samples_visible_to(user: User) -> QuerySet[Sample]:
     if not _can_any(user):
         return Sample.objects.none()
     qs = Sample.objects.select_related("site", "lab", "pool", "person", "result")
+    if isinstance(user, ApiClient):
+        return qs.filter(_lab_system_samples(user))
     units = core_selectors.unit_ids_in_scope(user)
     if units is None:
         return qs
     return qs.filter(Q(site__unit_id__in=units) | Q(lab__unit_id__in=units))
+
+
+def _lab_system_samples(client: ApiClient) -> Q:
+    """A lab system's samples: those its organization's labs received, and those collected in
+    the units its labs serve (the lab's unit and below) that no lab has received yet — the
+    tubes on their way to it (the portal records no destination lab before receipt)."""
+    labs = Lab.objects.filter(organization_id=client.organization_id, is_active=True)
+    served = list(labs.values_list("unit_id", flat=True))
+    area = Q(site__unit_id__in=served) | Q(site__unit__parent_id__in=served)
+    area |= Q(site__unit__parent__parent_id__in=served)
+    return Q(lab__in=labs) | (Q(lab__isnull=True, status=Sample.Status.COLLECTED) & area)
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -97,6 +113,28 @@ def access_case(user: User, pk: int) -> Case:
 
 def access_pool(user: User, pk: int) -> SamplePool:
     return _access(SamplePool.objects.filter(lab__in=labs_visible_to(user)), pk)
+
+
+def lab_samples_awaiting(user: User, lab: Lab, *, sent: bool = False) -> QuerySet[Sample]:
+    """The lab system's work: samples received at ``lab`` waiting for a result (pooled ones wait
+    for their pool's), oldest first; ``sent``: collected, not yet received by any lab, in the
+    units the lab serves."""
+    qs = samples_visible_to(user)
+    if sent:
+        area = Q(site__unit_id=lab.unit_id) | Q(site__unit__parent_id=lab.unit_id)
+        area |= Q(site__unit__parent__parent_id=lab.unit_id)
+        return qs.filter(area, lab__isnull=True, status=Sample.Status.COLLECTED).order_by(
+            "collected_at", "pk"
+        )
+    return qs.filter(lab=lab, status=Sample.Status.RECEIVED).order_by("received_at", "pk")
+
+
+def pools_awaiting(user: User, lab: Lab) -> QuerySet[SamplePool]:
+    return (
+        SamplePool.objects.filter(lab=lab, lab__in=labs_visible_to(user), outcome="")
+        .annotate(size=Count("members"))
+        .order_by("created_at", "pk")
+    )
 
 
 def samples_by_codes(user: User, codes: list[str]) -> dict[str, Sample]:
@@ -212,6 +250,15 @@ def sample_by_code(code: str) -> Sample | None:
 
 def result_of(sample: Sample) -> LabResult | None:
     return LabResult.objects.filter(sample=sample).first()
+
+
+def access_pool_by_code(user: User, lab: Lab, code: str) -> SamplePool:
+    pool = SamplePool.objects.filter(
+        lab=lab, lab__in=labs_visible_to(user), code=code.strip().upper()
+    ).first()
+    if pool is None:
+        raise Http404
+    return pool
 
 
 # The daily figures (roll-ups and their readers) live in ``figures``.

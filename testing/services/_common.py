@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -9,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from core import rollups
 from core import selectors as core_selectors
-from core.actors import Actor, is_system, user_of
+from core.actors import Actor, ApiClient, is_system, user_of
 from core.models import AdministrativeUnit
 from core.roles import require_capability
 
-__all__ = ["Actor", "clean_code", "human", "in_scope", "is_system", "recount", "require"]
+__all__ = ["Actor", "clean_code", "human", "in_scope", "is_system", "lab_in_scope", "recount", "require"]
 
 require = require_capability
 human = user_of
@@ -28,6 +29,16 @@ def in_scope(actor: Actor, unit: AdministrativeUnit) -> None:
     units = core_selectors.unit_ids_in_scope(actor)
     if units is not None and unit.pk not in units:
         raise PermissionDenied(_("Địa bàn này không thuộc phạm vi của bạn."))
+
+
+def lab_in_scope(actor: Actor, lab: Any) -> None:
+    """A lab system's API token acts for its own organization's labs only (docs/testing.md);
+    a user for the labs in the units of their scope."""
+    if isinstance(actor, ApiClient):
+        if lab.organization_id is None or lab.organization_id != actor.organization_id:
+            raise PermissionDenied(_("Phòng xét nghiệm này không thuộc cơ quan của mã truy cập."))
+        return
+    in_scope(actor, lab.unit)
 
 
 def clean_code(code: str) -> str:

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.itemerrors import ItemErrors
 from testing import selectors
 from testing.capabilities import TestingCap
 from testing.models import Lab, LabResult, Outcome, Sample, SamplePool, SamplingTask, TestKind
 from testing.retention import RESULT_ROLLUP, SAMPLE_ROLLUP
-from testing.services._common import Actor, clean_code, human, in_scope, is_system, recount, require
+from testing.services._common import Actor, clean_code, human, is_system, lab_in_scope, recount, require
 from testing.services.cases import confirm_from_result
 
 
@@ -37,7 +38,7 @@ def _unknown(codes: list[str]) -> ValidationError:
 def samples_receive(*, actor: Actor, lab: Lab, codes: list[str]) -> list[Sample]:
     """The lab receives the scanned tubes; all or nothing."""
     require(actor, TestingCap.LAB)
-    in_scope(actor, lab.unit)
+    lab_in_scope(actor, lab)
     wanted = list(dict.fromkeys(clean_code(c) for c in codes if c.strip()))
     if not wanted:
         raise ValidationError(_("Vui lòng quét hoặc nhập ít nhất một mã mẫu."))
@@ -88,7 +89,7 @@ def pool_create(*, actor: Actor, lab: Lab, code: str, codes: list[str]) -> Sampl
     """Pools received RT-PCR samples of this lab, each in no other pool, at most
     ``TESTING_POOL_SIZE`` of them."""
     require(actor, TestingCap.LAB)
-    in_scope(actor, lab.unit)
+    lab_in_scope(actor, lab)
     code = clean_code(code)
     wanted = list(dict.fromkeys(clean_code(c) for c in codes if c.strip()))
     if len(wanted) < 2:
@@ -187,7 +188,7 @@ def pool_result_enter(
 ) -> SamplePool:
     """A pool's result, entered once (a change goes through ``pool_result_correct``)."""
     require(actor, TestingCap.LAB)
-    in_scope(actor, pool.lab.unit)
+    lab_in_scope(actor, pool.lab)
     resulted_at = resulted_at or timezone.now()
     _check_outcome(outcome, ct_value, verified_by, resulted_at)
     with transaction.atomic():
@@ -215,7 +216,7 @@ def pool_result_correct(
     """Corrects a pool's result while none of its members has been re-sampled: the old effect
     (results by pool, or pending members and their tasks) is undone, the new one applied."""
     require(actor, TestingCap.LAB)
-    in_scope(actor, pool.lab.unit)
+    lab_in_scope(actor, pool.lab)
     if not reason.strip():
         raise ValidationError(_("Vui lòng ghi lý do sửa kết quả."))
     _check_outcome(outcome, None, verified_by, timezone.now())
@@ -259,7 +260,15 @@ class ResultRow:
 
 def check_result_rows(actor: Actor, lab: Lab, rows: list[ResultRow]) -> tuple[dict[str, Sample], list[str]]:
     """Every row's problems, numbered from 1 as the person sees them; nothing written."""
-    errors: list[str] = []
+    found, errors = _row_errors(actor, lab, rows)
+    return found, [message for _number, message in errors]
+
+
+def _row_errors(
+    actor: Actor, lab: Lab, rows: list[ResultRow]
+) -> tuple[dict[str, Sample], list[tuple[int, str]]]:
+    """(row number, message) for every problem, in row order."""
+    errors: list[tuple[int, str]] = []
     codes: list[str] = []
     for number, row in enumerate(rows, start=1):
         try:
@@ -267,7 +276,9 @@ def check_result_rows(actor: Actor, lab: Lab, rows: list[ResultRow]) -> tuple[di
             row.resulted_at = row.resulted_at or timezone.now()
             _check_outcome(row.outcome, row.ct_value, row.verified_by, row.resulted_at)
         except ValidationError as exc:
-            errors.append(_("Dòng %(n)d: %(error)s") % {"n": number, "error": " ".join(exc.messages)})
+            errors.append(
+                (number, _("Dòng %(n)d: %(error)s") % {"n": number, "error": " ".join(exc.messages)})
+            )
             continue
         codes.append(row.code)
     found = _visible(actor, codes)
@@ -276,21 +287,24 @@ def check_result_rows(actor: Actor, lab: Lab, rows: list[ResultRow]) -> tuple[di
         if row.code not in codes:
             continue
         sample = found.get(row.code)
+        message = ""
         if sample is None:
-            errors.append(_("Dòng %(n)d: không có mẫu mã %(code)s.") % {"n": number, "code": row.code})
+            message = _("Dòng %(n)d: không có mẫu mã %(code)s.") % {"n": number, "code": row.code}
         elif row.code in seen:
-            errors.append(_("Dòng %(n)d: mã %(code)s lặp lại trong tệp.") % {"n": number, "code": row.code})
+            message = _("Dòng %(n)d: mã %(code)s lặp lại trong tệp.") % {"n": number, "code": row.code}
         elif sample.lab_id != lab.pk or sample.status != Sample.Status.RECEIVED:
-            errors.append(
-                _("Dòng %(n)d: mẫu %(code)s chưa được phòng xét nghiệm này nhận, hoặc đã có kết quả.")
-                % {"n": number, "code": row.code}
-            )
+            message = _(
+                "Dòng %(n)d: mẫu %(code)s chưa được phòng xét nghiệm này nhận, hoặc đã có kết quả."
+            ) % {"n": number, "code": row.code}
         elif sample.pool_id:
-            errors.append(
-                _("Dòng %(n)d: mẫu %(code)s thuộc mẫu gộp; nhập kết quả cho mẫu gộp.")
-                % {"n": number, "code": row.code}
-            )
+            message = _("Dòng %(n)d: mẫu %(code)s thuộc mẫu gộp; nhập kết quả cho mẫu gộp.") % {
+                "n": number,
+                "code": row.code,
+            }
+        if message:
+            errors.append((number, message))
         seen.add(row.code)
+    errors.sort(key=lambda e: e[0])
     return found, errors
 
 
@@ -329,13 +343,14 @@ def results_enter(
     """Results for received single samples, one or many: every row valid or nothing stored.
     A positive RT-PCR (or a positive antigen where configured) confirms a case."""
     require(actor, TestingCap.LAB)
-    in_scope(actor, lab.unit)
+    lab_in_scope(actor, lab)
     if not rows:
         raise ValidationError(_("Không có dòng kết quả nào."))
     with transaction.atomic():
-        found, errors = check_result_rows(actor, lab, rows)
+        found, errors = _row_errors(actor, lab, rows)
         if errors:
-            raise ValidationError(errors)
+            # "Dòng N: ..." on the pages; one entry per row of ``results`` in the API.
+            raise ItemErrors(errors, count=len(rows), field="results")
         ids, cases = _store_results(actor, rows, found, via)
         audit(
             actor=actor,

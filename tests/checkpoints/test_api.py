@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from checkpoints.models import CheckIn, Checkpoint
 from core.models import AuditLog
 from core.roles import Role
+from declarations.models import Declaration
 from tests.checkpoints.conftest import at, visit
 from tests.core.fixtures import first_ward
 
@@ -182,3 +183,22 @@ def test_checkin_answer_is_what_the_output_serializer_gives(api, checkpoint, zon
             assert checkin_body(row) == CheckinOutput(row).data
     if zone == "UTC":
         assert answered[0]["checked_in_at"].endswith("Z")
+
+
+def test_a_household_member_lives_with_the_declarant_unless_told_otherwise(api, checkpoint):
+    person = {
+        "full_name": "Nguyễn Văn An",
+        "birth_year": 1985,
+        "phone": "0912345678",
+        "address_line": "Thôn 1",
+    }
+    members = [
+        {"full_name": "Nguyễn Bé", "birth_year": 2018},
+        {"full_name": "Nguyễn Cụ", "birth_year": 1940, "address_line": "Thôn 9"},
+    ]
+    response = api.post(
+        "/api/v1/checkins/", payload(checkpoint, person=person, members=members), format="json"
+    )
+    assert response.status_code == 201
+    lines = dict(Declaration.objects.values_list("full_name", "address_line"))
+    assert lines == {"Nguyễn Văn An": "Thôn 1", "Nguyễn Bé": "Thôn 1", "Nguyễn Cụ": "Thôn 9"}

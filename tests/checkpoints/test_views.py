@@ -409,3 +409,15 @@ def test_staff_scan_with_a_null_character_says_so(client, checkpoint, operator):
     text = response.content.decode()
     assert "Mã chứa ký tự không được phép" in text and "mã trống" not in text
     assert not CheckIn.objects.exists()
+
+
+def test_fixed_choices_are_shared_between_forms_but_not_their_state(checkpoint):
+    """The visitor form's fixed choice lists are not copied per form (issue 16); replacing one
+    form's choices leaves the others alone."""
+    from declarations.forms import DeclarationForm
+
+    first, second = DeclarationForm(), DeclarationForm()
+    assert first.fields["symptoms"].choices is second.fields["symptoms"].choices
+    first.fields["sex"].choices = [("male", "Nam")]
+    assert [c for c, _l in second.fields["sex"].choices] == ["male", "female"]
+    assert [c for c, _l in DeclarationForm().fields["sex"].choices] == ["male", "female"]

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.roles import Role
 from testing import intake, services
-from testing.models import Case
+from testing.models import Case, SamplePool
 from tests.actors import SYSTEM
 from tests.core.fixtures import first_ward, person_data
 from tests.test_permission_matrix import ALL, SUPER, Url
@@ -27,6 +27,19 @@ LAB = {SUPER, Role.LAB_STAFF}
 CASES = {SUPER, Role.EPIDEMIOLOGIST}
 
 
+def _lab(o):
+    return {"pk": o["testing.lab"].pk}
+
+
+def _pool(o):
+    return {"pk": o["testing.lab"].pk, "code": "PM-POOL-1"}
+
+
+def lab_api(**kw: object) -> Url:
+    """The lab system API: tokens first, so an anonymous request is 401 (Bearer challenge)."""
+    return Url(allowed=LAB, anon_denied=401, **kw)  # type: ignore[arg-type]
+
+
 def _site(o):
     return {"pk": o["testing.samplingsite"].pk}
 
@@ -45,6 +58,15 @@ URLS = {
     "testing:statistics": Url(allowed=VIEWERS),
     "testing:cases": Url(allowed=VIEWERS),
     "testing:case": Url(allowed=CASES, kwargs=lambda o: {"pk": o["testing.case"].pk}),
+    "testing-api:lab-list": lab_api(),
+    "testing-api:lab-samples": lab_api(kwargs=_lab),
+    "testing-api:lab-pools": lab_api(kwargs=_lab),
+    # Writes with an empty body: refused as invalid for lab staff; nothing stored for anyone.
+    "testing-api:lab-receive": lab_api(method="post", ok=400, kwargs=_lab),
+    "testing-api:lab-result": lab_api(method="post", ok=400, kwargs=_lab),
+    "testing-api:lab-result-batch": lab_api(method="post", ok=400, kwargs=_lab),
+    "testing-api:pool-result": lab_api(method="post", ok=400, kwargs=_pool),
+    "testing-api:pool-correction": lab_api(method="post", ok=400, kwargs=_pool),
 }
 
 
@@ -72,4 +94,5 @@ def objects(world):
     case = Case.objects.create(
         person_id=sample.person_id, unit=ward, confirmed_on=today, source=sample, found_in="community"
     )
+    SamplePool.objects.create(code="PM-POOL-1", lab=lab)
     return {"testing.samplingsite": site, "testing.lab": lab, "testing.sample": sample, "testing.case": case}

@@ -33,6 +33,14 @@ def _code(o):
     return {"code": o["vaccination.appointment"].code}
 
 
+RUN_SESSIONS = {SUPER, Role.DISTRICT_OFFICIAL, Role.VACCINATION_STAFF}
+
+
+def api(allowed: set, **kw: object) -> Url:
+    """Endpoints that accept API tokens: an anonymous request is 401 (Bearer challenge)."""
+    return Url(allowed=allowed, anon_denied=401, **kw)  # type: ignore[arg-type]
+
+
 URLS = {
     "vaccination:book": Url(allowed=ALL),
     "vaccination:booked": Url(allowed=ALL, kwargs=lambda o: {"code": o["vaccination.appointment"].code}),
@@ -62,6 +70,14 @@ URLS = {
     "vaccination:correction-decide": Url(
         method="post", ok=302, allowed=ADMINISTER, kwargs=lambda o: {"pk": o["vaccination.correction"].pk}
     ),
+    "vaccination:register-list": Url(allowed=RUN_SESSIONS),
+    "vaccination-api:site-list": api(VIEWERS),
+    "vaccination-api:session-list": api(VIEWERS),
+    # GET lists the bookings; a POST with an empty body is refused as invalid by those who book.
+    "vaccination-api:session-appointments": api(VIEWERS, kwargs=_pk("vaccination.session")),
+    "vaccination-api:dose-list": api(VIEWERS),
+    "vaccination-api:dose-aefi": api(ADMINISTER, method="post", ok=400, kwargs=_pk("vaccination.dose")),
+    "vaccination-api:aefi-list": api(VIEWERS),
 }
 
 ADMIN = {

@@ -133,3 +133,30 @@ def test_book_vaccinate_download_and_verify_on_a_phone(
     verdict = page.locator("#verdict").inner_text()
     assert "Hợp lệ" in verdict and "Trần Thị Mai" in verdict and "1/2" in verdict
     page.screenshot(path=str(screenshot_dir / "vaccination-verified-phone.png"), full_page=True)
+
+
+def test_staff_register_a_wards_elderly_on_a_phone(browser, live_server, make_user, dong_son, screenshot_dir):
+    """Issue 19 point 3: paste a list on a phone, choose the session, see who found no place."""
+    site = services.site_create(actor=SYSTEM, name="Trạm Y tế xã Đông Tiến", unit=first_ward("405"))
+    vaccine = Vaccine.objects.get(name="Vaxzevria (AstraZeneca)")
+    session = services.session_create(
+        actor=SYSTEM, site=site, date=timezone.localdate(), vaccine=vaccine, capacity=2
+    )
+    staff = make_user(Role.VACCINATION_STAFF, units=[dong_son])
+    page = browser.new_page()
+    page.set_viewport_size(PHONE)
+    login(page, live_server.url, staff.username, next_url=reverse("vaccination:session", args=[session.pk]))
+    with page.expect_navigation():
+        page.get_by_role("link", name="Đăng ký tiêm theo danh sách").first.click()
+    page.select_option("#id_session", str(session.pk))
+    page.fill(
+        "#id_lines",
+        "Nguyễn Thị Lan;03/02/1948;0912000001\nTrần Văn Minh;1945;;038045000002\nLê Thị Hoa;1950;0912000003",
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng ký và đặt lịch").click()
+    text = page.locator("main").inner_text()
+    assert "Đã đặt lịch cho 2 người." in text and "Dòng 3: Lê Thị Hoa" in text
+    page.screenshot(path=str(screenshot_dir / "vaccination-register-list-phone.png"), full_page=True)
+    assert Appointment.objects.filter(session=session).count() == 2

@@ -39,7 +39,8 @@ def _fail(request: HttpRequest, exc: ValidationError) -> None:
 @require_GET
 def site_list(request: HttpRequest) -> HttpResponse:
     sites = selectors.sites_visible_to(request.user).annotate(dose_count=Count("doses"))[:500]
-    return render(request, "vaccination/portal/sites.html", {"sites": sites})
+    can_register = user_can(request.user, VaccinationCap.RUN_SESSIONS)
+    return render(request, "vaccination/portal/sites.html", {"sites": sites, "can_register": can_register})
 
 
 @capability_required(VaccinationCap.VIEW)
