@@ -19,7 +19,8 @@ from core.itemerrors import ItemErrors
 from testing import selectors
 from testing.capabilities import TestingCap
 from testing.models import Lab, LabResult, Outcome, Sample, SamplePool, SamplingTask, TestKind
-from testing.services._common import Actor, clean_code, human, is_system, lab_in_scope, require
+from testing.retention import RESULT_ROLLUP, SAMPLE_ROLLUP
+from testing.services._common import Actor, clean_code, human, is_system, lab_in_scope, recount, require
 from testing.services.cases import confirm_from_results
 
 
@@ -71,6 +72,7 @@ def sample_reject(*, actor: Actor, sample: Sample, reason: str) -> Sample:
         sample.status = Sample.Status.REJECTED
         sample.rejection = reason
         sample.save(update_fields=["status", "rejection"])
+        recount(SAMPLE_ROLLUP, sample.collected_at)  # counted on its collection day
         task = SamplingTask.objects.create(
             person_id=sample.person_id,
             reason=SamplingTask.Reason.REJECTED,
@@ -121,6 +123,7 @@ def pool_create(*, actor: Actor, lab: Lab, code: str, codes: list[str]) -> Sampl
         pool = SamplePool.objects.create(code=code, lab=lab)
         ids = [found[c].pk for c in wanted]
         Sample.objects.filter(pk__in=ids).update(pool=pool)
+        recount(SAMPLE_ROLLUP, *(found[c].collected_at for c in wanted))
         audit(actor=actor, action="pool.create", target=pool, details={"sample_ids": ids})
     return pool
 
@@ -142,7 +145,9 @@ def _apply_pool(pool: SamplePool, outcome: str) -> dict[str, list[int]]:
     """Negative: each member "negative by pool". Positive or inconclusive: each member pending,
     with a re-sampling task (docs/domain.md §5: a positive pool means each person is re-sampled)."""
     members = list(pool.members.select_related("site"))
+    recount(SAMPLE_ROLLUP, *(m.collected_at for m in members))  # the pool's figures: members' days
     if outcome == Outcome.NEGATIVE:
+        recount(RESULT_ROLLUP, pool.resulted_at)
         LabResult.objects.bulk_create(
             [
                 LabResult(
@@ -226,6 +231,8 @@ def pool_result_correct(
         if tasks.filter(done_by__isnull=False).exists():
             raise ValidationError(_("Đã lấy mẫu lại cho người trong mẫu gộp: không sửa được kết quả gộp."))
         previous = pool.outcome
+        if previous == Outcome.NEGATIVE:
+            recount(RESULT_ROLLUP, pool.resulted_at)  # its results by pool go
         tasks.delete()
         LabResult.objects.filter(sample__pool=pool, via=LabResult.Via.POOL).delete()
         pool.outcome, pool.verified_by, pool.resulted_at = outcome, verified_by, timezone.now()
@@ -381,6 +388,7 @@ def store_results(
 ) -> tuple[list[int], list[int]]:
     """Writes checked rows: the results, the samples' status, the cases positives confirm."""
     now = timezone.now()
+    recount(RESULT_ROLLUP, *(r.resulted_at or now for r in rows))  # back-dated results
     results = LabResult.objects.bulk_create(
         [
             LabResult(

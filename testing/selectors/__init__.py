@@ -266,3 +266,29 @@ def access_pool_by_code(user: User, lab: Lab, code: str) -> SamplePool:
     if pool is None:
         raise Http404
     return pool
+
+
+# The daily figures (roll-ups and their readers) live in ``figures``.
+from testing.selectors.figures import (  # noqa: E402
+    RESULT_STAT_FIELDS,
+    SAMPLE_STAT_FIELDS,
+    case_counts,
+    live_result_stats,
+    live_sample_stats,
+    report_figures,
+    result_stats,
+    sample_stats,
+    turnaround,
+)
+
+__all__ = [
+    "RESULT_STAT_FIELDS",
+    "SAMPLE_STAT_FIELDS",
+    "case_counts",
+    "live_result_stats",
+    "live_sample_stats",
+    "report_figures",
+    "result_stats",
+    "sample_stats",
+    "turnaround",
+]
