@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-pyproject
 PORT ?= 8000
 export PORT
 
-.PHONY: run test messages lint bench bench-data bench-checkins bench-checkin-profile bench-tracing bench-retention venv check-pango
+.PHONY: run test messages lint bench bench-imports bench-data bench-checkins bench-checkin-profile bench-tracing bench-retention bench-lookup bench-coverage venv check-pango
 
 # Create the virtualenv once; reinstall only when pyproject.toml changed (stamp file).
 $(PY):
@@ -66,3 +66,16 @@ bench-tracing: venv
 
 bench-retention: venv
 	$(PY) bench/retention.py --prepare 1000000
+
+# Issues 18 and 19: 100,000 lab results and 100,000 doses: django-import-export's default path
+# (on 10,000 rows, extrapolated), the set-based path, and a raw COPY ceiling, in one run.
+bench-imports: venv
+	$(PY) bench/imports.py --rows 100000 --default-rows 10000
+
+# Issue 18: the citizen's result look-up (200,000 samples; throughput against the bare view at
+# 64 connections, p99 at 8). Issue 19: coverage of the province from the roll-ups (2 M doses).
+bench-lookup: venv
+	$(PY) bench/lookup.py
+
+bench-coverage: venv
+	$(PY) bench/coverage.py

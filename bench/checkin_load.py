@@ -87,6 +87,7 @@ def wrk(
     env: dict[str, str],
     ids_dir: str,
     new: bool = False,
+    script: Path = LUA,
 ) -> dict[str, Any]:
     run_env = {
         **env,
@@ -106,7 +107,7 @@ def wrk(
             "--timeout",
             "10s",
             "-s",
-            str(LUA),
+            str(script),
             f"http://127.0.0.1:{port}{path}",
         ],
         env=run_env,

@@ -57,10 +57,10 @@ def week_figures(week: datetime.date, level_rules: LevelRules) -> dict[int, rule
     counts_for, population = _roll_up(tree)
     end = week + datetime.timedelta(days=6)
     cases = dict.fromkeys(counts_for, 0)
-    for row in testing_selectors.case_counts(date_from=week, date_to=end):
-        if row["found_in"] == Setting.COMMUNITY:
-            for unit_id in counts_for.get(row["unit_id"], []):
-                cases[unit_id] += row["cases"]
+    # The testing roll-up: cases per sampling site's unit and setting, on their confirmation day.
+    for unit_id, by_setting in testing_selectors.case_counts(date_from=week, date_to=end).items():
+        for target in counts_for.get(unit_id, []):
+            cases[target] += by_setting.get(Setting.COMMUNITY, 0)
     vaccinated: dict[int, dict[str, Any]] = {}
     for unit_id, row in vaccination_selectors.coverage_counts(until=end).items():
         for target in counts_for.get(unit_id, []):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reports import official
-from reports.charts import bar_chart
+from reports.charts import bar_chart, series_chart
 from reports.data import ReportContext, SectionData, Table
 from reports.models import Section
 
@@ -47,7 +47,7 @@ def render_html(*, report: object, ctx: ReportContext, sections: list[SectionDat
             tables = []
             for table in section.tables:
                 active = [row for i, row in enumerate(table.rows) if i not in table.idle_rows]
-                svg = bar_chart(dataclasses.replace(table, rows=active))
+                svg = _series(table) if table.series else bar_chart(dataclasses.replace(table, rows=active))
                 chart = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode() if svg else ""
                 rows = table.active_display_rows()
                 tables.append(
@@ -73,6 +73,20 @@ def render_html(*, report: object, ctx: ReportContext, sections: list[SectionDat
                 "PROVINCE_NAME": settings.PROVINCE_NAME,
             },
         )
+
+
+def _series(table: Table) -> str | None:
+    """A daily table's chart: the dashboard's daily bars (no average over a week's days)."""
+    if table.chart_column is None or not table.rows:
+        return None
+    return series_chart(
+        [str(row[0]) for row in table.rows],
+        [row[table.chart_column] for row in table.rows],
+        title=table.title,
+        chart_id=table.key,
+        width=640,
+        height=160,
+    )
 
 
 # Excel refuses sheet names over 31 characters or containing any of these.

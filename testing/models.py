@@ -286,3 +286,90 @@ class SamplingTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} #{self.pk}"
+
+
+# --- Daily roll-ups (core.rollups; testing/retention.py) --------------------------------------
+#
+# Dimensions are the finest the readers need: the sampling site's unit (raised to the reporting
+# level when read), the site's setting (where a case was found: the epidemic level counts the
+# community apart, docs/domain.md §4) and the test type. docs/testing.md "Daily figures" says
+# which day each figure belongs to.
+
+
+class SampleDailyStat(models.Model):
+    """Samples per local day of collection: the aggregate of the ``testing.sample_daily`` roll-up.
+    What happens to a sample later (rejected, pooled, its pool's result) is counted on its
+    collection day; the services send the watermark back when they change a folded day."""
+
+    day = models.DateField(_("ngày lấy mẫu"))
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    setting = models.CharField(_("nơi lấy mẫu"), max_length=10, choices=Setting.choices)
+    test_kind = models.CharField(_("loại xét nghiệm"), max_length=10, choices=TestKind.choices)
+    collected = models.PositiveIntegerField(_("mẫu đã lấy"), default=0)
+    rejected = models.PositiveIntegerField(_("mẫu bị từ chối"), default=0)
+    pooled = models.PositiveIntegerField(_("mẫu đã gộp"), default=0)
+    # A pool is counted once, on the row of its first member (lowest id): pools summed over any
+    # rows are whole pools.
+    pools = models.PositiveIntegerField(_("mẫu gộp"), default=0)
+    pools_negative = models.PositiveIntegerField(_("mẫu gộp âm tính"), default=0)
+    pools_retest = models.PositiveIntegerField(_("mẫu gộp dương tính, không xác định"), default=0)
+    members_retest = models.PositiveIntegerField(_("mẫu trong mẫu gộp phải lấy lại"), default=0)
+    # Samples collected to close a re-sampling task (after a positive pool, a rejected specimen).
+    retests_pool = models.PositiveIntegerField(_("mẫu lấy lại sau mẫu gộp dương tính"), default=0)
+    retests_rejected = models.PositiveIntegerField(_("mẫu lấy lại sau mẫu bị từ chối"), default=0)
+
+    class Meta:
+        ordering = ["-day", "unit_id"]
+        verbose_name = _("thống kê mẫu xét nghiệm theo ngày")
+        verbose_name_plural = _("thống kê mẫu xét nghiệm theo ngày")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "unit", "setting", "test_kind"], name="sample_stat_unique_per_day_dimension"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id} {self.collected}"
+
+
+TURNAROUND_BUCKETS = (6, 12, 24, 48, 72)  # hours: the upper edges of ResultDailyStat.tat_* (then "over 72")
+
+
+class ResultDailyStat(models.Model):
+    """Results per local day of the result: the aggregate of the ``testing.result_daily`` roll-up.
+    Turnaround is sample collected → result, summed in minutes and counted in buckets (mean,
+    share within 24 h and an estimated median are derived: ``selectors.turnaround``). A case is
+    counted on the day of the result that confirmed it (its ``confirmed_on``)."""
+
+    day = models.DateField(_("ngày có kết quả"))
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    setting = models.CharField(_("nơi lấy mẫu"), max_length=10, choices=Setting.choices)
+    test_kind = models.CharField(_("loại xét nghiệm"), max_length=10, choices=TestKind.choices)
+    via = models.CharField(_("cách có kết quả"), max_length=8, choices=LabResult.Via.choices)
+    retest = models.BooleanField(_("mẫu lấy lại sau mẫu gộp dương tính"), default=False)
+    results = models.PositiveIntegerField(_("kết quả"), default=0)
+    negative = models.PositiveIntegerField(_("âm tính"), default=0)
+    positive = models.PositiveIntegerField(_("dương tính"), default=0)
+    inconclusive = models.PositiveIntegerField(_("không xác định"), default=0)
+    cases = models.PositiveIntegerField(_("ca bệnh xác định"), default=0)
+    turnaround_minutes = models.BigIntegerField(_("tổng thời gian lấy mẫu → kết quả (phút)"), default=0)
+    tat_6h = models.PositiveIntegerField(_("dưới 6 giờ"), default=0)
+    tat_12h = models.PositiveIntegerField(_("6–12 giờ"), default=0)
+    tat_24h = models.PositiveIntegerField(_("12–24 giờ"), default=0)
+    tat_48h = models.PositiveIntegerField(_("24–48 giờ"), default=0)
+    tat_72h = models.PositiveIntegerField(_("48–72 giờ"), default=0)
+    tat_over = models.PositiveIntegerField(_("trên 72 giờ"), default=0)
+
+    class Meta:
+        ordering = ["-day", "unit_id"]
+        verbose_name = _("thống kê kết quả xét nghiệm theo ngày")
+        verbose_name_plural = _("thống kê kết quả xét nghiệm theo ngày")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "unit", "setting", "test_kind", "via", "retest"],
+                name="result_stat_unique_per_day_dimension",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id} {self.results}"

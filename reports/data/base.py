@@ -23,6 +23,8 @@ class Table:
     # Rows of units without activity in the period: the PDF folds them into one line
     # ("N đơn vị khác không có hoạt động"); the Excel file keeps every row.
     idle_rows: set[int] = field(default_factory=set)
+    # The rows are days (first column): the chart is the daily series (``charts.series_chart``).
+    series: bool = False
 
     def display_rows(self) -> list[list[tuple[str, str]]]:
         """Cells as (text, css class): numbers right-aligned with Vietnamese thousands dots."""

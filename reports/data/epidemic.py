@@ -1,4 +1,4 @@
-"""Section: the epidemic (testing and vaccination not built yet; flagged declarations,
+"""Section: the epidemic (testing from the testing platform's roll-ups, flagged declarations,
 population)."""
 
 from typing import Any
@@ -6,22 +6,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from reports import formatting
-from reports.data.base import ReportContext, SectionData, Table, not_built, pct
+from reports.data.base import ReportContext, SectionData, Table, pct
 from reports.data.figures import checkpoint_figures
+from reports.data.testing import add_testing
 from reports.models import Section
 
 
 def build_epidemic(ctx: ReportContext) -> SectionData:
-    section = SectionData(Section.EPIDEMIC, str(Section.EPIDEMIC.label), incomplete=True)
-    section.statements.append(
-        not_built(_("xét nghiệm")) + " " + _("(ca mắc, số xét nghiệm, tỷ lệ dương tính)")
-    )
-    section.statements.append(
-        _(
-            "Cấp độ dịch theo huyện cần số ca mắc và tỷ lệ tiêm chủng; "
-            "chưa đánh giá được khi hai nền tảng trên chưa có."
-        )
-    )
+    section = SectionData(Section.EPIDEMIC, str(Section.EPIDEMIC.label))
+    add_testing(ctx, section)
     figures = checkpoint_figures(ctx)
     flagged = {u.pk: [0, 0] for u in ctx.units}
     for pk, point in figures["points"].items():

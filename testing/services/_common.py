@@ -1,17 +1,20 @@
 """What the testing services share: who acts, the capability check, the unit-scope check."""
 
+import datetime
 import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import rollups
 from core import selectors as core_selectors
 from core.actors import Actor, ApiClient, is_system, user_of
 from core.models import AdministrativeUnit
 from core.roles import require_capability
 
-__all__ = ["Actor", "clean_code", "human", "in_scope", "is_system", "lab_in_scope", "require"]
+__all__ = ["Actor", "clean_code", "human", "in_scope", "is_system", "lab_in_scope", "recount", "require"]
 
 require = require_capability
 human = user_of
@@ -47,3 +50,13 @@ def clean_code(code: str) -> str:
             % {"code": value[:40]}
         )
     return value
+
+
+def recount(rollup: str, *moments: datetime.datetime | None) -> None:
+    """A write changed the figures of the local days of ``moments`` (a back-dated sample or result,
+    a rejection, a pool and its result counted on its members' collection days): a day the
+    roll-up may have folded already is counted again (``core.rollups.mark_stale``). Call it inside
+    the writing transaction."""
+    days = [timezone.localdate(m) for m in moments if m is not None]
+    if days and min(days) < timezone.localdate():
+        rollups.mark_stale(rollup, min(days))

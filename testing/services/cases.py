@@ -27,22 +27,40 @@ def confirms(sample: Sample, outcome: str) -> bool:
     return sample.test_kind == TestKind.RT_PCR or settings.TESTING_ANTIGEN_CONFIRMS
 
 
+def confirm_from_results(items: list[tuple[Sample, str, datetime.datetime]]) -> list[Case]:
+    """A step of the result services (their audit row names the cases): each result that
+    confirms (``confirms``) gives the person's case, created by the person's first confirming
+    result in the order given, or the existing one (the earliest confirmation keeps its date).
+    Set-based: three queries for any number of results."""
+    positives = [(s, at) for s, outcome, at in items if confirms(s, outcome)]
+    if not positives:
+        return []
+    sites = {s.pk: s for s in SamplingSite.objects.filter(pk__in={s.site_id for s, _at in positives})}
+    cases = {c.person_id: c for c in Case.objects.filter(person_id__in={s.person_id for s, _at in positives})}
+    new: list[Case] = []
+    confirmed: list[Case] = []
+    for sample, at in positives:
+        case = cases.get(sample.person_id)
+        if case is None:
+            site = sites[sample.site_id]
+            case = Case(
+                person_id=sample.person_id,
+                unit_id=site.unit_id,
+                confirmed_on=timezone.localdate(at),
+                source=sample,
+                found_in=site.setting,
+            )
+            cases[sample.person_id] = case
+            new.append(case)
+        confirmed.append(case)
+    Case.objects.bulk_create(new)
+    return confirmed
+
+
 def confirm_from_result(sample: Sample, outcome: str, resulted_at: datetime.datetime) -> Case | None:
-    """A step of the result services (their audit row names the case): creates the person's case,
-    or keeps the existing one (the earliest confirmation stays its date)."""
-    if not confirms(sample, outcome):
-        return None
-    site = SamplingSite.objects.get(pk=sample.site_id)
-    case, _created = Case.objects.get_or_create(
-        person_id=sample.person_id,
-        defaults={
-            "unit_id": site.unit_id,
-            "confirmed_on": timezone.localdate(resulted_at),
-            "source": sample,
-            "found_in": site.setting,
-        },
-    )
-    return case
+    """One result's case (``confirm_from_results`` for one)."""
+    found = confirm_from_results([(sample, outcome, resulted_at)])
+    return found[0] if found else None
 
 
 def trace_window(case: Case) -> tuple[datetime.datetime, datetime.datetime]:

@@ -12,7 +12,8 @@ from core.audit import audit
 from core.models import Person
 from testing.capabilities import TestingCap
 from testing.models import Campaign, Sample, SampleType, SamplingSite, SamplingTask, TestKind
-from testing.services._common import Actor, clean_code, human, in_scope, require
+from testing.retention import SAMPLE_ROLLUP
+from testing.services._common import Actor, clean_code, human, in_scope, recount, require
 
 
 def code_taken_message(code: str) -> str:
@@ -57,6 +58,7 @@ def sample_collect(
                 SamplingTask.objects.filter(person=person, done_by__isnull=True).values_list("pk", flat=True)
             )
             SamplingTask.objects.filter(pk__in=tasks).update(done_by=sample)
+            recount(SAMPLE_ROLLUP, sample.collected_at)  # a back-dated sample
             audit(
                 actor=actor,
                 action="sample.collect",

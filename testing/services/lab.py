@@ -14,12 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.imports import line_error, repeated, repeated_error
 from core.itemerrors import ItemErrors
 from testing import selectors
 from testing.capabilities import TestingCap
 from testing.models import Lab, LabResult, Outcome, Sample, SamplePool, SamplingTask, TestKind
-from testing.services._common import Actor, clean_code, human, is_system, lab_in_scope, require
-from testing.services.cases import confirm_from_result
+from testing.retention import RESULT_ROLLUP, SAMPLE_ROLLUP
+from testing.services._common import Actor, clean_code, human, is_system, lab_in_scope, recount, require
+from testing.services.cases import confirm_from_results
 
 
 def _visible(actor: Actor, codes: list[str]) -> dict[str, Sample]:
@@ -70,6 +72,7 @@ def sample_reject(*, actor: Actor, sample: Sample, reason: str) -> Sample:
         sample.status = Sample.Status.REJECTED
         sample.rejection = reason
         sample.save(update_fields=["status", "rejection"])
+        recount(SAMPLE_ROLLUP, sample.collected_at)  # counted on its collection day
         task = SamplingTask.objects.create(
             person_id=sample.person_id,
             reason=SamplingTask.Reason.REJECTED,
@@ -120,6 +123,7 @@ def pool_create(*, actor: Actor, lab: Lab, code: str, codes: list[str]) -> Sampl
         pool = SamplePool.objects.create(code=code, lab=lab)
         ids = [found[c].pk for c in wanted]
         Sample.objects.filter(pk__in=ids).update(pool=pool)
+        recount(SAMPLE_ROLLUP, *(found[c].collected_at for c in wanted))
         audit(actor=actor, action="pool.create", target=pool, details={"sample_ids": ids})
     return pool
 
@@ -141,7 +145,9 @@ def _apply_pool(pool: SamplePool, outcome: str) -> dict[str, list[int]]:
     """Negative: each member "negative by pool". Positive or inconclusive: each member pending,
     with a re-sampling task (docs/domain.md §5: a positive pool means each person is re-sampled)."""
     members = list(pool.members.select_related("site"))
+    recount(SAMPLE_ROLLUP, *(m.collected_at for m in members))  # the pool's figures: members' days
     if outcome == Outcome.NEGATIVE:
+        recount(RESULT_ROLLUP, pool.resulted_at)
         LabResult.objects.bulk_create(
             [
                 LabResult(
@@ -225,6 +231,8 @@ def pool_result_correct(
         if tasks.filter(done_by__isnull=False).exists():
             raise ValidationError(_("Đã lấy mẫu lại cho người trong mẫu gộp: không sửa được kết quả gộp."))
         previous = pool.outcome
+        if previous == Outcome.NEGATIVE:
+            recount(RESULT_ROLLUP, pool.resulted_at)  # its results by pool go
         tasks.delete()
         LabResult.objects.filter(sample__pool=pool, via=LabResult.Via.POOL).delete()
         pool.outcome, pool.verified_by, pool.resulted_at = outcome, verified_by, timezone.now()
@@ -251,82 +259,156 @@ class ResultRow:
     ct_value: Decimal | None = None
 
 
-def check_result_rows(actor: Actor, lab: Lab, rows: list[ResultRow]) -> tuple[dict[str, Sample], list[str]]:
-    """Every row's problems, numbered from 1 as the person sees them; nothing written."""
-    found, errors = _row_errors(actor, lab, rows)
-    return found, [message for _number, message in errors]
+# The words a lab writes for a result (the bulk paste and the file import read the same).
+OUTCOME_WORDS = {
+    "duong": Outcome.POSITIVE,
+    "dương": Outcome.POSITIVE,
+    "duong tinh": Outcome.POSITIVE,
+    "dương tính": Outcome.POSITIVE,
+    "+": Outcome.POSITIVE,
+    "positive": Outcome.POSITIVE,
+    "am": Outcome.NEGATIVE,
+    "âm": Outcome.NEGATIVE,
+    "am tinh": Outcome.NEGATIVE,
+    "âm tính": Outcome.NEGATIVE,
+    "-": Outcome.NEGATIVE,
+    "negative": Outcome.NEGATIVE,
+    "kxd": Outcome.INCONCLUSIVE,
+    "không xác định": Outcome.INCONCLUSIVE,
+    "khong xac dinh": Outcome.INCONCLUSIVE,
+    "inconclusive": Outcome.INCONCLUSIVE,
+}
+
+CHUNK = 5000  # codes per IN (...) query: SQLite's variable limit, PostgreSQL's plan size
 
 
-def _row_errors(
-    actor: Actor, lab: Lab, rows: list[ResultRow]
-) -> tuple[dict[str, Sample], list[tuple[int, str]]]:
-    """(row number, message) for every problem, in row order."""
+def result_key(row: ResultRow) -> str:
+    """The natural key of a result row: its specimen code as scanned."""
+    return (row.code or "").strip().upper()
+
+
+def _same(result: LabResult, row: ResultRow) -> bool:
+    return (result.outcome, result.resulted_at, result.ct_value, result.verified_by) == (
+        row.outcome,
+        row.resulted_at,
+        row.ct_value,
+        row.verified_by.strip(),
+    )
+
+
+def check_numbered_rows(
+    actor: Actor, lab: Lab, rows: list[tuple[int, ResultRow]], *, same_ok: bool = False
+) -> tuple[dict[str, Sample], list[tuple[int, str]], set[int]]:
+    """Every row's problems as (line, "Dòng N: ..."), set-based: one query per kind of look-up
+    for any number of rows; nothing written. With ``same_ok`` (imports), a row whose sample
+    already has exactly this result is returned among the unchanged lines, not refused:
+    re-importing a file stores nothing twice."""
     errors: list[tuple[int, str]] = []
-    codes: list[str] = []
-    for number, row in enumerate(rows, start=1):
+    valid: list[tuple[int, ResultRow]] = []
+    again = repeated((number, result_key(row)) for number, row in rows)
+    for number, row in rows:
+        if number in again:  # first, so the row-by-row import (tests/testing/test_imports.py) agrees
+            errors.append((number, repeated_error(number, result_key(row), again[number])))
+            continue
         try:
             row.code = clean_code(row.code)
             row.resulted_at = row.resulted_at or timezone.now()
             _check_outcome(row.outcome, row.ct_value, row.verified_by, row.resulted_at)
         except ValidationError as exc:
-            errors.append(
-                (number, _("Dòng %(n)d: %(error)s") % {"n": number, "error": " ".join(exc.messages)})
+            errors.append((number, line_error(number, " ".join(exc.messages))))
+            continue
+        valid.append((number, row))
+    codes = list(dict.fromkeys(row.code for _n, row in valid))
+    found: dict[str, Sample] = {}
+    for start in range(0, len(codes), CHUNK):
+        found.update(_visible(actor, codes[start : start + CHUNK]))
+    stored: dict[int, LabResult] = {}
+    if same_ok:
+        done = [s.pk for s in found.values() if s.status == Sample.Status.RESULTED]
+        for start in range(0, len(done), CHUNK):
+            stored.update(
+                (r.sample_id, r) for r in LabResult.objects.filter(sample_id__in=done[start : start + CHUNK])
             )
-            continue
-        codes.append(row.code)
-    found = _visible(actor, codes)
-    seen: set[str] = set()
-    for number, row in enumerate(rows, start=1):
-        if row.code not in codes:
-            continue
+    unchanged: set[int] = set()
+    for number, row in valid:
         sample = found.get(row.code)
-        message = ""
         if sample is None:
-            message = _("Dòng %(n)d: không có mẫu mã %(code)s.") % {"n": number, "code": row.code}
-        elif row.code in seen:
-            message = _("Dòng %(n)d: mã %(code)s lặp lại trong tệp.") % {"n": number, "code": row.code}
+            errors.append(
+                (number, _("Dòng %(n)d: không có mẫu mã %(code)s.") % {"n": number, "code": row.code})
+            )
+        elif sample.pk in stored and _same(stored[sample.pk], row):
+            unchanged.add(number)
+        elif sample.pk in stored:
+            errors.append(
+                (
+                    number,
+                    _(
+                        "Dòng %(n)d: mẫu %(code)s đã có kết quả khác (%(outcome)s); kết quả đã trả "
+                        "không sửa bằng nhập tệp."
+                    )
+                    % {"n": number, "code": row.code, "outcome": stored[sample.pk].get_outcome_display()},
+                )
+            )
+        elif sample.status == Sample.Status.REJECTED:
+            errors.append(
+                (
+                    number,
+                    _("Dòng %(n)d: mẫu %(code)s đã bị từ chối (%(reason)s); không nhập kết quả.")
+                    % {"n": number, "code": row.code, "reason": sample.get_rejection_display()},
+                )
+            )
         elif sample.lab_id != lab.pk or sample.status != Sample.Status.RECEIVED:
-            message = _(
-                "Dòng %(n)d: mẫu %(code)s chưa được phòng xét nghiệm này nhận, hoặc đã có kết quả."
-            ) % {"n": number, "code": row.code}
+            errors.append(
+                (
+                    number,
+                    _("Dòng %(n)d: mẫu %(code)s chưa được phòng xét nghiệm này nhận, hoặc đã có kết quả.")
+                    % {"n": number, "code": row.code},
+                )
+            )
         elif sample.pool_id:
-            message = _("Dòng %(n)d: mẫu %(code)s thuộc mẫu gộp; nhập kết quả cho mẫu gộp.") % {
-                "n": number,
-                "code": row.code,
-            }
-        if message:
-            errors.append((number, message))
-        seen.add(row.code)
+            errors.append(
+                (
+                    number,
+                    _("Dòng %(n)d: mẫu %(code)s thuộc mẫu gộp; nhập kết quả cho mẫu gộp.")
+                    % {"n": number, "code": row.code},
+                )
+            )
     errors.sort(key=lambda e: e[0])
-    return found, errors
+    return found, errors, unchanged
 
 
-def _store_results(
+def check_result_rows(actor: Actor, lab: Lab, rows: list[ResultRow]) -> tuple[dict[str, Sample], list[str]]:
+    """Every row's problems, numbered from 1 as the person sees them; nothing written."""
+    found, errors, _unchanged = check_numbered_rows(actor, lab, list(enumerate(rows, start=1)))
+    return found, [message for _n, message in errors]
+
+
+def store_results(
     actor: Actor, rows: list[ResultRow], found: dict[str, Sample], via: str
 ) -> tuple[list[int], list[int]]:
+    """Writes checked rows: the results, the samples' status, the cases positives confirm."""
+    now = timezone.now()
+    recount(RESULT_ROLLUP, *(r.resulted_at or now for r in rows))  # back-dated results
     results = LabResult.objects.bulk_create(
         [
             LabResult(
                 sample=found[r.code],
                 outcome=r.outcome,
                 via=via,
-                resulted_at=r.resulted_at or timezone.now(),
+                resulted_at=r.resulted_at or now,
                 ct_value=r.ct_value,
                 verified_by=r.verified_by.strip(),
                 entered_by=human(actor),
             )
             for r in rows
-        ]
+        ],
+        batch_size=CHUNK,
     )
-    Sample.objects.filter(pk__in=[found[r.code].pk for r in rows]).update(status=Sample.Status.RESULTED)
-    cases = [
-        c.pk
-        for c in (
-            confirm_from_result(found[r.code], r.outcome, r.resulted_at or timezone.now()) for r in rows
-        )
-        if c
-    ]
-    return [r.pk for r in results], cases
+    ids = [found[r.code].pk for r in rows]
+    for start in range(0, len(ids), CHUNK):
+        Sample.objects.filter(pk__in=ids[start : start + CHUNK]).update(status=Sample.Status.RESULTED)
+    cases = confirm_from_results([(found[r.code], r.outcome, r.resulted_at or now) for r in rows])
+    return [r.pk for r in results], [c.pk for c in cases]
 
 
 def results_enter(
@@ -339,11 +421,11 @@ def results_enter(
     if not rows:
         raise ValidationError(_("Không có dòng kết quả nào."))
     with transaction.atomic():
-        found, errors = _row_errors(actor, lab, rows)
+        found, errors, _unchanged = check_numbered_rows(actor, lab, list(enumerate(rows, start=1)))
         if errors:
             # "Dòng N: ..." on the pages; one entry per row of ``results`` in the API.
             raise ItemErrors(errors, count=len(rows), field="results")
-        ids, cases = _store_results(actor, rows, found, via)
+        ids, cases = store_results(actor, rows, found, via)
         audit(
             actor=actor,
             action="labresult.enter",

@@ -14,20 +14,9 @@ from core.decorators import capability_required
 from testing import selectors, services
 from testing.capabilities import TestingCap
 from testing.forms import CodesForm, PoolForm, PoolResultForm, RejectForm, ResultsForm
-from testing.models import Outcome, SamplePool
+from testing.models import SamplePool
 
-OUTCOME_WORDS = {
-    "duong": Outcome.POSITIVE,
-    "dương": Outcome.POSITIVE,
-    "+": Outcome.POSITIVE,
-    "positive": Outcome.POSITIVE,
-    "am": Outcome.NEGATIVE,
-    "âm": Outcome.NEGATIVE,
-    "-": Outcome.NEGATIVE,
-    "negative": Outcome.NEGATIVE,
-    "kxd": Outcome.INCONCLUSIVE,
-    "inconclusive": Outcome.INCONCLUSIVE,
-}
+OUTCOME_WORDS = services.OUTCOME_WORDS
 
 
 def parse_lines(text: str, verified_by: str) -> list[services.ResultRow]:

@@ -24,6 +24,7 @@ NOT_SERVICES = {
     "core.services.person_find_match",  # read used by services and imports
     "core.services.person_references",  # read of the model graph used by merge and purge
     "core.services.phone_hint",  # what the citizen check's page shows of the phone (pure)
+    "core.services.people_resolve",  # a step of the import services; their batch row names the people created
 }
 
 

@@ -170,7 +170,10 @@ def test_open_data_carries_the_same_published_cells(client, cases):
     units = next(t for t in doc["sections"]["cases"]["tables"] if t["key"] == "units")
     ds = next(r for r in units["rows"] if r["code"] == "405")
     assert ds["values"] == ["*", 12, "*", 12.0]  # as on the page
-    assert doc["sections"]["testing"] == {"available": False}
+    # Đông Sơn's tests in 7 days: 15 samples, 15 results, all positive: the 0 negatives (never
+    # published, below 5) would be 15 - 15, so the positives and the positivity are withheld.
+    testing_units = next(t for t in doc["sections"]["testing"]["tables"] if t["key"] == "units")
+    assert next(r for r in testing_units["rows"] if r["code"] == "405")["values"] == [15, 15, "*", "*"]
     assert {u["code"] for u in doc["levels"]["units"]} >= {"405", "382"}
     assert "polygons" not in json.dumps(doc)
     csv_text = client.get(reverse("dashboard-api:health-csv", kwargs={"section": "cases"})).content.decode()
@@ -181,3 +184,36 @@ def test_open_data_carries_the_same_published_cells(client, cases):
     levels_csv = client.get(levels_url).content.decode()
     assert levels_csv.splitlines()[0] == "code,name,level,decision_number,decision_date,effective_from"
     assert client.get(reverse("dashboard-api:health-csv", kwargs={"section": "nope"})).status_code == 404
+
+
+def test_tests_and_positivity_from_the_testing_roll_up(province, dong_son, sam_son):
+    """Samples, results and positivity read from the testing roll-ups, folded or live alike."""
+    from core import services as core_services
+    from dashboard.plugins import resolve
+    from testing import public_figures
+    from testing.models import LabResult, Sample
+
+    ds = first_ward("405")
+    add_cases(ds, TODAY - datetime.timedelta(days=2), 6)
+    # 20 negative samples at Đông Sơn's community site, resulted the same day.
+    site = Sample.objects.filter(site__unit=ds).first().site
+    for i in range(20):
+        sample = Sample.objects.create(
+            code=f"NEG-{i}",
+            person=Sample.objects.first().person,
+            site=site,
+            collected_at=NOW - datetime.timedelta(days=3),
+            sample_type="np",
+            test_kind="rt_pcr",
+            status=Sample.Status.RESULTED,
+        )
+        LabResult.objects.create(
+            sample=sample, outcome="negative", resulted_at=NOW - datetime.timedelta(days=2), verified_by="x"
+        )
+    live = resolve(public_figures.collect(today=TODAY, now=NOW))
+    assert _row(live, "units", "405") == [26, 26, 6, 23.1]  # 6 of 26 positive
+    assert _row(live, "units", "382") == ["< 5", "< 5", "< 5", None]  # no result: no share
+    tiles = {t["label"]: t["value"] for t in live["tiles"]}
+    assert tiles["Tỷ lệ dương tính 7 ngày"] == 23.1 and tiles["Mẫu xét nghiệm trong 7 ngày"] == 26
+    core_services.rollups_fold(actor=SYSTEM, now=NOW)
+    assert resolve(public_figures.collect(today=TODAY, now=NOW)) == live  # the same from the aggregate

@@ -149,7 +149,7 @@ def test_selected_units_limit_the_figures(world, dong_son):
     assert "Chợ Sầm Sơn" not in [r[0] for r in agencies.rows if r[1]]
 
 
-def test_summary_names_the_platforms_not_built(world):
+def test_summary_names_no_platform_missing_now_testing_is_built(world):
     end_day = timezone.localdate()
     _ctx, sections = data.collect(
         period_start=end_day - datetime.timedelta(days=6),
@@ -159,7 +159,8 @@ def test_summary_names_the_platforms_not_built(world):
     )
     summary = sections[0]
     assert summary.key == Section.SUMMARY
-    assert any("Tình hình dịch bệnh" in s for s in summary.statements)
+    assert not any("chưa triển khai" in s for s in summary.statements)
+    assert any("mẫu xét nghiệm được lấy" in h for h in summary.highlights)
     assert any("điểm kiểm dịch đã đăng ký" in h for h in summary.highlights)
     assert AdministrativeUnit.objects.exists()
 

@@ -18,6 +18,10 @@ NOT_SERVICES = {
     "testing.services.notice_text",
     "testing.services.trace_window",
     "testing.services.check_result_rows",
+    "testing.services.check_numbered_rows",  # the check of results_enter and results_import
+    "testing.services.confirm_from_results",  # a step of the result services, named in their rows
+    "testing.services.store_results",  # the write step of results_enter / results_import
+    "testing.services.result_key",
     "testing.services.code_taken_message",
     "testing.services.clean_code",
     "testing.services.in_scope",
@@ -116,6 +120,19 @@ def _results(ctx):
     )
 
 
+def _results_import(ctx):
+    from core.imports import Parsed
+
+    lab = _lab(ctx)
+    _sample(_site(), "A-0001", lab=lab)
+    _sample(_site(), "A-0002", 2, lab=lab)
+    rows = [
+        Parsed(2, services.ResultRow(code="A-0001", outcome="positive", verified_by="x")),
+        Parsed(3, services.ResultRow(code="A-0002", outcome="negative", verified_by="x")),
+    ]
+    return lambda: services.results_import(actor=SYSTEM, lab=lab, rows=rows)  # one row for the batch
+
+
 def _mark(ctx):
     case, other = _case(ctx)
     return lambda: services.contacts_mark(actor=SYSTEM, case=case, person_ids=[other], purpose="truy vết")
@@ -181,6 +198,7 @@ SERVICE_CASES = {
     "testing.services.pool_result_enter": _pool_result,
     "testing.services.pool_result_correct": _pool_correct,
     "testing.services.results_enter": _results,
+    "testing.services.results_import": _results_import,
     "testing.services.contacts_mark": _mark,
     "testing.services.contact_notify": _notify,
 }

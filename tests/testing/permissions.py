@@ -40,6 +40,9 @@ def lab_api(**kw: object) -> Url:
     return Url(allowed=LAB, anon_denied=401, **kw)  # type: ignore[arg-type]
 
 
+ADMIN = {"testing.labresult": {"view": LAB, "add": set(), "change": set()}}
+
+
 def _site(o):
     return {"pk": o["testing.samplingsite"].pk}
 
@@ -95,4 +98,22 @@ def objects(world):
         person_id=sample.person_id, unit=ward, confirmed_on=today, source=sample, found_in="community"
     )
     SamplePool.objects.create(code="PM-POOL-1", lab=lab)
-    return {"testing.samplingsite": site, "testing.lab": lab, "testing.sample": sample, "testing.case": case}
+    other, _ = intake.collect(
+        actor=SYSTEM,
+        site=site,
+        person=person_data(id_number="038099000112", phone="0912999112"),
+        code="PM-0002",
+        sample_type="np",
+        test_kind="rt_pcr",
+    )
+    services.samples_receive(actor=SYSTEM, lab=lab, codes=["PM-0002"])
+    services.results_enter(
+        actor=SYSTEM, lab=lab, rows=[services.ResultRow(code="PM-0002", outcome="negative", verified_by="x")]
+    )
+    return {
+        "testing.labresult": other.result,
+        "testing.samplingsite": site,
+        "testing.lab": lab,
+        "testing.sample": sample,
+        "testing.case": case,
+    }

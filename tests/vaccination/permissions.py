@@ -86,6 +86,7 @@ ADMIN = {
     "vaccination.site": {"view": VIEWERS, "add": CATALOGUE, "change": set()},
     "vaccination.prioritygroup": {"view": VIEWERS, "add": CATALOGUE, "change": CATALOGUE},
     "vaccination.screeningquestion": {"view": VIEWERS, "add": CATALOGUE, "change": CATALOGUE},
+    "vaccination.dose": {"view": ADMINISTER, "add": set(), "change": set()},
 }
 
 

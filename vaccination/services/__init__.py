@@ -5,6 +5,7 @@ Split by topic (catalogue, stock, sessions, appointments, administration); calle
 """
 
 from vaccination.services.administration import (
+    check_dose,
     dose_certificate_issue,
     dose_record,
     next_due_date,
@@ -29,6 +30,7 @@ from vaccination.services.catalogue import (
     vaccine_save,
 )
 from vaccination.services.corrections import correction_decide, correction_request
+from vaccination.services.imports import DoseRow, dose_key, doses_import
 from vaccination.services.sessions import session_close, session_create
 from vaccination.services.stock import (
     lot_usable_problem,
@@ -41,6 +43,7 @@ from vaccination.services.stock import (
 
 __all__ = [
     "VACCINE_FIELDS",
+    "DoseRow",
     "aefi_alert_recipients",
     "aefi_alert_send",
     "aefi_classify",
@@ -49,10 +52,13 @@ __all__ = [
     "appointment_cancel",
     "appointment_message_send",
     "appointments_due_for_reminder",
+    "check_dose",
     "correction_decide",
     "correction_request",
     "dose_certificate_issue",
+    "dose_key",
     "dose_record",
+    "doses_import",
     "lot_create",
     "lot_recall",
     "lot_usable_problem",

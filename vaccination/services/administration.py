@@ -91,7 +91,7 @@ def screening_record(
     return screening
 
 
-def _series_primary_doses(previous: list[Dose], lot: Lot) -> int:
+def series_primary_doses(previous: list[Dose], lot: Lot) -> int:
     """The primary series is the first product's (a one-dose product completes it at dose 1)."""
     return previous[0].vaccine.primary_doses if previous else lot.vaccine.primary_doses
 
@@ -107,11 +107,16 @@ def next_due_date(
     return None
 
 
-def _check_dose(
-    *, person: Person, lot: Lot, dose_number: int, at: datetime.datetime, previous: list[Dose]
+def check_dose(
+    *, lot: Lot, dose_number: int, at: datetime.datetime, previous: list[Dose], historical: bool = False
 ) -> int:
-    """Refuses an impossible record; returns the series' primary dose count."""
-    if problem := lot_usable_problem(lot):
+    """Refuses an impossible record; returns the series' primary dose count. A ``historical``
+    dose (a file from the national platform) was given in the past: its lot must not have been
+    recalled before it nor expired on its day, whatever the lot's state today."""
+    if historical:
+        if lot.recalled_at is not None and lot.recalled_at <= at:
+            raise ValidationError(_("Lô %(number)s đã bị thu hồi trước ngày tiêm.") % {"number": lot.number})
+    elif problem := lot_usable_problem(lot):
         raise ValidationError(problem)
     if lot.expiry_date < timezone.localtime(at).date():
         raise ValidationError(_("Lô %(number)s đã hết hạn vào ngày tiêm.") % {"number": lot.number})
@@ -124,7 +129,7 @@ def _check_dose(
             )
             % {"number": dose_number, "done": len(previous), "next": expected}
         )
-    primary = _series_primary_doses(previous, lot)
+    primary = series_primary_doses(previous, lot)
     if previous:
         last = previous[-1]
         if dose_number <= primary:
@@ -198,7 +203,7 @@ def dose_record(
             previous = list(
                 Dose.objects.filter(person=person).select_related("vaccine").order_by("dose_number")
             )
-            primary = _check_dose(person=person, lot=lot, dose_number=dose_number, at=at, previous=previous)
+            primary = check_dose(lot=lot, dose_number=dose_number, at=at, previous=previous)
             stock_take(site, lot, 1)
             dose = Dose.objects.create(
                 person=person,

@@ -82,6 +82,13 @@ def _lab_system_samples(client: ApiClient) -> Q:
     return Q(lab__in=labs) | (Q(lab__isnull=True, status=Sample.Status.COLLECTED) & area)
 
 
+def results_visible_to(user: User) -> QuerySet[LabResult]:
+    """Results of the samples the user sees (the admin's list behind the file import)."""
+    return LabResult.objects.filter(sample__in=samples_visible_to(user).values("pk")).select_related(
+        "sample", "sample__lab"
+    )
+
+
 def cases_visible_to(user: User) -> QuerySet[Case]:
     if not user_can(user, TestingCap.CASES) and not user_can(user, TestingCap.VIEW):
         return Case.objects.none()
@@ -230,21 +237,6 @@ def sites_open_to_public() -> QuerySet[SamplingSite]:
     return SamplingSite.objects.filter(is_active=True, setting=Setting.COMMUNITY).select_related("unit")
 
 
-def case_counts(*, date_from: datetime.date, date_to: datetime.date) -> list[dict[str, Any]]:
-    """Confirmed cases per unit (as recorded: a ward), day of confirmation and where they were
-    found, ``date_from``..``date_to``: ``{"unit_id", "day", "found_in", "cases"}``. The system
-    reads (the dashboard, the epidemic levels): counts only, no person. One case per person, a
-    few thousand rows at the height of an outbreak: counted from the table
-    (``confirmed_on`` is indexed)."""
-    return [
-        {"unit_id": r["unit_id"], "day": r["confirmed_on"], "found_in": r["found_in"], "cases": r["n"]}
-        for r in Case.objects.filter(confirmed_on__range=(date_from, date_to))
-        .values("unit_id", "confirmed_on", "found_in")
-        .annotate(n=Count("id"))
-        .order_by()
-    ]
-
-
 def contacts_of(case: Case) -> QuerySet[Contact]:
     return Contact.objects.filter(case=case).select_related("person").order_by("marked_at")
 
@@ -282,3 +274,29 @@ def access_pool_by_code(user: User, lab: Lab, code: str) -> SamplePool:
     if pool is None:
         raise Http404
     return pool
+
+
+# The daily figures (roll-ups and their readers) live in ``figures``.
+from testing.selectors.figures import (  # noqa: E402
+    RESULT_STAT_FIELDS,
+    SAMPLE_STAT_FIELDS,
+    case_counts,
+    live_result_stats,
+    live_sample_stats,
+    report_figures,
+    result_stats,
+    sample_stats,
+    turnaround,
+)
+
+__all__ = [
+    "RESULT_STAT_FIELDS",
+    "SAMPLE_STAT_FIELDS",
+    "case_counts",
+    "live_result_stats",
+    "live_sample_stats",
+    "report_figures",
+    "result_stats",
+    "sample_stats",
+    "turnaround",
+]
