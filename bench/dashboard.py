@@ -91,7 +91,8 @@ def timed(fn: Any) -> float:
 
 def health_data(cases: int) -> dict[str, Any]:
     """The health sections' data (issue 21): ``cases`` confirmed cases spread over the wards and
-    the window (one in five found outside the community), a boundary for every reporting unit
+    the window (one in five found outside the community), each with its sample and positive
+    result (the testing roll-up counts them from there), a boundary for every reporting unit
     (a grid of irregular cells, about 60 points each before simplification), a declared level
     for each, and the weekly computation of the proposals, timed. Replaced at each run."""
     import random
@@ -99,15 +100,19 @@ def health_data(cases: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from core import selectors as core_selectors
+    from core import services as core_services
     from core.actors import SystemActor
     from core.models import AdministrativeUnit, Person
     from epidemic import services as epidemic_services
     from epidemic.models import DeclaredLevel, LevelAssessment
-    from testing.models import Case
+    from testing.models import Case, LabResult, Sample, SamplingSite
+    from testing.retention import RESULT_ROLLUP, SAMPLE_ROLLUP
 
     actor = SystemActor("command:bench_dashboard")
     rng = random.Random(21)
     Case.objects.filter(person__name_key__startswith="bench case ").delete()
+    LabResult.objects.filter(sample__code__startswith="BENCH-").delete()
+    Sample.objects.filter(code__startswith="BENCH-").delete()
     Person.objects.filter(name_key__startswith="bench case ").delete()
     DeclaredLevel.objects.all().delete()
     LevelAssessment.objects.all().delete()
@@ -116,18 +121,55 @@ def health_data(cases: int) -> dict[str, Any]:
         AdministrativeUnit.objects.filter(parent__parent=province, level="ward").values_list("pk", flat=True)
     ) or list(AdministrativeUnit.objects.filter(parent=province, level="ward").values_list("pk", flat=True))
     today = timezone.localdate()
+    now = timezone.now()
+    sites = {}
+    for setting in ("community", "quarantine"):
+        for ward in wards:
+            sites[(ward, setting)] = SamplingSite.objects.get_or_create(
+                unit_id=ward, setting=setting, defaults={"name": f"Bench {setting} {ward}"}
+            )[0]
     people = Person.objects.bulk_create(
         Person(full_name=f"Bench case {i}", name_key=f"bench case {i}") for i in range(cases)
+    )
+    # As the testing roll-up counts cases: a sample, the positive result that confirmed it.
+    plan = [
+        (
+            person,
+            rng.choice(wards),
+            min(now, now - datetime.timedelta(days=rng.randrange(30), hours=rng.randrange(24))),
+            "community" if rng.random() < 0.8 else "quarantine",
+        )
+        for person in people
+    ]
+    samples = Sample.objects.bulk_create(
+        Sample(
+            code=f"BENCH-{i:07d}",
+            person=person,
+            site=sites[(ward, setting)],
+            collected_at=when - datetime.timedelta(hours=12),
+            sample_type="np",
+            test_kind="rt_pcr",
+            status=Sample.Status.RESULTED,
+        )
+        for i, (person, ward, when, setting) in enumerate(plan)
+    )
+    LabResult.objects.bulk_create(
+        LabResult(sample=sample, outcome="positive", resulted_at=when, verified_by="bench")
+        for sample, (_p, _w, when, _s) in zip(samples, plan, strict=True)
     )
     Case.objects.bulk_create(
         Case(
             person=person,
-            unit_id=rng.choice(wards),
-            confirmed_on=today - datetime.timedelta(days=rng.randrange(30)),
-            found_in="community" if rng.random() < 0.8 else "quarantine",
+            unit_id=ward,
+            confirmed_on=timezone.localdate(when),
+            source=sample,
+            found_in=setting,
         )
-        for person in people
+        for sample, (person, ward, when, setting) in zip(samples, plan, strict=True)
     )
+    # Written behind the roll-ups' back: their folded days are recounted, as the services would.
+    for name in (RESULT_ROLLUP, SAMPLE_ROLLUP):
+        core_services.rollup_rebuild(actor=actor, name=name, since=today - datetime.timedelta(days=31))
     units = list(core_selectors.reporting_units().order_by("code"))
     for index, unit in enumerate(units):
         x, y, size = 105.0 + (index % 6) * 0.1, 20.4 - (index // 6) * 0.1, 0.1
