@@ -26,7 +26,7 @@ def collect(today: datetime.date) -> dict[str, Any]:
                     "name": site.name,
                     "place": site.unit.name,
                     "address": site.address,
-                    "hours": getattr(site, "hours", ""),
+                    "hours": site.hours,
                 }
             )
     for session in vaccination_selectors.sessions_open_for_booking(today=today)[:2000]:

@@ -145,7 +145,13 @@ def test_where_to_go_lists_public_sites_and_sessions_with_room(client, province,
     from vaccination.models import Vaccine
 
     ward = first_ward("405")
-    testing_services.site_create(actor=SYSTEM, name="Trạm Y tế xã", unit=ward, address="Thôn 1")
+    testing_services.site_create(
+        actor=SYSTEM,
+        name="Trạm Y tế xã",
+        unit=ward,
+        address="Thôn 1",
+        hours="7:30–11:30, thứ Hai đến thứ Bảy",
+    )
     testing_services.site_create(actor=SYSTEM, name="Khu cách ly tập trung", unit=ward, setting="quarantine")
     site = vaccination_services.site_create(actor=SYSTEM, name="Điểm tiêm Trường THCS", unit=ward)
     vaccine = Vaccine.objects.get(name="Vaxzevria (AstraZeneca)")
@@ -155,7 +161,7 @@ def test_where_to_go_lists_public_sites_and_sessions_with_room(client, province,
     )
     snapshot_refresh(actor=SYSTEM)
     page = client.get(reverse("dashboard:places") + "?don-vi=405").content.decode()
-    assert "Trạm Y tế xã" in page and "Thôn 1" in page
+    assert "Trạm Y tế xã" in page and "Thôn 1" in page and "7:30–11:30, thứ Hai đến thứ Bảy" in page
     assert "Khu cách ly tập trung" not in page  # not a place the public walks into
     assert "Điểm tiêm Trường THCS" in page and "07:30–16:30" in page and "còn 30 chỗ" in page
     other = client.get(reverse("dashboard:places") + "?don-vi=382").content.decode()
