@@ -185,9 +185,21 @@ def _unit_body(data: dict[str, Any] | None, code: str) -> tuple[str, str]:
     if data is None:
         return "", render_to_string("dashboard/_empty.html")
     unit = selectors.unit_figures(data, code)
+    sections_data = data.get("sections", {})
+    levels = ((sections_data.get("levels") or {}).get("extra") or {}).get("units", [])
+    health = [
+        (key, [(column, value) for column, value in zip(table["columns"][1:], row["values"], strict=True)])
+        for key in ("cases", "testing", "vaccination")
+        for table in (sections_data.get(key) or {}).get("tables", [])
+        if table["key"] == "units"
+        for row in table["rows"]
+        if row["code"] == code
+    ]
     context = {
         **_common(data),
         "unit": unit,
+        "declared": next((u["declared"] for u in levels if u["code"] == code), None),
+        "health": health,
         "chart": _chart(data, unit, _("Lượt quét mã QR mỗi ngày: %(unit)s") % {"unit": unit["name"]}, "unit"),
         "rows": _rows(data, unit),
     }

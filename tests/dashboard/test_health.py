@@ -223,3 +223,19 @@ def test_tests_and_positivity_from_the_testing_roll_up(province, dong_son, sam_s
     assert tiles["Tỷ lệ dương tính 7 ngày"] == 23.1 and tiles["Mẫu xét nghiệm trong 7 ngày"] == 26
     core_services.rollups_fold(actor=SYSTEM, now=NOW)
     assert resolve(public_figures.collect(today=TODAY, now=NOW)) == live  # the same from the aggregate
+
+
+def test_a_units_page_shows_its_declared_level_and_health_figures(client, cases):
+    dong_son, _ss = cases
+    epidemic_services.level_declare(
+        actor=SYSTEM,
+        unit=dong_son,
+        level=3,
+        decision_number="88/QĐ-UBND",
+        decision_date=datetime.date(2026, 11, 20),
+        effective_from=datetime.date(2026, 11, 21),
+    )
+    snapshot_refresh(actor=SYSTEM, now=NOW)
+    page = client.get(reverse("dashboard:unit", kwargs={"code": "405"})).content.decode()
+    assert "level-badge l3" in page and "88/QĐ-UBND" in page
+    assert "Tại cộng đồng</span><strong>12</strong>" in page  # the cases table's cells, as published
