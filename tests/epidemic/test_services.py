@@ -156,3 +156,54 @@ def test_declaration_input_is_checked(province, dong_son):
             effective_from=datetime.date(2026, 11, 19),
         )
     assert set(caught.value.message_dict) == {"level", "decision_number", "effective_from"}
+
+
+def test_a_broker_down_at_declaration_is_notified_later_by_the_sweep_once(
+    province, dong_son, make_user, settings, caplog, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    from core import services as core_services
+    from core.models import OutboundMessage
+
+    settings.STALLED_ALERT_SECONDS = 300
+    official = make_user(Role.DISTRICT_OFFICIAL, units=[dong_son])
+    official.email = "ds@example.invalid"
+    official.save(update_fields=["email"])
+    with (
+        mock.patch("epidemic.tasks.notify_level_change.delay", side_effect=BrokerDown("refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        declared = services.level_declare(
+            actor=SYSTEM,
+            unit=dong_son,
+            level=3,
+            decision_number="5/QĐ",
+            decision_date=WEEK,
+            effective_from=WEEK,
+        )
+    assert "could not publish epidemic.tasks.notify_level_change" in caplog.text
+    later = timezone.now() + datetime.timedelta(seconds=301)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = core_services.stalled_work_resume(actor=SYSTEM, now=later)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = core_services.stalled_work_resume(actor=SYSTEM, now=later)
+    assert first == {"level_change": [declared.pk]} and second == {}
+    assert OutboundMessage.objects.filter(purpose="epidemic.level_change").count() == 1
+
+
+def test_the_weekly_job_proposes_the_week_that_ended(province, dong_son, settings):
+    from unittest import mock
+
+    from epidemic.tasks import compute_levels
+
+    entry = settings.CELERY_BEAT_SCHEDULE["epidemic-levels"]
+    assert entry["task"] == "epidemic.tasks.compute_levels"
+    wednesday = datetime.datetime(2026, 11, 25, 9, 0, tzinfo=datetime.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=wednesday):
+        result = compute_levels()
+    assert result["week"] == "2026-11-16"  # Monday to Sunday before this week
+    assert LevelAssessment.objects.filter(week_start=WEEK, unit=dong_son).exists()
