@@ -17,7 +17,7 @@ from epidemic.models import LevelRules
 from tests.actors import SYSTEM
 from tests.browser import login
 from tests.dashboard.conftest import NOW, TODAY
-from tests.epidemic.conftest import add_cases, set_population
+from tests.epidemic.conftest import add_cases, add_negatives, set_population
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -76,6 +76,9 @@ def province_data(province):
         add_cases(ward, TODAY - datetime.timedelta(days=2), index % 5, found_in="quarantine")
         for back in range(3, 25, 4):
             add_cases(ward, TODAY - datetime.timedelta(days=back), (index + back) % 9)
+        if index % 3 == 0:  # negatives too, so that the positivity is a share worth showing
+            for back in range(0, 14, 2):
+                add_negatives(ward, TODAY - datetime.timedelta(days=back), 12 + (index + back) % 7)
     epidemic_services.level_declare(
         actor=SYSTEM,
         unit=province,
@@ -117,7 +120,8 @@ def test_health_sections_and_the_map(browser, live_server, province_data, screen
     assert page.locator("#cases .tiles li").count() == 5
     assert page.locator("#cases figure.chart svg[role=img]").count() == 1
     assert page.locator("#vaccination .tiles li").count() == 7
-    page.locator("#cases").screenshot(path=str(screenshot_dir / f"health-cases-{size}.png"))
+    for key in ("cases", "testing", "vaccination"):
+        page.locator(f"#{key}").screenshot(path=str(screenshot_dir / f"health-{key}-{size}.png"))
     page.screenshot(path=str(screenshot_dir / f"health-home-{size}.png"), full_page=True)
     # The map by rate.
     page.locator("#levels .map-modes a").nth(1).click()

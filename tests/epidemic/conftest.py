@@ -57,3 +57,24 @@ def set_population(unit: AdministrativeUnit, total: int, adults: int | None = No
 @pytest.fixture
 def ds_ward(dong_son):
     return first_ward("405")
+
+
+def add_negatives(unit: AdministrativeUnit, day: datetime.date, n: int) -> None:
+    """``n`` negative RT-PCR results on ``day`` at the community site of ``unit``."""
+    site, _created = SamplingSite.objects.get_or_create(
+        unit=unit, setting="community", defaults={"name": f"Điểm lấy mẫu {unit.code} community"}
+    )
+    noon = datetime.datetime.combine(day, datetime.time(12), tzinfo=HCM)
+    for _ in range(n):
+        i = next(_serial)
+        person = Person.objects.create(full_name=f"Người {i}", name_key=f"nguoi {i}")
+        sample = Sample.objects.create(
+            code=f"NEG-{i:06d}",
+            person=person,
+            site=site,
+            collected_at=noon - datetime.timedelta(hours=6),
+            sample_type="np",
+            test_kind="rt_pcr",
+            status=Sample.Status.RESULTED,
+        )
+        LabResult.objects.create(sample=sample, outcome="negative", resulted_at=noon, verified_by="x")
