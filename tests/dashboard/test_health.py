@@ -202,11 +202,11 @@ def test_tests_and_positivity_from_the_testing_roll_up(province, dong_son, sam_s
     ds = first_ward("405")
     add_cases(ds, TODAY - datetime.timedelta(days=2), 6)
     # 20 negative samples at Đông Sơn's community site, resulted the same day.
-    site = Sample.objects.filter(site__unit=ds).first().site
+    site = Sample.objects.filter(site__unit=ds)[0].site
     for i in range(20):
         sample = Sample.objects.create(
             code=f"NEG-{i}",
-            person=Sample.objects.first().person,
+            person=Sample.objects.all()[0].person,
             site=site,
             collected_at=NOW - datetime.timedelta(days=3),
             sample_type="np",
