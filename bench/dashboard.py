@@ -53,7 +53,7 @@ def wrk(port: int, path: str, *, connections: int, seconds: float, threads: int 
             "wrk",
             f"-t{min(threads, connections)}",
             f"-c{connections}",
-            f"-d{seconds}s",
+            f"-d{seconds:g}s",
             "--timeout",
             "10s",
             "--latency",
