@@ -1,0 +1,100 @@
+"""Many new rows of one model at once, from tuples (the imports' writes, docs/architecture.md).
+
+``bulk_insert(Model, ["sample_id", "outcome", ...], rows)`` stores what
+``Model.objects.bulk_create([Model(sample_id=..., outcome=...), ...])`` stores — the fields not
+given take their defaults, ``auto_now``/``auto_now_add`` take the time, every value goes through
+its field's ``get_db_prep_save`` (an encrypted field is encrypted) — and returns the new ids in
+the rows' order. On PostgreSQL it writes with ``COPY`` (the ids reserved from the table's
+sequence first), without building a model instance per row: for an import of 100,000 rows the
+instances and the INSERT statements cost more than the checks (docs/benchmarks.md). Elsewhere
+(SQLite in the tests) it is ``bulk_create``. Signals are not sent (``bulk_create`` sends none).
+"""
+
+import datetime
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+CHUNK = 5000
+
+
+def _copy_text(value: Any) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int | Decimal | float):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    raise TypeError(f"bulk_insert: no COPY form for {type(value).__name__}")
+
+
+def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
+    """New rows of ``model`` (values in the order of ``fields``, attribute names such as
+    ``sample_id``); returns their ids in order. Call inside the caller's transaction."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objs = model._default_manager.bulk_create(
+            [model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=CHUNK
+        )
+        return [obj.pk for obj in objs]
+    opts = model._meta
+    pk = opts.pk
+    assert pk is not None
+    by_name = {f.attname: f for f in opts.concrete_fields}
+    given = [by_name[name] for name in fields]
+    now = timezone.now()
+    # The other fields, as Model.__init__ and pre_save fill them.
+    constant: list[tuple[models.Field, Any]] = []
+    per_row: list[models.Field] = []
+    for f in opts.concrete_fields:
+        if f.attname in fields or f is pk:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            constant.append((f, f.get_db_prep_save(now, connection)))
+        elif f.has_default() and callable(f.default):
+            per_row.append(f)
+        else:
+            constant.append((f, f.get_db_prep_save(f.get_default(), connection)))
+    given_auto = [
+        i for i, f in enumerate(given) if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    tail = "".join("\t" + _copy_text(value) for _f, value in constant)
+    columns = [
+        pk.column,
+        *(f.column for f in given),
+        *(f.column for f in per_row),
+        *(f.column for f, _v in constant),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [opts.db_table, pk.column, len(rows)],
+        )
+        ids = sorted(row[0] for row in cursor.fetchall())
+        quote = connection.ops.quote_name
+        statement = f"COPY {quote(opts.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        for start in range(0, len(rows), CHUNK):
+            buffer = io.StringIO()
+            for i in range(start, min(start + CHUNK, len(rows))):
+                row = list(rows[i])
+                for j in given_auto:
+                    row[j] = now
+                cells = [str(ids[i])]
+                cells.extend(
+                    _copy_text(f.get_db_prep_save(v, connection)) for f, v in zip(given, row, strict=True)
+                )
+                cells.extend(_copy_text(f.get_db_prep_save(f.get_default(), connection)) for f in per_row)
+                buffer.write("\t".join(cells) + tail + "\n")
+            buffer.seek(0)
+            cursor.cursor.copy_expert(statement, buffer)
+    return ids
