@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 CHUNK = 5000
@@ -37,6 +37,35 @@ def _copy_text(value: Any) -> str:
     raise TypeError(f"bulk_insert: no COPY form for {type(value).__name__}")
 
 
+def _plain_types(field: models.Field) -> tuple[type, ...]:
+    """The value types ``field.get_db_prep_save`` gives back unchanged on PostgreSQL (checked by
+    exact type; any other value, and every other field — an encrypted one, a decimal — goes
+    through the field): a few microseconds a value saved on 100,000 rows."""
+    kind = type(field)
+    if kind in (models.CharField, models.TextField):
+        return (str,)
+    if kind in (
+        models.IntegerField,
+        models.SmallIntegerField,
+        models.BigIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.PositiveBigIntegerField,
+    ):
+        return (int,)
+    if isinstance(field, models.ForeignKey) and type(field.target_field) in (
+        models.AutoField,
+        models.BigAutoField,
+        models.SmallAutoField,
+    ):
+        return (int,)
+    if kind is models.DateField:
+        return (datetime.date,)
+    if kind is models.DateTimeField:
+        return (datetime.datetime,)  # aware only: see _cell
+    return ()
+
+
 def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
     """New rows of ``model`` (values in the order of ``fields``, attribute names such as
     ``sample_id``); returns their ids in order. Call inside the caller's transaction."""
@@ -47,6 +76,7 @@ def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence
             [model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=CHUNK
         )
         return [obj.pk for obj in objs]
+    db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once
     opts = model._meta
     pk = opts.pk
     assert pk is not None
@@ -60,14 +90,26 @@ def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence
         if f.attname in fields or f is pk:
             continue
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            constant.append((f, f.get_db_prep_save(now, connection)))
+            constant.append((f, f.get_db_prep_save(now, db)))
         elif f.has_default() and callable(f.default):
             per_row.append(f)
         else:
-            constant.append((f, f.get_db_prep_save(f.get_default(), connection)))
-    given_auto = [
+            constant.append((f, f.get_db_prep_save(f.get_default(), db)))
+    auto = {
         i for i, f in enumerate(given) if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
+    }
+    plain = [_plain_types(f) for f in given]
+
+    def cell(i: int, field: models.Field, value: Any) -> str:
+        if i in auto:
+            value = now
+        if value is None and field.null:
+            return "\\N"
+        kind = type(value)
+        if kind in plain[i] and (kind is not datetime.datetime or value.tzinfo is not None):
+            return _copy_text(value)
+        return _copy_text(field.get_db_prep_save(value, db))
+
     tail = "".join("\t" + _copy_text(value) for _f, value in constant)
     columns = [
         pk.column,
@@ -75,25 +117,22 @@ def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence
         *(f.column for f in per_row),
         *(f.column for f, _v in constant),
     ]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
             [opts.db_table, pk.column, len(rows)],
         )
         ids = sorted(row[0] for row in cursor.fetchall())
-        quote = connection.ops.quote_name
+        quote = db.ops.quote_name
         statement = f"COPY {quote(opts.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        indexed = list(enumerate(given))
         for start in range(0, len(rows), CHUNK):
             buffer = io.StringIO()
-            for i in range(start, min(start + CHUNK, len(rows))):
-                row = list(rows[i])
-                for j in given_auto:
-                    row[j] = now
-                cells = [str(ids[i])]
-                cells.extend(
-                    _copy_text(f.get_db_prep_save(v, connection)) for f, v in zip(given, row, strict=True)
-                )
-                cells.extend(_copy_text(f.get_db_prep_save(f.get_default(), connection)) for f in per_row)
+            for n in range(start, min(start + CHUNK, len(rows))):
+                row = rows[n]
+                cells = [str(ids[n])]
+                cells.extend(cell(i, f, row[i]) for i, f in indexed)
+                cells.extend(_copy_text(f.get_db_prep_save(f.get_default(), db)) for f in per_row)
                 buffer.write("\t".join(cells) + tail + "\n")
             buffer.seek(0)
             cursor.cursor.copy_expert(statement, buffer)
