@@ -34,6 +34,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -92,6 +93,34 @@ def timed(label: str, rows: int, work: Callable[[], object], profile: str = "") 
         stats.sort_stats("cumulative").print_stats(25)
         stats.sort_stats("tottime").print_stats(25)
     return m
+
+
+class Phases:
+    """CPU seconds (this process, its PostgreSQL backend) of each phase of one import, from the
+    import's progress calls: file read (tablib), rows parsed, checked, stored, then the rest."""
+
+    def __init__(self) -> None:
+        self.marks: list[tuple[str, float, float]] = [("start", time.process_time(), backend_cpu())]
+        self.read_at: tuple[float, float] | None = None
+
+    def mark(self, label: str, value: object) -> Any:
+        if label != "imported (audit, commit)" and self.read_at is not None:
+            self.marks.append(("rows parsed", *self.read_at))
+            self.read_at = None
+        self.marks.append((label, time.process_time(), backend_cpu()))
+        return value
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        if stage == "read":
+            self.read_at = (time.process_time(), backend_cpu())  # the last one: parsing done
+        elif not any(label == stage for label, *_ in self.marks):
+            self.mark(stage, None)
+
+    def show(self) -> None:
+        parts = []
+        for (_l, cpu0, pg0), (label, cpu1, pg1) in zip(self.marks, self.marks[1:], strict=False):
+            parts.append(f"{label} {cpu1 - cpu0:.2f}+{pg1 - pg0:.2f}")
+        print("    CPU by phase (bench+PostgreSQL s): " + "; ".join(parts), flush=True)
 
 
 def report(kind: str, default: Measure | None, fast: Measure, copy: Measure) -> None:
@@ -214,18 +243,33 @@ def lab_results(run: str, n: int, n_default: int, profile: str) -> None:
     def run_import(k: int, fast: bool) -> None:
         resource = LabResultResource()
         resource.fast = fast
-        result = resource.import_data(read_file(files[k], "bench.csv"), user=system, lab=lab)
-        assert not errors_of(result), errors_of(result)[:3]
+        phases = Phases()
+        result = resource.import_data(
+            phases.mark("file read", read_file(files[k], "bench.csv")),
+            user=system,
+            lab=lab,
+            **({"progress": phases.progress} if fast else {}),
+        )
+        phases.mark("imported (audit, commit)", None)
+        if fast:
+            phases.show()
+        errors[:] = errors_of(result)
+
+    def check(k: int) -> None:
+        assert not errors, errors[:3]
         assert LabResult.objects.filter(sample_id__in=ids).count() == k
 
+    errors: list[str] = []
     files = {k: content(k) for k in {n, n_default} if k}  # the files are made before timing
     default = None
     if n_default:
         default = timed(
             f"default (django-import-export), {n_default}", n_default, lambda: run_import(n_default, False)
         )
+        check(n_default)
         undo()
     fast = timed("fast (set-based)", n, lambda: run_import(n, True), profile)
+    check(n)
     undo()
     stamp = f"{now - datetime.timedelta(hours=1):%Y-%m-%d %H:%M:%S+00}"
     lines = [
@@ -318,18 +362,33 @@ def doses(run: str, n: int, n_default: int, profile: str) -> None:
     def run_import(k: int, fast: bool) -> None:
         resource = DoseImportResource()
         resource.fast = fast
-        result = resource.import_data(read_file(files[k], "bench.csv"), user=system, site=site)
-        assert not errors_of(result), errors_of(result)[:3]
+        phases = Phases()
+        result = resource.import_data(
+            phases.mark("file read", read_file(files[k], "bench.csv")),
+            user=system,
+            site=site,
+            **({"progress": phases.progress} if fast else {}),
+        )
+        phases.mark("imported (audit, commit)", None)
+        if fast:
+            phases.show()
+        errors[:] = errors_of(result)
+
+    def check(k: int) -> None:
+        assert not errors, errors[:3]
         assert Dose.objects.filter(lot=lot).count() == k
 
+    errors: list[str] = []
     files = {k: content(k) for k in {n, n_default} if k}  # the files are made before timing
     default = None
     if n_default:
         default = timed(
             f"default (django-import-export), {n_default}", n_default, lambda: run_import(n_default, False)
         )
+        check(n_default)
         undo()
     fast = timed("fast (set-based)", n, lambda: run_import(n, True), profile)
+    check(n)
     # The ceiling copies the same doses for the people the fast path resolved (kept for it).
     by_id = {p.name_key: p.pk for p in Person.objects.filter(name_key__startswith=f"vbench {run.lower()} ")}
     Dose.objects.filter(lot=lot).delete()
