@@ -31,6 +31,27 @@ def _visible(actor: Actor, codes: list[str]) -> dict[str, Sample]:
     return selectors.samples_by_codes(actor, codes)
 
 
+# What the result checks and writes read of a sample (``check_numbered_rows``, ``store_results``,
+# ``confirm_from_results``): a file of 100,000 rows loads no more (no joined site, lab, pool,
+# person — whose encrypted columns would be decrypted — nor result).
+_CHECKED_FIELDS = (
+    "id",
+    "code",
+    "status",
+    "lab_id",
+    "pool_id",
+    "rejection",
+    "person_id",
+    "site_id",
+    "test_kind",
+)
+
+
+def _visible_for_results(actor: Actor, codes: list[str]) -> dict[str, Sample]:
+    visible = Sample.objects.all() if is_system(actor) else selectors.samples_visible_to(actor)
+    return {s.code: s for s in visible.filter(code__in=codes).select_related(None).only(*_CHECKED_FIELDS)}
+
+
 def _unknown(codes: list[str]) -> ValidationError:
     return ValidationError(
         _("Không có mẫu nào mang mã: %(codes)s. Không lưu gì.") % {"codes": ", ".join(codes[:20])}
@@ -322,7 +343,7 @@ def check_numbered_rows(
     codes = list(dict.fromkeys(row.code for _n, row in valid))
     found: dict[str, Sample] = {}
     for start in range(0, len(codes), CHUNK):
-        found.update(_visible(actor, codes[start : start + CHUNK]))
+        found.update(_visible_for_results(actor, codes[start : start + CHUNK]))
     stored: dict[int, LabResult] = {}
     if same_ok:
         done = [s.pk for s in found.values() if s.status == Sample.Status.RESULTED]
