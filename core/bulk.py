@@ -2,8 +2,9 @@
 
 ``bulk_insert(Model, ["sample_id", "outcome", ...], rows)`` stores what
 ``Model.objects.bulk_create([Model(sample_id=..., outcome=...), ...])`` stores — the fields not
-given take their defaults, ``auto_now``/``auto_now_add`` take the time, every value goes through
-its field's ``get_db_prep_save`` (an encrypted field is encrypted) — and returns the new ids in
+given take their defaults (``auto_now``/``auto_now_add`` and a ``timezone.now`` default take the
+batch's time), every value goes through its field's ``get_db_prep_save`` unless already in its
+stored form (an encrypted field is encrypted) — and returns the new ids in
 the rows' order. On PostgreSQL it writes with ``COPY`` (the ids reserved from the table's
 sequence first), without building a model instance per row: for an import of 100,000 rows the
 instances and the INSERT statements cost more than the checks (docs/benchmarks.md). Elsewhere
@@ -22,8 +23,16 @@ from django.utils import timezone
 CHUNK = 5000
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _copy_text(value: Any) -> str:
     """One value in COPY's text format."""
+    kind = type(value)
+    if kind is str:
+        return value.translate(_ESCAPES)
+    if kind is int:
+        return str(value)
     if value is None:
         return "\\N"
     if isinstance(value, bool):
@@ -33,7 +42,7 @@ def _copy_text(value: Any) -> str:
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return value.translate(_ESCAPES)
     raise TypeError(f"bulk_insert: no COPY form for {type(value).__name__}")
 
 
@@ -91,6 +100,8 @@ def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence
             continue
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             constant.append((f, f.get_db_prep_save(now, db)))
+        elif f.has_default() and f.default is timezone.now:
+            constant.append((f, f.get_db_prep_save(now, db)))  # the batch's time, as auto_now
         elif f.has_default() and callable(f.default):
             per_row.append(f)
         else:

@@ -118,6 +118,7 @@ def doses_import(
             (line, repeated_error(line, dose_key(row), again[line])) for line, row in good if line in again
         ]
         vaccines, lots = _catalogue(good)
+        latest = timezone.now() + datetime.timedelta(minutes=5)  # a dose cannot be later (as dose_record)
         valid: list[tuple[int, DoseRow, Lot]] = []
         for line, row in good:
             if line in again:
@@ -139,7 +140,7 @@ def doses_import(
                         ),
                     )
                 )
-            elif row.administered_at > timezone.now() + datetime.timedelta(minutes=5):
+            elif row.administered_at > latest:
                 errors.append((line, line_error(line, _("Thời điểm tiêm không được ở tương lai."))))
             else:
                 valid.append((line, row, lot))
