@@ -123,6 +123,11 @@ class Phases:
         print("    CPU by phase (bench+PostgreSQL s): " + "; ".join(parts), flush=True)
 
 
+def extra(fast: bool, phases: Phases) -> dict[str, Any]:
+    """The fast path reports its phases; the row-by-row path is called as the admin calls it."""
+    return {"progress": phases.progress} if fast else {}
+
+
 def report(kind: str, default: Measure | None, fast: Measure, copy: Measure) -> None:
     lines = [f"{kind}:"]
     if default is not None:
@@ -248,7 +253,7 @@ def lab_results(run: str, n: int, n_default: int, profile: str) -> None:
             phases.mark("file read", read_file(files[k], "bench.csv")),
             user=system,
             lab=lab,
-            **({"progress": phases.progress} if fast else {}),
+            **extra(fast, phases),
         )
         phases.mark("imported (audit, commit)", None)
         if fast:
@@ -367,7 +372,7 @@ def doses(run: str, n: int, n_default: int, profile: str) -> None:
             phases.mark("file read", read_file(files[k], "bench.csv")),
             user=system,
             site=site,
-            **({"progress": phases.progress} if fast else {}),
+            **extra(fast, phases),
         )
         phases.mark("imported (audit, commit)", None)
         if fast:

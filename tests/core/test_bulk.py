@@ -40,7 +40,7 @@ def test_bulk_insert_stores_what_bulk_create_stores_and_returns_the_ids_in_order
     created = Person.objects.bulk_create(
         [Person(**dict(zip(FIELDS, row, strict=True))) for row in _person_rows(" b")]
     )
-    ids = bulk_insert(Person, FIELDS, _person_rows(" i"))
+    ids = bulk_insert(Person, FIELDS, _person_rows(" i"), copy_from=1)  # COPY on PostgreSQL
     assert len(ids) == len(TRICKY) and ids == sorted(ids) and ids[0] > created[-1].pk
 
     def stored(pks: list[int], suffix: str) -> list[dict[str, object]]:
@@ -72,6 +72,7 @@ def test_bulk_insert_writes_decimals_times_and_null_foreign_keys(dong_son):
         LabResult,
         ["sample_id", "outcome", "resulted_at", "ct_value", "verified_by", "entered_by_id"],
         [(sample.pk, "positive", moment, Decimal("24.5"), "BS. A", None)],
+        copy_from=1,
     )
     result = LabResult.objects.get(pk=pk)
     assert (result.resulted_at, result.ct_value, result.via, result.entered_by_id) == (
