@@ -150,10 +150,13 @@ def pool_create(*, actor: Actor, lab: Lab, code: str, codes: list[str]) -> Sampl
     return pool
 
 
+_OUTCOMES = frozenset(Outcome.values)  # ``Outcome.values`` builds a list at every call
+
+
 def _check_outcome(
     outcome: str, ct_value: Decimal | None, verified_by: str, resulted_at: datetime.datetime
 ) -> None:
-    if outcome not in Outcome.values:
+    if outcome not in _OUTCOMES:
         raise ValidationError(_("Kết quả phải là dương tính, âm tính hoặc không xác định."))
     if not verified_by.strip():
         raise ValidationError(_("Vui lòng nhập người xác nhận kết quả."))
