@@ -25,6 +25,7 @@ Redis db 8), with ``bench.settings`` (production settings, DEBUG off):
 import argparse
 import datetime
 import json
+import math
 import re
 import statistics
 import subprocess
@@ -52,7 +53,7 @@ def wrk(port: int, path: str, *, connections: int, seconds: float, threads: int 
             "wrk",
             f"-t{min(threads, connections)}",
             f"-c{connections}",
-            f"-d{seconds}s",
+            f"-d{seconds:g}s",
             "--timeout",
             "10s",
             "--latency",
@@ -88,7 +89,112 @@ def timed(fn: Any) -> float:
     return time.perf_counter() - start
 
 
-def prepare() -> dict[str, Any]:
+def health_data(cases: int) -> dict[str, Any]:
+    """The health sections' data (issue 21): ``cases`` confirmed cases spread over the wards and
+    the window (one in five found outside the community), each with its sample and positive
+    result (the testing roll-up counts them from there), a boundary for every reporting unit
+    (a grid of irregular cells, about 60 points each before simplification), a declared level
+    for each, and the weekly computation of the proposals, timed. Replaced at each run."""
+    import random
+
+    from django.utils import timezone
+
+    from core import selectors as core_selectors
+    from core import services as core_services
+    from core.actors import SystemActor
+    from core.models import AdministrativeUnit, Person
+    from epidemic import services as epidemic_services
+    from epidemic.models import DeclaredLevel, LevelAssessment
+    from testing.models import Case, LabResult, Sample, SamplingSite
+    from testing.retention import RESULT_ROLLUP, SAMPLE_ROLLUP
+
+    actor = SystemActor("command:bench_dashboard")
+    rng = random.Random(21)
+    Case.objects.filter(person__name_key__startswith="bench case ").delete()
+    LabResult.objects.filter(sample__code__startswith="BENCH-").delete()
+    Sample.objects.filter(code__startswith="BENCH-").delete()
+    Person.objects.filter(name_key__startswith="bench case ").delete()
+    DeclaredLevel.objects.all().delete()
+    LevelAssessment.objects.all().delete()
+    province = core_selectors.province_unit()
+    wards = list(
+        AdministrativeUnit.objects.filter(parent__parent=province, level="ward").values_list("pk", flat=True)
+    ) or list(AdministrativeUnit.objects.filter(parent=province, level="ward").values_list("pk", flat=True))
+    today = timezone.localdate()
+    now = timezone.now()
+    sites = {}
+    for setting in ("community", "quarantine"):
+        for ward in wards:
+            sites[(ward, setting)] = SamplingSite.objects.get_or_create(
+                unit_id=ward, setting=setting, defaults={"name": f"Bench {setting} {ward}"}
+            )[0]
+    people = Person.objects.bulk_create(
+        Person(full_name=f"Bench case {i}", name_key=f"bench case {i}") for i in range(cases)
+    )
+    # As the testing roll-up counts cases: a sample, the positive result that confirmed it.
+    plan = [
+        (
+            person,
+            rng.choice(wards),
+            min(now, now - datetime.timedelta(days=rng.randrange(30), hours=rng.randrange(24))),
+            "community" if rng.random() < 0.8 else "quarantine",
+        )
+        for person in people
+    ]
+    samples = Sample.objects.bulk_create(
+        Sample(
+            code=f"BENCH-{i:07d}",
+            person=person,
+            site=sites[(ward, setting)],
+            collected_at=when - datetime.timedelta(hours=12),
+            sample_type="np",
+            test_kind="rt_pcr",
+            status=Sample.Status.RESULTED,
+        )
+        for i, (person, ward, when, setting) in enumerate(plan)
+    )
+    LabResult.objects.bulk_create(
+        LabResult(sample=sample, outcome="positive", resulted_at=when, verified_by="bench")
+        for sample, (_p, _w, when, _s) in zip(samples, plan, strict=True)
+    )
+    Case.objects.bulk_create(
+        Case(
+            person=person,
+            unit_id=ward,
+            confirmed_on=timezone.localdate(when),
+            source=sample,
+            found_in=setting,
+        )
+        for sample, (person, ward, when, setting) in zip(samples, plan, strict=True)
+    )
+    # Written behind the roll-ups' back: their folded days are recounted, as the services would.
+    for name in (RESULT_ROLLUP, SAMPLE_ROLLUP):
+        core_services.rollup_rebuild(actor=actor, name=name, since=today - datetime.timedelta(days=31))
+    units = list(core_selectors.reporting_units().order_by("code"))
+    for index, unit in enumerate(units):
+        x, y, size = 105.0 + (index % 6) * 0.1, 20.4 - (index // 6) * 0.1, 0.1
+        ring = [[x + size * t / 15, y + 0.004 * math.sin(t)] for t in range(15)] + [
+            [x + size + 0.004 * math.sin(t), y - size * t / 15] for t in range(15)
+        ]
+        ring += [[x + size - size * t / 15, y - size] for t in range(15)] + [
+            [x, y - size + size * t / 15] for t in range(15)
+        ]
+        ring.append(ring[0])
+        shape = {"type": "Polygon", "coordinates": [ring]}
+        epidemic_services.boundary_upload(actor=actor, unit=unit, content=json.dumps(shape).encode())
+        epidemic_services.level_declare(
+            actor=actor,
+            unit=unit,
+            level=1 + index % 4,
+            decision_number=f"{index}/QĐ-UBND",
+            decision_date=today,
+            effective_from=today,
+        )
+    runs = [timed(lambda: epidemic_services.levels_compute(actor=actor)) for _ in range(3)]
+    return {"cases": cases, "units_with_boundary": len(units), "levels_compute_s": statistics.median(runs)}
+
+
+def prepare(cases: int = 20_000) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -147,6 +253,7 @@ def prepare() -> dict[str, Any]:
         CheckinDailyStat.objects.filter(day__lt=cutoff_day).order_by("pk").values_list("pk", "total")
     )
     out["past_retention_untouched"] = past == after
+    out["health"] = health_data(cases)
 
     full = [timed(lambda: snapshot_refresh(actor=actor, full=True)) for _ in range(3)]
     incremental = []
@@ -178,7 +285,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         snapshot_refresh(actor=SystemActor("command:bench_dashboard"))
     else:
-        results["prepare"] = prepare()
+        results["prepare"] = prepare(args.cases)
         results["prepare"]["date"] = f"{datetime.datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {git_commit()}"
         saved.parent.mkdir(parents=True, exist_ok=True)
         saved.write_text(json.dumps(results["prepare"]))
@@ -250,6 +357,15 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
         f"| Dashboard refresh, full (folded days read again from the roll-up; median of 3) | "
         f"{p['refresh_full_s'] * 1000:.0f} ms |",
         f"| Dashboard refresh, incremental (live day only; median of 5) | {p['refresh_incremental_s'] * 1000:.0f} ms |",  # noqa: E501
+        *(
+            [
+                f"| Weekly epidemic levels, every unit of the tree ({p['health']['cases']:,} cases in the "
+                f"window, {p['health']['units_with_boundary']} boundaries; median of 3) | "
+                f"{p['health']['levels_compute_s'] * 1000:.0f} ms |"
+            ]
+            if "health" in p
+            else []
+        ),
         "",
         f"Days past retention in the aggregate: {p['days_past_retention']}; their rows identical after the "
         f"rebuilds: **{'yes' if p['past_retention_untouched'] else 'NO'}**.",
@@ -296,6 +412,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--unit", default="405", help="the unit code of the unit JSON")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--cases", type=int, default=20_000, help="confirmed cases in the window (issue 21)")
     parser.add_argument(
         "--http-only", action="store_true", help="reuse the roll-up and refresh figures of the last full run"
     )

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("testing.urls")),
     path("", include("vaccination.urls")),
+    path("", include("epidemic.urls")),
 ]
 
 # No route serves MEDIA_ROOT, in any mode: stored files leave only through views that check the

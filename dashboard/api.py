@@ -282,3 +282,84 @@ class UnitCsvApi(PublicView):
         return _serve(
             request, f"unit:{code}.csv", CSV, lambda d: _csv(DAY_COLUMNS, unit_doc(d, code)["days"])
         )
+
+
+# --- Health figures (issue 21): the plug-in sections, as published -------------------------
+
+HEALTH_SECTIONS = ("cases", "testing", "vaccination")
+
+
+class HealthOut(serializers.Serializer):
+    computed_at = serializers.DateTimeField()
+    threshold = serializers.IntegerField()
+    sections = serializers.DictField(
+        help_text="Theo mục (cases, testing, vaccination): available, tiles, "
+        "charts (days, values, averages), "
+        'tables (columns, rows: code, name, values). Số đếm: số, "< 5" hoặc "*".'
+    )
+    levels = serializers.DictField(
+        help_text="Cấp độ dịch đã công bố: province, units (code, name, declared: level, decision_number, "
+        "decision_date, effective_from)."
+    )
+
+
+def health_doc(data: dict[str, Any]) -> dict[str, Any]:
+    sections = data.get("sections", {})
+    levels = (sections.get("levels") or {}).get("extra") or {}
+    return {
+        "computed_at": data["computed_at"],
+        "threshold": data["threshold"],
+        "sections": {
+            key: {k: v for k, v in (sections.get(key) or {"available": False}).items() if k != "extra"}
+            for key in HEALTH_SECTIONS
+        },
+        "levels": {
+            "province": levels.get("province"),
+            "units": [{k: u[k] for k in ("code", "name", "declared")} for u in levels.get("units", [])],
+        },
+    }
+
+
+def health_csv(data: dict[str, Any], section: str) -> bytes:
+    """One section's table per unit (``levels``: the declared levels), with the page's headers."""
+    if section == "levels":
+        columns = ("code", "name", "level", "decision_number", "decision_date", "effective_from")
+        rows = [
+            {"code": u["code"], "name": u["name"], **{k: (u["declared"] or {}).get(k) for k in columns[2:]}}
+            for u in health_doc(data)["levels"]["units"]
+        ]
+        return _csv(columns, rows)
+    found = health_doc(data)["sections"].get(section) or {}
+    table = next((t for t in found.get("tables", []) if t["key"] == "units"), None)
+    if table is None:
+        raise Http404
+    columns = ("code", *table["columns"])
+    rows = [
+        {"code": r["code"], **dict(zip(table["columns"], [r["name"], *r["values"]], strict=True))}
+        for r in table["rows"]
+    ]
+    return _csv(columns, rows)
+
+
+class HealthApi(PublicView):
+    @extend_schema(
+        operation_id="public_health",
+        tags=["public"],
+        summary="Ca mắc, xét nghiệm, tiêm chủng và cấp độ dịch đã công bố",
+        responses={200: HealthOut},
+    )
+    def get(self, request: Request | HttpRequest) -> HttpResponse:
+        return _serve(request, "health", JSON, lambda d: _json(health_doc(d)))
+
+
+class HealthCsvApi(PublicView):
+    @extend_schema(
+        operation_id="public_health_csv",
+        tags=["public"],
+        summary="Bảng theo đơn vị của một mục (cases, testing, vaccination, levels), CSV",
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
+    )
+    def get(self, request: Request | HttpRequest, section: str) -> HttpResponse:
+        if section not in (*HEALTH_SECTIONS, "levels"):
+            raise Http404
+        return _serve(request, f"health:{section}.csv", CSV, lambda d: health_csv(d, section))

@@ -13,4 +13,6 @@ urlpatterns = [
     path("public/units.csv", api.UnitsCsvApi.as_view(), name="units-csv"),
     re_path(rf"^public/units/{CODE}/$", api.UnitApi.as_view(), name="unit"),
     re_path(rf"^public/units/{CODE}\.csv$", api.UnitCsvApi.as_view(), name="unit-csv"),
+    path("public/health/", api.HealthApi.as_view(), name="health"),
+    re_path(r"^public/health/(?P<section>[a-z]{1,20})\.csv$", api.HealthCsvApi.as_view(), name="health-csv"),
 ]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from checkpoints import selectors as cp_selectors
 from core import selectors as core_selectors
-from dashboard import sections
+from dashboard import places, sections
 from dashboard.privacy import Disclosure
 
 MEASURES = ("c", "f", "n")  # check-ins, flagged check-ins, not flagged (never published)
@@ -220,6 +220,7 @@ def build_public(base: dict[str, Any], today: datetime.date, now: datetime.datet
         "units": public_units,
         "adoption": _adoption(today),
         "sections": sections.collect_plugins(today=today, now=now),
+        "places": places.collect(today),
     }
 
 

@@ -49,6 +49,9 @@ class Disclosure:
     limit: int = field(default_factory=threshold)
     cells: dict[Hashable, _Cell] = field(default_factory=dict)
     groups: list[tuple[Hashable, list[Hashable]]] = field(default_factory=list)
+    # Cells to keep visible when another member of the group can be withheld instead (a
+    # section's headline figure: community cases rather than all cases).
+    keep: set[Hashable] = field(default_factory=set)
 
     def add(self, key: Hashable, value: int, *, hidden: bool = False) -> None:
         self.cells[key] = _Cell(int(value), hidden=hidden, primary=not hidden and int(value) < self.limit)
@@ -69,11 +72,18 @@ class Disclosure:
                 unknown = [k for k in members if not self.cells[k].visible]
                 if len(unknown) != 1 or not self._sensitive(self.cells[unknown[0]]):
                     continue
-                # Withhold the smallest visible part (it hides the least), else the total.
+                # Withhold the smallest visible part (it hides the least), else the total; a
+                # cell to keep only when nothing else is left.
                 candidates = sorted(
                     (k for k in parts if self.cells[k].visible), key=lambda k: self.cells[k].value
                 )
-                victim = candidates[0] if candidates else total
+                spare = [k for k in candidates if k not in self.keep]
+                if spare:
+                    victim = spare[0]
+                elif self.cells[total].visible and total not in self.keep:
+                    victim = total
+                else:
+                    victim = candidates[0] if candidates else total
                 self.cells[victim].secondary = True
                 changed = True
         return self

@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from dashboard import plugins
 from dashboard.privacy import Disclosure
 
 
@@ -64,7 +65,11 @@ def collect_plugins(*, today: datetime.date, now: datetime.datetime) -> dict[str
         if collect is None:
             out[section.key] = {"available": False}
             continue
-        figures = list(collect(today=today, now=now))
+        result = collect(today=today, now=now)
+        if isinstance(result, dict):  # cells, groups, tiles, charts, tables (dashboard.plugins)
+            out[section.key] = plugins.resolve(result)
+            continue
+        figures = list(result)
         dis = Disclosure()
         for index, figure in enumerate(figures):
             dis.add(index, int(figure["value"]))
@@ -82,6 +87,16 @@ def collect_plugins(*, today: datetime.date, now: datetime.datetime) -> dict[str
     return out
 
 
+register(
+    Section(
+        "levels",
+        _("Cấp độ dịch"),
+        _("Đánh giá cấp độ dịch"),
+        5,
+        "dashboard/sections/levels.html",
+        source="epidemic.public_figures.collect",
+    )
+)
 register(
     Section(
         "checkins",
@@ -111,10 +126,21 @@ register(
 )
 register(
     Section(
+        "cases",
+        _("Ca mắc COVID-19"),
+        _("Lấy mẫu, trả kết quả xét nghiệm trực tuyến"),
+        35,
+        "dashboard/sections/health.html",
+        source="testing.public_figures.collect_cases",
+    )
+)
+register(
+    Section(
         "testing",
         _("Xét nghiệm"),
         _("Lấy mẫu, trả kết quả xét nghiệm trực tuyến"),
         40,
+        "dashboard/sections/health.html",
         source="testing.public_figures.collect",
     )
 )
@@ -124,6 +150,7 @@ register(
         _("Tiêm chủng"),
         _("Quản lý tiêm chủng"),
         50,
+        "dashboard/sections/health.html",
         source="vaccination.public_figures.collect",
     )
 )

@@ -15,10 +15,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core import selectors as core_selectors
 from core.collation import vi_sort_key
 from core.context_processors import portal as portal_context
+from core.roles import user_can
 from dashboard import sections, selectors
 from dashboard.privacy import SECONDARY, is_number
+from epidemic.capabilities import EpidemicCap
 from reports.charts import series_chart
 
 SORTS = (
@@ -88,7 +91,34 @@ def _common(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _home_body(data: dict[str, Any] | None, column: str, descending: bool) -> str:
+def _map_mode(request: HttpRequest) -> str:
+    """The levels map: by declared level (default) or by rate (``?ban-do=ty-le``)."""
+    return "rate" if request.GET.get("ban-do") == "ty-le" else "level"
+
+
+def _proposals() -> dict[str, Any]:
+    """For officials only: the computed levels of the last assessed week beside the declared ones
+    (the public sees declared levels only; a page showing these is never cached)."""
+    from epidemic import selectors as epidemic_selectors
+
+    weeks = epidemic_selectors.assessed_weeks()
+    if not weeks:
+        return {}
+    found = epidemic_selectors.assessments(weeks[0])
+    codes = dict(core_selectors.reporting_units().values_list("id", "code"))
+    province = core_selectors.province_unit()
+    by_code = {codes[i]: a.level for i, a in found.items() if i in codes}
+    mine = found.get(province.pk)
+    return {"week": weeks[0], "units": by_code, "province": mine.level if mine else None}
+
+
+def _home_body(
+    data: dict[str, Any] | None,
+    column: str,
+    descending: bool,
+    map_mode: str = "level",
+    proposals: dict[str, Any] | None = None,
+) -> str:
     if data is None:
         return render_to_string("dashboard/_empty.html")
     context = {
@@ -97,6 +127,8 @@ def _home_body(data: dict[str, Any] | None, column: str, descending: bool) -> st
         "units": sort_units(data["units"], column, descending),
         "sort": column,
         "descending": descending,
+        "map_mode": map_mode,
+        "proposals": proposals,
         "sort_columns": [
             ("name", _("Đơn vị")),
             ("checkins_today", _("Lượt quét hôm nay")),
@@ -126,24 +158,48 @@ def _html(page: str) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     token = selectors.current_token()
     column, descending = _sort(request)
+    map_mode = _map_mode(request)
+    official = request.user.is_authenticated and user_can(request.user, EpidemicCap.VIEW)
 
     def build() -> str:
-        body = _home_body(selectors.published(token), column, descending)
+        proposals = _proposals() if official else None
+        body = _home_body(selectors.published(token), column, descending, map_mode, proposals)
         here = reverse("dashboard:home")
+        query = []
         if column != "name" or descending:
-            here += f"?sort={column}" + ("&dir=desc" if descending else "")
+            query.append(f"sort={column}" + ("&dir=desc" if descending else ""))
+        if map_mode == "rate":
+            query.append("ban-do=ty-le")
+        if query:
+            here += "?" + "&".join(query)
         return _page(request, "dashboard/home.html", here, {"body": body})
 
-    return _html(selectors.cached(token, f"home:{get_language()}:{column}:{int(descending)}", build))
+    if official:  # the proposals are not public: this page is neither cached nor served to others
+        return _html(build())
+    return _html(
+        selectors.cached(token, f"home:{get_language()}:{column}:{int(descending)}:{map_mode}", build)
+    )
 
 
 def _unit_body(data: dict[str, Any] | None, code: str) -> tuple[str, str]:
     if data is None:
         return "", render_to_string("dashboard/_empty.html")
     unit = selectors.unit_figures(data, code)
+    sections_data = data.get("sections", {})
+    levels = ((sections_data.get("levels") or {}).get("extra") or {}).get("units", [])
+    health = [
+        (key, [(column, value) for column, value in zip(table["columns"][1:], row["values"], strict=True)])
+        for key in ("cases", "testing", "vaccination")
+        for table in (sections_data.get(key) or {}).get("tables", [])
+        if table["key"] == "units"
+        for row in table["rows"]
+        if row["code"] == code
+    ]
     context = {
         **_common(data),
         "unit": unit,
+        "declared": next((u["declared"] for u in levels if u["code"] == code), None),
+        "health": health,
         "chart": _chart(data, unit, _("Lượt quét mã QR mỗi ngày: %(unit)s") % {"unit": unit["name"]}, "unit"),
         "rows": _rows(data, unit),
     }
@@ -159,6 +215,33 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
         return _page(request, "dashboard/unit.html", request.path, {"body": body, "unit_name": name})
 
     return _html(selectors.cached(token, f"unit:{get_language()}:{code}", build))
+
+
+@require_GET
+def places(request: HttpRequest) -> HttpResponse:
+    """Where to go: sampling sites and vaccination sessions with room, by unit (``?don-vi=``)."""
+    token = selectors.current_token()
+    code = request.GET.get("don-vi", "")
+    if not code.isalnum() or len(code) > 12:
+        code = ""
+
+    def build() -> str:
+        data = selectors.published(token)
+        if data is None:
+            body = render_to_string("dashboard/_empty.html")
+        else:
+            listed = data.get("places", {}).get("units", [])
+            context = {
+                **_common(data),
+                "all_units": listed,
+                "units": [u for u in listed if u["code"] == code] if code else listed,
+                "chosen": code,
+            }
+            body = render_to_string("dashboard/_places.html", context)
+        here = reverse("dashboard:places") + (f"?don-vi={code}" if code else "")
+        return _page(request, "dashboard/places.html", here, {"body": body})
+
+    return _html(selectors.cached(token, f"places:{get_language()}:{code}", build))
 
 
 @require_GET

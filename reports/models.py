@@ -13,6 +13,7 @@ class Section(models.TextChoices):
 
     SUMMARY = "summary", _("Tóm tắt")
     EPIDEMIC = "epidemic", _("Tình hình dịch bệnh")
+    LEVELS = "levels", _("Cấp độ dịch")
     VACCINATION = "vaccination", _("Tiêm chủng")
     ADOPTION = "adoption", _("Tình hình sử dụng phần mềm")
     TASKFORCE = "taskforce", _("Hoạt động của Tổ công nghệ")

@@ -42,6 +42,13 @@ class SiteForm(forms.Form):
     name = forms.CharField(label=_("Tên điểm lấy mẫu"), max_length=200)
     unit = forms.TypedChoiceField(label=_("Địa bàn"), coerce=int)
     setting = forms.ChoiceField(label=_("Nơi lấy mẫu"), choices=Setting.choices)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
+    hours = forms.CharField(
+        label=_("Giờ làm việc (người dân xem trên trang Nơi xét nghiệm, tiêm chủng)"),
+        max_length=120,
+        required=False,
+        help_text=_("Ví dụ: 7:30–11:30 và 13:30–17:00, thứ Hai đến thứ Bảy"),
+    )
 
 
 class LabForm(forms.Form):

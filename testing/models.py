@@ -27,6 +27,8 @@ class SamplingSite(models.Model):
     name = models.CharField(_("tên điểm lấy mẫu"), max_length=200)
     unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, verbose_name=_("địa bàn"))
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    # Shown to the public with the address (the dashboard's where-to-go page), as officials write it.
+    hours = models.CharField(_("giờ làm việc"), max_length=120, blank=True)
     setting = models.CharField(
         _("nơi lấy mẫu"), max_length=10, choices=Setting.choices, default=Setting.COMMUNITY
     )

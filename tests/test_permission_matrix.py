@@ -129,6 +129,7 @@ APPS = [
     "vaccination",
     "reports",
     "certificates",
+    "epidemic",
     "dashboard",
     "privacy",
 ]

@@ -333,24 +333,22 @@ def dose_stats(*, date_from: datetime.date, date_to: datetime.date) -> list[dict
     return rows
 
 
-def coverage(*, until: datetime.date | None = None, scheme: str | None = None) -> list[dict[str, Any]]:
-    """Per reporting unit: doses, and the share of its 18+, 50+ and 65+ population (``core``'s
-    figures) with a first dose, a full primary series and a booster (people counted once: dose
-    numbers are unique per person). A unit without population figures shows counts only."""
+def coverage_counts(*, until: datetime.date | None = None) -> dict[int, dict[str, Any]]:
+    """People vaccinated up to ``until``, per unit of residence as recorded (a ward, or the site's
+    unit): ``{unit_id: {"doses": n, "first"|"full"|"booster": {age band: people}}}`` (people
+    counted once: dose numbers are unique per person). Callers roll the units up as they need
+    (``coverage`` to the reporting units, the epidemic levels to every level)."""
     from django.db.models import Sum
 
-    from core.models import AdministrativeUnit
+    from core import rollups
     from vaccination.models import DoseDailyStat
+    from vaccination.retention import DOSE_ROLLUP
 
     until = until or timezone.localdate()
-    mapping = core_selectors.reporting_unit_map(scheme=scheme)
     totals: dict[int, dict[str, Any]] = {}
 
     def add(unit_id: int, number: int, series: int, band: str, count: int) -> None:
-        target = mapping.get(unit_id)
-        if target is None:
-            return
-        row = totals.setdefault(target, {"doses": 0, "first": {}, "full": {}, "booster": {}})
+        row = totals.setdefault(unit_id, {"doses": 0, "first": {}, "full": {}, "booster": {}})
         row["doses"] += count
         for milestone, hit in (
             ("first", number == 1),
@@ -359,9 +357,6 @@ def coverage(*, until: datetime.date | None = None, scheme: str | None = None) -
         ):
             if hit:
                 row[milestone][band] = row[milestone].get(band, 0) + count
-
-    from core import rollups
-    from vaccination.retention import DOSE_ROLLUP
 
     folded, live = rollups.split(DOSE_ROLLUP, datetime.date(2021, 1, 1), until)
     if folded:
@@ -374,26 +369,57 @@ def coverage(*, until: datetime.date | None = None, scheme: str | None = None) -
     if live:
         for r in dose_stats(date_from=live[0], date_to=live[1]):
             add(r["unit_id"], r["dose_number"], r["series_doses"], r["age_band"], r["doses"])
+    return totals
+
+
+def coverage_groups(row: dict[str, Any], unit: Any) -> dict[str, dict[str, Any]]:
+    """For a unit's counts (``coverage_counts`` rows summed): per age group (18+, 50+, 65+) the
+    population, the people with a first dose, a full primary series and a booster, and their
+    shares of the population (None without a population figure)."""
+    groups = {}
+    for group, bands in AGE_GROUPS.items():
+        population = getattr(unit, f"population_{group}_plus")
+        counts = {m: sum(row[m].get(b, 0) for b in bands) for m in ("first", "full", "booster")}
+        groups[group] = {
+            "population": population,
+            **counts,
+            **{f"{m}_pct": round(100 * c / population, 1) if population else None for m, c in counts.items()},
+        }
+    return groups
+
+
+def add_counts(into: dict[str, Any], row: dict[str, Any]) -> None:
+    """Adds one ``coverage_counts`` row into another (rolling units up)."""
+    into["doses"] = into.get("doses", 0) + row["doses"]
+    for milestone in ("first", "full", "booster"):
+        target = into.setdefault(milestone, {})
+        for band, n in row[milestone].items():
+            target[band] = target.get(band, 0) + n
+
+
+def coverage(*, until: datetime.date | None = None, scheme: str | None = None) -> list[dict[str, Any]]:
+    """Per reporting unit: doses, and the share of its 18+, 50+ and 65+ population (``core``'s
+    figures) with a first dose, a full primary series and a booster (people counted once: dose
+    numbers are unique per person). A unit without population figures shows counts only."""
+    from core.models import AdministrativeUnit
+
+    mapping = core_selectors.reporting_unit_map(scheme=scheme)
+    totals: dict[int, dict[str, Any]] = {}
+    for unit_id, row in coverage_counts(until=until).items():
+        target = mapping.get(unit_id)
+        if target is not None:
+            add_counts(totals.setdefault(target, {}), row)
     units = AdministrativeUnit.objects.filter(pk__in=set(mapping.values())).order_by("code")
-    result = []
-    for unit in units:
-        row = totals.get(unit.pk, {"doses": 0, "first": {}, "full": {}, "booster": {}})
-        groups = {}
-        for group, bands in AGE_GROUPS.items():
-            population = getattr(unit, f"population_{group}_plus")
-            counts = {m: sum(row[m].get(b, 0) for b in bands) for m in ("first", "full", "booster")}
-            groups[group] = {
-                "population": population,
-                **counts,
-                **{
-                    f"{m}_pct": round(100 * c / population, 1) if population else None
-                    for m, c in counts.items()
-                },
-            }
-        result.append(
-            {"unit": unit, "doses": row["doses"], "groups": groups, "is_demo": unit.population_is_demo}
-        )
-    return result
+    empty = {"doses": 0, "first": {}, "full": {}, "booster": {}}
+    return [
+        {
+            "unit": unit,
+            "doses": totals.get(unit.pk, empty)["doses"],
+            "groups": coverage_groups({**empty, **totals.get(unit.pk, {})}, unit),
+            "is_demo": unit.population_is_demo,
+        }
+        for unit in units
+    ]
 
 
 def report_figures(

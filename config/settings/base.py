@@ -173,6 +173,7 @@ LOCAL_APPS = [
     "vaccination",
     "reports",
     "certificates",
+    "epidemic",
     "dashboard",
     "privacy",
 ]
@@ -364,6 +365,15 @@ PUBLIC_DASHBOARD_DAYS = env.int("PORTAL_PUBLIC_DASHBOARD_DAYS", default=30)
 PUBLIC_SUPPRESSION_THRESHOLD = env.int("PORTAL_PUBLIC_SUPPRESSION_THRESHOLD", default=5)
 # How long a process reuses the published version's token before reading it again.
 DASHBOARD_TOKEN_TTL_SECONDS = env.float("PORTAL_DASHBOARD_TOKEN_TTL_SECONDS", default=2.0)
+# Epidemic levels (docs/epidemic.md): the proposals of the week that ended, Monday 06:00, before
+# the weekly report; treatment capacity older than this many weeks is not used.
+EPIDEMIC_CAPACITY_WEEKS = env.int("PORTAL_EPIDEMIC_CAPACITY_WEEKS", default=2)
+CELERY_BEAT_SCHEDULE["epidemic-levels"] = {
+    "task": "epidemic.tasks.compute_levels",
+    "schedule": crontab(hour=6, minute=0, day_of_week=1),
+}
+# Boundaries for the map are simplified to this tolerance (degrees; 0.0005 is about 50 m).
+MAP_SIMPLIFY_DEGREES = env.float("PORTAL_MAP_SIMPLIFY_DEGREES", default=0.0005)
 CELERY_BEAT_SCHEDULE["dashboard-refresh"] = {
     "task": "dashboard.tasks.refresh",
     "schedule": DASHBOARD_REFRESH_SECONDS,

@@ -13,12 +13,14 @@ from reports.data.assessment import assess
 from reports.data.base import ReportContext, SectionData
 from reports.data.difficulties import build_difficulties
 from reports.data.epidemic import build_epidemic
+from reports.data.levels import build_levels
 from reports.data.taskforce import build_taskforce
 from reports.data.vaccination import build_vaccination
 from reports.models import Section
 
 BUILDERS: dict[str, Callable[[ReportContext], SectionData]] = {
     Section.EPIDEMIC: build_epidemic,
+    Section.LEVELS: build_levels,
     Section.VACCINATION: build_vaccination,
     Section.ADOPTION: build_adoption,
     Section.TASKFORCE: build_taskforce,

@@ -229,6 +229,14 @@ def positivity_by_unit_and_day(user: User, days: int = 14) -> list[dict[str, Any
     ]
 
 
+def sites_open_to_public() -> QuerySet[SamplingSite]:
+    """Public: active sampling sites where anyone may come (community sites; quarantine, border
+    and hospital sites are not for walk-ins). Places, not people."""
+    from testing.models import Setting
+
+    return SamplingSite.objects.filter(is_active=True, setting=Setting.COMMUNITY).select_related("unit")
+
+
 def contacts_of(case: Case) -> QuerySet[Contact]:
     return Contact.objects.filter(case=case).select_related("person").order_by("marked_at")
 

@@ -14,14 +14,22 @@ from testing.services._common import Actor, in_scope, require
 
 
 def site_create(
-    *, actor: Actor, name: str, unit: AdministrativeUnit, setting: str = Setting.COMMUNITY, address: str = ""
+    *,
+    actor: Actor,
+    name: str,
+    unit: AdministrativeUnit,
+    setting: str = Setting.COMMUNITY,
+    address: str = "",
+    hours: str = "",
 ) -> SamplingSite:
     require(actor, TestingCap.MANAGE)
     in_scope(actor, unit)
     if not name.strip():
         raise ValidationError(_("Vui lòng nhập tên điểm lấy mẫu."))
     with transaction.atomic():
-        site = SamplingSite.objects.create(name=name.strip(), unit=unit, setting=setting, address=address)
+        site = SamplingSite.objects.create(
+            name=name.strip(), unit=unit, setting=setting, address=address.strip(), hours=hours.strip()
+        )
         audit(actor=actor, action="samplingsite.create", target=site, details={"unit_id": unit.pk})
     return site
 

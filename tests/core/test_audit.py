@@ -217,6 +217,7 @@ for _app in (
     "vaccination",
     "reports",
     "certificates",
+    "epidemic",
     "dashboard",
     "privacy",
 ):
@@ -244,6 +245,7 @@ def discover_services() -> set[str]:
                 "vaccination",
                 "reports",
                 "certificates",
+                "epidemic",
                 "dashboard",
                 "privacy",
             }

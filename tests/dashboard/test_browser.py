@@ -32,8 +32,8 @@ def test_dashboard_and_unit_page_in_both_languages(browser, live_server, week_da
     page.goto(f"{live_server.url}{reverse('dashboard:home')}")
     assert page.locator("h1").inner_text().startswith("Tình hình dịch bệnh")
     assert page.locator("#checkins strong").first.inner_text() == "15"
-    assert page.locator("#testing .empty").is_visible()
-    assert page.locator("figure.chart svg[role=img]").count() == 1
+    assert page.locator("#testing .tiles").is_visible()  # the testing platform has landed
+    assert page.locator("#xu-huong figure.chart svg[role=img]").count() == 1
     # Phone first: nothing wider than the screen but the tables' own scroll boxes.
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.screenshot(path=str(screenshot_dir / f"dashboard-home-vi-{size}.png"), full_page=True)
@@ -58,7 +58,7 @@ def test_dashboard_and_unit_page_in_both_languages(browser, live_server, week_da
     page.screenshot(path=str(screenshot_dir / f"dashboard-unit-en-{size}.png"), full_page=True)
     page.goto(f"{live_server.url}{reverse('dashboard:home')}")
     assert page.locator("h1").inner_text().startswith("Epidemic situation")
-    assert "Not available yet" in page.locator("#vaccination").inner_text()
+    assert "Samples taken today" in page.locator("#testing").inner_text()
     page.screenshot(path=str(screenshot_dir / f"dashboard-home-en-{size}.png"), full_page=True)
     assert found == []
 

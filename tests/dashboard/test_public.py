@@ -108,7 +108,8 @@ def test_every_public_output_shows_the_same_suppression(client, small):
     assert ds_json["checkins_today"] == "*" and ds_csv["checkins_today"] == "*"
     assert ds_json["checkins_week"] == 21 and ds_csv["checkins_week"] == "21"
     # The dashboard's per-unit table row for Đông Sơn.
-    row = home.split(reverse("dashboard:unit", kwargs={"code": "405"}))[1].split("</tr>")[0]
+    table = home.split('id="theo-don-vi"')[1]
+    row = table.split(reverse("dashboard:unit", kwargs={"code": "405"}))[1].split("</tr>")[0]
     assert '<td class="num">*</td><td class="num">21</td>' in row
 
 
@@ -195,6 +196,7 @@ def test_open_data_is_in_the_openapi_schema(client):
         "/api/v1/public/units/",
         "/api/v1/public/units.csv",
         "/api/v1/public/units/{code}/",
+        "/api/v1/public/health/",
     ):
         assert path in schema
 
@@ -204,9 +206,11 @@ def test_nothing_published_yet(client, db):
     assert "lần đầu" in _texts(client, reverse("dashboard:home"))
 
 
-def test_platforms_not_landed_show_an_empty_state_not_a_zero(client, small):
+def test_platforms_not_landed_show_an_empty_state_not_a_zero(client, small, monkeypatch):
+    monkeypatch.setattr(sections, "_load", lambda source: None)  # no platform has landed
+    snapshot_refresh(actor=SYSTEM, now=NOW)
     page = _texts(client, reverse("dashboard:home"))
-    for key in ("testing", "vaccination"):
+    for key in ("cases", "testing", "vaccination"):
         section = page.split(f'id="{key}"')[1].split("</section>")[0]
         assert "Chưa có số liệu" in section and "<strong>" not in section
 

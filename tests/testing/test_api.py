@@ -51,7 +51,7 @@ def bearer(org, scopes=READ_WRITE):
     token, raw = core_services.api_token_create(actor=SYSTEM, organization=org, name="LIS", scopes=scopes)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    client.token = token
+    client.token = token  # type: ignore[attr-defined]
     return client
 
 

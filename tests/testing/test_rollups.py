@@ -67,12 +67,14 @@ def expected_samples():
         c["collected"] += 1
         c["rejected"] += s.status == Sample.Status.REJECTED
         if s.pool_id:
+            pool = s.pool
+            assert pool is not None
             c["pooled"] += 1
-            c["members_retest"] += s.pool.outcome in RETEST
+            c["members_retest"] += pool.outcome in RETEST
             if first_member[s.pool_id] == s.pk:
                 c["pools"] += 1
-                c["pools_negative"] += s.pool.outcome == "negative"
-                c["pools_retest"] += s.pool.outcome in RETEST
+                c["pools_negative"] += pool.outcome == "negative"
+                c["pools_retest"] += pool.outcome in RETEST
         c["retests_pool"] += (s.pk, "pool") in done
         c["retests_rejected"] += (s.pk, "rejected") in done
     return _nonzero(table)

@@ -186,6 +186,7 @@ def test_dose_and_aefi_through_the_services(org, own_site, lot_at_own):
     response = writer.post("/api/v1/vaccination/doses/", body, format="json")
     assert response.status_code == 201, response.json()
     dose = Dose.objects.get()
+    assert dose.screening is not None
     assert dose.session_id == appointment.session_id and dose.screening.outcome == "eligible"
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.ATTENDED
@@ -208,6 +209,7 @@ def test_a_screening_that_refuses_leaves_nothing(org, own_site, lot_at_own):
     from vaccination.models import ScreeningQuestion
 
     question = ScreeningQuestion.objects.filter(if_yes="contraindicated", is_active=True).first()
+    assert question is not None
     appointment = booked(session_at(own_site))
     writer = bearer(org, ["vaccination.doses:write"])
     before = snapshot()
