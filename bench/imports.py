@@ -13,41 +13,144 @@ For each kind, in one run on the same generated rows (CSV, full validation):
 
 Each measured import is undone before the next (not timed). The lab samples are generated with
 bulk inserts (received by one lab, 5% of the results positive); the vaccination list has two
-doses a person, half the people already known to the portal. Prints rows per second and ratios.
+doses a person, half the people already known to the portal.
+
+Prints, for each path: wall seconds and rows per second, and the CPU seconds of this process
+(``time.process_time``) and of its PostgreSQL backend (``/proc/<pid>/stat`` of
+``pg_backend_pid()``, the server being on the same machine): on a shared machine wall time is
+noisy, CPU time is not. The ratios are given both ways. ``--profile FILE`` writes the fast
+path's cProfile statistics (``python -m pstats FILE``) and prints its 25 costliest functions;
+``--skip-default`` leaves the slow row-by-row path out (profiling).
 """
 
 import argparse
+import cProfile
 import io
+import os
+import pstats
 import sys
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import setup_django
+from bench.common import setup_django, uptime
 
 
-def timed(label: str, rows: int, work) -> float:
-    start = time.perf_counter()
-    work()
-    seconds = time.perf_counter() - start
-    print(f"  {label:<38} {rows:>7} rows {seconds:8.2f} s {rows / seconds:10.0f} rows/s", flush=True)
-    return rows / seconds
+@dataclass
+class Measure:
+    rows: int
+    wall: float  # seconds
+    cpu: float  # this process's CPU seconds
+    backend: float  # the PostgreSQL backend's CPU seconds
+
+    def per_s(self) -> float:
+        return self.rows / self.wall
+
+    def per_cpu_s(self) -> float:
+        return self.rows / (self.cpu + self.backend)
 
 
-def report(kind: str, default: float, fast: float, copy: float) -> None:
+_BACKEND: list[int] = []
+
+
+def backend_cpu() -> float:
+    """CPU seconds (user + system) of this connection's PostgreSQL backend so far."""
+    from django.db import connection
+
+    if not _BACKEND:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            _BACKEND.append(cursor.fetchone()[0])
+    try:
+        fields = Path(f"/proc/{_BACKEND[0]}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # the server on another machine: not measured
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(label: str, rows: int, work: Callable[[], object], profile: str = "") -> Measure:
+    backend_cpu()
+    profiler = cProfile.Profile() if profile else None
+    cpu, pg, start = time.process_time(), backend_cpu(), time.perf_counter()
+    if profiler is not None:
+        profiler.runcall(work)
+    else:
+        work()
+    m = Measure(rows, time.perf_counter() - start, time.process_time() - cpu, backend_cpu() - pg)
     print(
-        f"{kind}: fast / default = {fast / default:.1f}x; COPY / fast = {copy / fast:.2f}x "
-        f"(goal: within 4x); fast path for 100,000 rows ≈ {100_000 / fast:.1f} s (goal: under 60 s)",
+        f"  {label:<38} {rows:>7} rows {m.wall:8.2f} s {m.per_s():9.0f} rows/s | CPU: bench {m.cpu:7.2f} s"
+        f" + PostgreSQL {m.backend:6.2f} s = {m.per_cpu_s():8.0f} rows/CPU-s",
         flush=True,
     )
+    if profiler is not None:
+        profiler.dump_stats(profile)
+        stats = pstats.Stats(profiler, stream=sys.stdout)
+        stats.sort_stats("cumulative").print_stats(25)
+        stats.sort_stats("tottime").print_stats(25)
+    return m
+
+
+class Phases:
+    """CPU seconds (this process, its PostgreSQL backend) of each phase of one import, from the
+    import's progress calls: file read (tablib), rows parsed, checked, stored, then the rest."""
+
+    def __init__(self) -> None:
+        self.marks: list[tuple[str, float, float]] = [("start", time.process_time(), backend_cpu())]
+        self.read_at: tuple[float, float] | None = None
+
+    def mark(self, label: str, value: object) -> Any:
+        if label != "imported (audit, commit)" and self.read_at is not None:
+            self.marks.append(("rows parsed", *self.read_at))
+            self.read_at = None
+        self.marks.append((label, time.process_time(), backend_cpu()))
+        return value
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        if stage == "read":
+            self.read_at = (time.process_time(), backend_cpu())  # the last one: parsing done
+        elif not any(label == stage for label, *_ in self.marks):
+            self.mark(stage, None)
+
+    def show(self) -> None:
+        parts = []
+        for (_l, cpu0, pg0), (label, cpu1, pg1) in zip(self.marks, self.marks[1:], strict=False):
+            parts.append(f"{label} {cpu1 - cpu0:.2f}+{pg1 - pg0:.2f}")
+        print("    CPU by phase (bench+PostgreSQL s): " + "; ".join(parts), flush=True)
+
+
+def extra(fast: bool, phases: Phases) -> dict[str, Any]:
+    """The fast path reports its phases; the row-by-row path is called as the admin calls it."""
+    return {"progress": phases.progress} if fast else {}
+
+
+def report(kind: str, default: Measure | None, fast: Measure, copy: Measure) -> None:
+    lines = [f"{kind}:"]
+    if default is not None:
+        lines.append(
+            f"  fast / default = {fast.per_s() / default.per_s():.1f}x wall, "
+            f"{fast.per_cpu_s() / default.per_cpu_s():.1f}x CPU"
+        )
+    wall, cpu = copy.per_s() / fast.per_s(), copy.per_cpu_s() / fast.per_cpu_s()
+    lines.append(f"  COPY / fast = {wall:.2f}x wall, {cpu:.2f}x CPU (goal: within 4x)")
+    lines.append(
+        f"  fast path, 100,000 rows: {100_000 / fast.per_s():.1f} s wall, "
+        f"{100_000 / fast.per_cpu_s():.1f} CPU-s (goal: under 60 s)"
+    )
+    print("\n".join(lines), flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--default-rows", type=int, default=10_000)
+    parser.add_argument("--skip-default", action="store_true", help="leave the row-by-row path out")
+    parser.add_argument("--only", choices=("results", "doses"), default="", help="one kind only")
+    parser.add_argument("--profile", default="", help="cProfile the fast path into FILE-<kind>.prof")
     args = parser.parse_args()
     setup_django()
     from django.core.management import call_command
@@ -57,9 +160,25 @@ def main() -> None:
     if not AdministrativeUnit.objects.filter(level="ward").exists():
         call_command("load_admin_units", scheme="2021", province="38", verbosity=0)
     run = uuid.uuid4().hex[:6].upper()
-    print(f"run {run}: {args.rows} rows, default path on {min(args.default_rows, args.rows)}", flush=True)
-    lab_results(run, args.rows, min(args.default_rows, args.rows))
-    doses(run, args.rows, min(args.default_rows, args.rows))
+    n_default = 0 if args.skip_default else min(args.default_rows, args.rows)
+    print(f"run {run}: {args.rows} rows, default path on {n_default}", flush=True)
+    print(f"uptime: {uptime()}", flush=True)
+    if args.only != "doses":
+        lab_results(run, args.rows, n_default, f"{args.profile}-results.prof" if args.profile else "")
+    if args.only != "results":
+        doses(run, args.rows, n_default, f"{args.profile}-doses.prof" if args.profile else "")
+    print(f"uptime: {uptime()}", flush=True)
+
+
+def analyze(*tables: str) -> None:
+    """Fresh planner statistics after the generated rows (as autovacuum would give a live
+    database; without them a look-up by hash may scan a million index entries: the bench
+    database runs with autovacuum off)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
 
 
 def _copy(table: str, columns: list[str], lines: list[str]) -> None:
@@ -72,7 +191,7 @@ def _copy(table: str, columns: list[str], lines: list[str]) -> None:
         )
 
 
-def lab_results(run: str, n: int, n_default: int) -> None:
+def lab_results(run: str, n: int, n_default: int, profile: str) -> None:
     import datetime
 
     import tablib
@@ -113,6 +232,7 @@ def lab_results(run: str, n: int, n_default: int) -> None:
         ],
         batch_size=5000,
     )
+    analyze("core_person", "testing_sample", "testing_labresult", "testing_case")
     when = timezone.localtime(now - datetime.timedelta(hours=1))
     rows = [
         (
@@ -140,15 +260,33 @@ def lab_results(run: str, n: int, n_default: int) -> None:
     def run_import(k: int, fast: bool) -> None:
         resource = LabResultResource()
         resource.fast = fast
-        result = resource.import_data(read_file(content(k), "bench.csv"), user=system, lab=lab)
-        assert not errors_of(result), errors_of(result)[:3]
+        phases = Phases()
+        result = resource.import_data(
+            phases.mark("file read", read_file(files[k], "bench.csv")),
+            user=system,
+            lab=lab,
+            **extra(fast, phases),
+        )
+        phases.mark("imported (audit, commit)", None)
+        if fast:
+            phases.show()
+        errors[:] = errors_of(result)
+
+    def check(k: int) -> None:
+        assert not errors, errors[:3]
         assert LabResult.objects.filter(sample_id__in=ids).count() == k
 
-    default = timed(
-        f"default (django-import-export), {n_default}", n_default, lambda: run_import(n_default, False)
-    )
-    undo()
-    fast = timed("fast (set-based)", n, lambda: run_import(n, True))
+    errors: list[str] = []
+    files = {k: content(k) for k in {n, n_default} if k}  # the files are made before timing
+    default = None
+    if n_default:
+        default = timed(
+            f"default (django-import-export), {n_default}", n_default, lambda: run_import(n_default, False)
+        )
+        check(n_default)
+        undo()
+    fast = timed("fast (set-based)", n, lambda: run_import(n, True), profile)
+    check(n)
     undo()
     stamp = f"{now - datetime.timedelta(hours=1):%Y-%m-%d %H:%M:%S+00}"
     lines = [
@@ -169,7 +307,7 @@ def lab_results(run: str, n: int, n_default: int) -> None:
     report("lab results", default, fast, copy)
 
 
-def doses(run: str, n: int, n_default: int) -> None:
+def doses(run: str, n: int, n_default: int, profile: str) -> None:
     import datetime
 
     import tablib
@@ -211,6 +349,7 @@ def doses(run: str, n: int, n_default: int) -> None:
         _apply(person, data)
         known.append(person)
     Person.objects.bulk_create(known, batch_size=2000)
+    analyze("core_person", "vaccination_dose")
     first = timezone.localdate() - datetime.timedelta(days=200)
     header = ["ho_ten", "ngay_sinh", "so_giay_to", "vac_xin", "so_lo", "mui_so", "ngay_tiem"]
     rows = []
@@ -241,15 +380,33 @@ def doses(run: str, n: int, n_default: int) -> None:
     def run_import(k: int, fast: bool) -> None:
         resource = DoseImportResource()
         resource.fast = fast
-        result = resource.import_data(read_file(content(k), "bench.csv"), user=system, site=site)
-        assert not errors_of(result), errors_of(result)[:3]
+        phases = Phases()
+        result = resource.import_data(
+            phases.mark("file read", read_file(files[k], "bench.csv")),
+            user=system,
+            site=site,
+            **extra(fast, phases),
+        )
+        phases.mark("imported (audit, commit)", None)
+        if fast:
+            phases.show()
+        errors[:] = errors_of(result)
+
+    def check(k: int) -> None:
+        assert not errors, errors[:3]
         assert Dose.objects.filter(lot=lot).count() == k
 
-    default = timed(
-        f"default (django-import-export), {n_default}", n_default, lambda: run_import(n_default, False)
-    )
-    undo()
-    fast = timed("fast (set-based)", n, lambda: run_import(n, True))
+    errors: list[str] = []
+    files = {k: content(k) for k in {n, n_default} if k}  # the files are made before timing
+    default = None
+    if n_default:
+        default = timed(
+            f"default (django-import-export), {n_default}", n_default, lambda: run_import(n_default, False)
+        )
+        check(n_default)
+        undo()
+    fast = timed("fast (set-based)", n, lambda: run_import(n, True), profile)
+    check(n)
     # The ceiling copies the same doses for the people the fast path resolved (kept for it).
     by_id = {p.name_key: p.pk for p in Person.objects.filter(name_key__startswith=f"vbench {run.lower()} ")}
     Dose.objects.filter(lot=lot).delete()

@@ -17,6 +17,7 @@ both paths store the same rows and give the same errors; ``bench/imports.py`` me
 against a raw PostgreSQL ``COPY``.
 """
 
+import contextvars
 import datetime
 import io
 import re
@@ -29,6 +30,7 @@ from typing import Any, Generic, TypeVar
 import tablib
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from import_export.results import Result, RowResult
 
@@ -146,7 +148,13 @@ _MOMENT_FORMATS = (
 _DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 
-def parse_moment(value: Any, label: str) -> datetime.datetime:
+# The current time zone, read once per file (``timezone.get_current_timezone`` reads a
+# per-request local: a few microseconds a call, seconds for 100,000 rows).
+_ZONE: contextvars.ContextVar[Any] = contextvars.ContextVar("import_zone", default=None)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_moment(value: Any, label: str | Promise) -> datetime.datetime:
     """A date and time as a spreadsheet or a lab system writes it, in local time
     (Asia/Ho_Chi_Minh) unless it carries an offset."""
     if isinstance(value, datetime.datetime):
@@ -169,10 +177,13 @@ def parse_moment(value: Any, label: str) -> datetime.datetime:
                     _("%(label)s “%(value)s” không đúng dạng ngày giờ (ví dụ 2022-01-31 14:30).")
                     % {"label": label, "value": text[:40]}
                 ) from None
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    if timezone.is_aware(moment):
+        return moment
+    zone = _ZONE.get()
+    return timezone.make_aware(moment) if zone is None else moment.replace(tzinfo=zone)
 
 
-def parse_day(value: Any, label: str, required: bool = True) -> datetime.date | None:
+def parse_day(value: Any, label: str | Promise, required: bool = True) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -182,6 +193,11 @@ def parse_day(value: Any, label: str, required: bool = True) -> datetime.date | 
         if required:
             raise ValidationError(_("Vui lòng nhập %(label)s.") % {"label": label})
         return None
+    if _ISO_DAY.fullmatch(text[:10]):  # the usual form, without strptime's cost
+        try:
+            return datetime.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
     for fmt in _DAY_FORMATS:
         try:
             return datetime.datetime.strptime(text[:10], fmt).date()  # noqa: DTZ007  (a calendar day)
@@ -193,7 +209,7 @@ def parse_day(value: Any, label: str, required: bool = True) -> datetime.date | 
     )
 
 
-def parse_decimal(value: Any, label: str) -> Decimal | None:
+def parse_decimal(value: Any, label: str | Promise) -> Decimal | None:
     text = cell_text(value).replace(",", ".")
     if not text:
         return None
@@ -205,7 +221,7 @@ def parse_decimal(value: Any, label: str) -> Decimal | None:
         ) from None
 
 
-def parse_int(value: Any, label: str) -> int:
+def parse_int(value: Any, label: str | Promise) -> int:
     text = cell_text(value)
     if not text.isdigit():
         raise ValidationError(
@@ -246,10 +262,14 @@ def parse_rows(
 ) -> list[Parsed[T]]:
     total = len(dataset)
     rows: list[Parsed[T]] = []
-    for line, values in row_values(dataset, columns):
-        rows.append(parse_one(line, values, parse))
-        if len(rows) % PROGRESS_EVERY == 0:
-            progress("read", len(rows), total)
+    token = _ZONE.set(timezone.get_current_timezone())
+    try:
+        for line, values in row_values(dataset, columns):
+            rows.append(parse_one(line, values, parse))
+            if len(rows) % PROGRESS_EVERY == 0:
+                progress("read", len(rows), total)
+    finally:
+        _ZONE.reset(token)
     if not rows:
         raise ValidationError(_("Tệp không có dòng dữ liệu nào."))
     return rows

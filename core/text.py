@@ -25,11 +25,16 @@ _SPACES = re.compile(r"[^\S\n]+")
 _WORD_START = re.compile(r"(^|[\s\-'’])(\w)")
 
 
+# The control characters (Unicode category Cc, a set the Unicode stability policy fixes:
+# U+0000–U+001F and U+007F–U+009F) become spaces and the invisible ones go, in one pass of
+# ``str.translate`` (an import cleans 100,000 rows: a per-character loop cost more than the rest).
+_CONTROLS = dict.fromkeys((*range(32), *range(127, 160)), " ")
+_SINGLE_LINE = {**_INVISIBLE, **_CONTROLS}
+_MULTI_LINE = {k: v for k, v in _SINGLE_LINE.items() if k != ord("\n")}
+
+
 def _drop_controls(text: str, *, multiline: bool) -> str:
-    kept = "\n" if multiline else ""
-    return "".join(
-        c if c in kept or unicodedata.category(c) != "Cc" else " " for c in text.translate(_INVISIBLE)
-    )
+    return text.translate(_MULTI_LINE if multiline else _SINGLE_LINE)
 
 
 def clean_text(value: Any, *, multiline: bool = False) -> str:

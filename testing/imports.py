@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import resources
 
 from core.actors import require_actor
@@ -31,6 +32,10 @@ COLUMNS = (
     Column("verified_by", ("nguoi_xac_nhan", "Người xác nhận", "verified_by")),
 )
 
+# Labels of the cells' errors, translated only when an error is shown (not once a row).
+RESULTED_AT = gettext_lazy("thời điểm có kết quả")
+CT_VALUE = gettext_lazy("giá trị Ct")
+
 
 def parse_result(values: dict[str, Any]) -> services.ResultRow:
     """One row's cells; what the service checks (code, result, Ct range) is kept as written so
@@ -39,8 +44,8 @@ def parse_result(values: dict[str, Any]) -> services.ResultRow:
     return services.ResultRow(
         code=cell_text(values.get("code")),
         outcome=services.OUTCOME_WORDS.get(word.lower(), word),
-        resulted_at=parse_moment(values.get("resulted_at"), _("thời điểm có kết quả")),
-        ct_value=parse_decimal(values.get("ct_value"), _("giá trị Ct")),
+        resulted_at=parse_moment(values.get("resulted_at"), RESULTED_AT),
+        ct_value=parse_decimal(values.get("ct_value"), CT_VALUE),
         verified_by=cell_text(values.get("verified_by")),
     )
 

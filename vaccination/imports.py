@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from core.actors import require_actor
@@ -51,11 +52,17 @@ SEX = {
     "f": Person.Sex.FEMALE,
 }
 
+# Labels of the cells' errors, translated only when an error is shown (not once a row).
+BORN = gettext_lazy("ngày sinh")
+BIRTH_YEAR = gettext_lazy("năm sinh")
+DOSE_NUMBER = gettext_lazy("mũi số")
+ADMINISTERED_AT = gettext_lazy("ngày tiêm")
+
 
 def parse_dose(values: dict[str, Any]) -> services.DoseRow:
-    born = parse_day(values.get("date_of_birth"), _("ngày sinh"), required=False)
+    born = parse_day(values.get("date_of_birth"), BORN, required=False)
     year_text = cell_text(values.get("birth_year"))
-    year = parse_int(year_text, _("năm sinh")) if year_text else None
+    year = parse_int(year_text, BIRTH_YEAR) if year_text else None
     id_number = cell_text(values.get("id_number"))
     phone = cell_text(values.get("phone"))
     if not id_number and not (phone and (born or year)):
@@ -74,8 +81,8 @@ def parse_dose(values: dict[str, Any]) -> services.DoseRow:
         person=person,
         vaccine=cell_text(values.get("vaccine")),
         lot=cell_text(values.get("lot")),
-        dose_number=parse_int(values.get("dose_number"), _("mũi số")),
-        administered_at=parse_moment(values.get("administered_at"), _("ngày tiêm")),
+        dose_number=parse_int(values.get("dose_number"), DOSE_NUMBER),
+        administered_at=parse_moment(values.get("administered_at"), ADMINISTERED_AT),
         vaccinator_name=cell_text(values.get("vaccinator_name")),
     )
 

@@ -9,6 +9,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from core.bulk import bulk_insert
 from core.crypto import lookup_hashes
 from core.models import DuplicateCandidate, Person
 from core.services.people import PersonData, _apply, name_key
@@ -42,10 +43,23 @@ def _born(person: Person, data: PersonData) -> bool:
     return person.birth_year == data.birth_year
 
 
-def _match(index: _Index, data: PersonData, planned: dict[int, int]) -> Person | None:
+class _Hashes(dict[tuple[str, str], list[str]]):
+    """``lookup_hashes`` of each value once per file (an HMAC each, and a file repeats values)."""
+
+    def __missing__(self, key: tuple[str, str]) -> list[str]:
+        self[key] = hashes = lookup_hashes(*key)
+        return hashes
+
+
+# What the matching and the duplicates read of a stored person: the encrypted columns are not
+# loaded (decrypting every person found costs more than finding them).
+_MATCH_FIELDS = ("id", "name_key", "date_of_birth", "birth_year", "id_number_hash", "phone_hash")
+
+
+def _match(index: _Index, data: PersonData, planned: dict[int, int], hashes: _Hashes) -> Person | None:
     """``person_find_match`` against the index."""
     if data.id_number:
-        found = [p for h in lookup_hashes("id_number", data.id_number) for p in index.by_id.get(h, [])]
+        found = [p for h in hashes["id_number", data.id_number] for p in index.by_id.get(h, [])]
         if found:
             return min(found, key=lambda p: _order(p, planned))
     if data.phone:
@@ -54,7 +68,7 @@ def _match(index: _Index, data: PersonData, planned: dict[int, int]) -> Person |
         key = name_key(data.full_name)
         found = [
             p
-            for h in lookup_hashes("phone", data.phone)
+            for h in hashes["phone", data.phone]
             for p in index.by_phone.get(h, [])
             if p.name_key == key and _born(p, data)
         ]
@@ -67,19 +81,20 @@ def people_resolve(
 ) -> tuple[list[Person], list[int]]:
     """The person each row describes, found (never changed) or created; returns them row by row
     and the ids of the people created. Call inside the import service's transaction."""
-    ids = {h for d in datas if d.id_number for h in lookup_hashes("id_number", d.id_number)}
-    phones = {h for d in datas if d.phone for h in lookup_hashes("phone", d.phone)}
+    hashes = _Hashes()
+    ids = {h for d in datas if d.id_number for h in hashes["id_number", d.id_number]}
+    phones = {h for d in datas if d.phone for h in hashes["phone", d.phone]}
     index = _Index()
-    active = Person.objects.filter(merged_into__isnull=True)
-    for hashes, column in ((sorted(ids), "id_number_hash"), (sorted(phones), "phone_hash")):
-        for start in range(0, len(hashes), CHUNK):
-            for person in active.filter(**{f"{column}__in": hashes[start : start + CHUNK]}):
+    active = Person.objects.filter(merged_into__isnull=True).only(*_MATCH_FIELDS)
+    for wanted, column in ((sorted(ids), "id_number_hash"), (sorted(phones), "phone_hash")):
+        for start in range(0, len(wanted), CHUNK):
+            for person in active.filter(**{f"{column}__in": wanted[start : start + CHUNK]}):
                 index.add(person)
     planned: dict[int, int] = {}
     new: list[Person] = []
     people: list[Person] = []
     for data in datas:
-        found = _match(index, data, planned)
+        found = _match(index, data, planned, hashes)
         if found is not None:
             person = found
         else:
@@ -89,9 +104,20 @@ def people_resolve(
             new.append(person)
             index.add(person)
         people.append(person)
-    Person.objects.bulk_create(new, batch_size=1000)
+    _insert(new)
     _note_duplicates(new)
     return people, [p.pk for p in new]
+
+
+def _insert(new: list[Person]) -> None:
+    """``bulk_create`` of the new people, through ``core.bulk.bulk_insert`` (COPY on PostgreSQL;
+    the encrypted columns encrypted by their fields as ``bulk_create`` does)."""
+    fields = [f.attname for f in Person._meta.concrete_fields if not f.primary_key]
+    ids = bulk_insert(Person, fields, [tuple(getattr(p, name) for name in fields) for p in new])
+    for person, pk in zip(new, ids, strict=True):
+        person.pk = pk
+        person._state.adding = False
+        person._state.db = "default"
 
 
 def _note_duplicates(new: list[Person]) -> None:
@@ -105,7 +131,7 @@ def _note_duplicates(new: list[Person]) -> None:
 
 
 def _duplicates_set_based(new: list[Person]) -> list[DuplicateCandidate]:
-    active = Person.objects.filter(merged_into__isnull=True)
+    active = Person.objects.filter(merged_into__isnull=True).only(*_MATCH_FIELDS)
     keys = sorted({p.name_key for p in new})
     same_name: dict[tuple[str, datetime.date | None], list[Person]] = defaultdict(list)
     same_phone: dict[tuple[str, str], list[Person]] = defaultdict(list)

@@ -24,6 +24,13 @@ from tests.testing.conftest import collect, person_n, received
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def copy_every_batch(monkeypatch):
+    """On PostgreSQL the writes of these small files take the COPY branch too (core/bulk.py)."""
+    monkeypatch.setattr("core.bulk.COPY_FROM", 1)
+
+
 HEADER = ["ma_mau", "ket_qua", "thoi_diem_ket_qua", "gia_tri_ct", "nguoi_xac_nhan"]
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import rollups
 from core.audit import audit
+from core.bulk import bulk_insert
 from core.imports import ImportSummary, Parsed, Progress, line_error, no_progress, repeated, repeated_error
 from core.services import PersonData, name_key
 from core.services.people_bulk import people_resolve
@@ -55,8 +56,36 @@ def _catalogue(rows: list[tuple[int, DoseRow]]) -> tuple[dict[str, Vaccine], dic
     return vaccines, lots
 
 
-def _same(dose: Dose, lot: Lot, at: datetime.datetime) -> bool:
+@dataclass
+class _Planned:
+    """A dose of the file, checked and to be written: what ``check_dose`` and the later rows of
+    the same person read of a dose (a tuple is written, not a model instance per row)."""
+
+    dose_number: int
+    vaccine: Vaccine
+    lot: Lot
+    administered_at: datetime.datetime
+
+    @property
+    def lot_id(self) -> int:
+        return self.lot.pk
+
+
+def _same(dose: Dose | _Planned, lot: Lot, at: datetime.datetime) -> bool:
     return dose.lot_id == lot.pk and timezone.localdate(dose.administered_at) == timezone.localdate(at)
+
+
+DOSE_FIELDS = [
+    "person_id",
+    "vaccine_id",
+    "lot_id",
+    "dose_number",
+    "series_doses",
+    "administered_at",
+    "site_id",
+    "vaccinator_name",
+    "next_due_date",
+]
 
 
 def doses_import(
@@ -89,6 +118,7 @@ def doses_import(
             (line, repeated_error(line, dose_key(row), again[line])) for line, row in good if line in again
         ]
         vaccines, lots = _catalogue(good)
+        latest = timezone.now() + datetime.timedelta(minutes=5)  # a dose cannot be later (as dose_record)
         valid: list[tuple[int, DoseRow, Lot]] = []
         for line, row in good:
             if line in again:
@@ -110,14 +140,14 @@ def doses_import(
                         ),
                     )
                 )
-            elif row.administered_at > timezone.now() + datetime.timedelta(minutes=5):
+            elif row.administered_at > latest:
                 errors.append((line, line_error(line, _("Thời điểm tiêm không được ở tương lai."))))
             else:
                 valid.append((line, row, lot))
         people, created_people = people_resolve([row.person for _l, row, _lot in valid])
         progress("checked", len(valid), len(rows))
-        stored: dict[int, list[Dose]] = {}
-        person_ids = sorted({p.pk for p in people})
+        stored: dict[int, list[Dose | _Planned]] = {}
+        person_ids = sorted({p.pk for p in people} - set(created_people))  # the new have none
         for start in range(0, len(person_ids), CHUNK):
             for dose in (
                 Dose.objects.filter(person_id__in=person_ids[start : start + CHUNK])
@@ -125,7 +155,9 @@ def doses_import(
                 .order_by("person_id", "dose_number")
             ):
                 stored.setdefault(dose.person_id, []).append(dose)
-        new: list[Dose] = []
+        new: list[tuple[object, ...]] = []
+        zone = timezone.get_current_timezone()  # once, not once a row
+        first: datetime.date | None = None  # the earliest day written (the roll-up's)
         unchanged = 0
         for (line, row, lot), person in zip(valid, people, strict=True):
             previous = stored.setdefault(person.pk, [])
@@ -154,37 +186,34 @@ def doses_import(
                     lot=lot,
                     dose_number=row.dose_number,
                     at=row.administered_at,
-                    previous=previous,
+                    previous=previous,  # type: ignore[arg-type]  # Dose or _Planned: the same attributes
                     historical=True,
                 )
             except ValidationError as exc:
                 errors.append((line, line_error(line, " ".join(exc.messages))))
                 continue
-            dose = Dose(
-                person=person,
-                vaccine=lot.vaccine,
-                lot=lot,
-                dose_number=row.dose_number,
-                series_doses=primary,
-                administered_at=row.administered_at,
-                site=site,
-                vaccinator_name=row.vaccinator_name[:120],
-                next_due_date=next_due_date(
-                    dose_number=row.dose_number,
-                    primary_doses=primary,
-                    lot=lot,
-                    day=timezone.localdate(row.administered_at),
-                ),
+            day = row.administered_at.astimezone(zone).date()
+            previous.append(_Planned(row.dose_number, lot.vaccine, lot, row.administered_at))
+            new.append(
+                (
+                    person.pk,
+                    lot.vaccine_id,
+                    lot.pk,
+                    row.dose_number,
+                    primary,
+                    row.administered_at,
+                    site.pk,
+                    row.vaccinator_name[:120],
+                    next_due_date(dose_number=row.dose_number, primary_doses=primary, lot=lot, day=day),
+                )
             )
-            previous.append(dose)
-            new.append(dose)
+            first = day if first is None or day < first else first
         if errors:
             raise ValidationError([message for _line, message in sorted(errors, key=lambda e: e[0])])
-        Dose.objects.bulk_create(new, batch_size=CHUNK)
+        ids = bulk_insert(Dose, DOSE_FIELDS, new)  # COPY on PostgreSQL (core/bulk.py)
         progress("stored", len(rows), len(rows))
-        if new:
-            rollups.mark_stale(DOSE_ROLLUP, min(timezone.localdate(d.administered_at) for d in new))
-        ids = [d.pk for d in new]
+        if first is not None:
+            rollups.mark_stale(DOSE_ROLLUP, first)
         audit(
             actor=actor,
             action="dose.import",
