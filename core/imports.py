@@ -407,6 +407,22 @@ def errors_of(result: Result) -> list[str]:
     return sorted(dict.fromkeys(messages), key=line)
 
 
+def command_actor(command: str, username: str | None) -> Any:
+    """Who a management command's import acts as: the named active user (their scope), or the
+    system named after the command. Raises ``CommandError`` for an unknown user."""
+    from django.contrib.auth import get_user_model
+    from django.core.management.base import CommandError
+
+    from core.actors import SystemActor
+
+    if not username:
+        return SystemActor(f"command:{command}")
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"Không có người dùng {username}.")
+    return user
+
+
 def import_path(
     resource: Any, path: str, *, dry_run: bool, write: Callable[[str], None], **kwargs: Any
 ) -> Any:

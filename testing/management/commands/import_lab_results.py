@@ -3,11 +3,9 @@ system's results file through the same resource as the admin import (docs/testin
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.actors import SystemActor
-from core.imports import import_path
+from core.imports import command_actor, import_path
 from testing.imports import LabResultResource
 from testing.models import Lab
 
@@ -30,11 +28,7 @@ class Command(BaseCommand):
         )
         if lab is None:
             raise CommandError(f"Không có phòng xét nghiệm {value}.")
-        actor: Any = SystemActor("command:import_lab_results")
-        if options["user"]:
-            actor = get_user_model().objects.filter(username=options["user"], is_active=True).first()
-            if actor is None:
-                raise CommandError(f"Không có người dùng {options['user']}.")
+        actor = command_actor("import_lab_results", options["user"])
         import_path(
             LabResultResource(),
             options["file"],

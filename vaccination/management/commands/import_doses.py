@@ -3,11 +3,9 @@ through the same resource as the admin import (docs/vaccination.md)."""
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.actors import SystemActor
-from core.imports import import_path
+from core.imports import command_actor, import_path
 from vaccination.imports import DoseImportResource
 from vaccination.models import Site
 
@@ -25,11 +23,7 @@ class Command(BaseCommand):
         site = Site.objects.filter(pk=options["site"]).first()
         if site is None:
             raise CommandError(f"Không có điểm tiêm {options['site']}.")
-        actor: Any = SystemActor("command:import_doses")
-        if options["user"]:
-            actor = get_user_model().objects.filter(username=options["user"], is_active=True).first()
-            if actor is None:
-                raise CommandError(f"Không có người dùng {options['user']}.")
+        actor = command_actor("import_doses", options["user"])
         import_path(
             DoseImportResource(),
             options["file"],
