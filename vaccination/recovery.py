@@ -1,6 +1,12 @@
-"""The vaccination app's interrupted work (``core.recovery``): the daily appointment reminders."""
+"""The vaccination app's interrupted work (``core.recovery``): the daily appointment reminders,
+and the alerts of serious adverse events whose task never reached the broker."""
 
-from core.recovery import Daily, register_daily
+import datetime
+
+from django.db.models import QuerySet
+
+from core.recovery import Daily, Undispatched, register_daily, register_undispatched
+from vaccination.models import AdverseEvent
 
 
 def _reminders() -> None:
@@ -15,5 +21,28 @@ register_daily(
         beat_entry="vaccination-reminders",
         setting="STALLED_DAILY_SECONDS",
         enqueue=_reminders,
+    )
+)
+
+
+def _aefi_alert(event_id: int) -> None:
+    from vaccination.tasks import alert_serious_aefi
+
+    alert_serious_aefi.delay(event_id)
+
+
+def _unalerted(before: datetime.datetime) -> QuerySet[AdverseEvent]:
+    return AdverseEvent.objects.filter(alerted_at__isnull=True, reported_at__lt=before).exclude(
+        seriousness=AdverseEvent.Seriousness.NOT_SERIOUS
+    )
+
+
+register_undispatched(
+    Undispatched(
+        name="aefi_alert",
+        model="vaccination.AdverseEvent",
+        pending=_unalerted,
+        setting="STALLED_ALERT_SECONDS",
+        enqueue=_aefi_alert,
     )
 )

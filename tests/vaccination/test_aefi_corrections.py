@@ -232,3 +232,29 @@ def test_the_person_asks_for_a_correction_and_reports_a_reaction_after_the_check
         },
     )
     assert AdverseEvent.objects.get().channel == "person"
+
+
+@override_settings(AEFI_ALERT_EMAILS=["giamsat@soyte.example.invalid"], STALLED_ALERT_SECONDS=300)
+def test_a_serious_event_whose_alert_never_reached_the_broker_is_alerted_by_the_sweep_once(
+    person, site, lot, staff, caplog, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    dose = give(person, site, lot)
+    with (
+        mock.patch("vaccination.tasks.alert_serious_aefi.delay", side_effect=BrokerDown("refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        event = report(dose, seriousness="life_threatening", actor=staff)  # stored, not raised
+    assert "could not publish vaccination.tasks.alert_serious_aefi" in caplog.text
+    later = timezone.now() + datetime.timedelta(seconds=301)
+    assert core_services.stalled_work_resume(actor=SYSTEM, now=later - datetime.timedelta(seconds=2)) == {}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = core_services.stalled_work_resume(actor=SYSTEM, now=later)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = core_services.stalled_work_resume(actor=SYSTEM, now=later)
+    assert first == {"aefi_alert": [event.pk]} and second == {}
+    assert OutboundMessage.objects.filter(purpose="vaccination.aefi_serious").count() == 1
+    assert AuditLog.objects.filter(action="aefi_alert.redispatch", target_id=str(event.pk)).exists()

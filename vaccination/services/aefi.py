@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.actors import SystemActor, is_visitor
 from core.audit import audit
 from core.models import AdministrativeUnit, OutboundMessage, UserScope
+from core.recovery import enqueue_on_commit
 from core.roles import Role
 from core.services import message_send
 from vaccination import selectors
@@ -64,7 +65,8 @@ def aefi_report(
         if event.is_serious:
             from vaccination.tasks import alert_serious_aefi
 
-            alert_serious_aefi.delay_on_commit(event.pk)  # type: ignore[attr-defined]
+            # A broker down at commit: the recovery sweep sends it (vaccination/recovery.py).
+            enqueue_on_commit(alert_serious_aefi, event.pk)
     return event
 
 

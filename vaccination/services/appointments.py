@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.actors import SystemActor, is_visitor
 from core.audit import audit
 from core.models import OutboundMessage, Person
+from core.recovery import enqueue_on_commit
 from core.services import message_send
 from vaccination.capabilities import VaccinationCap
 from vaccination.models import Appointment, PriorityGroup, Session
@@ -69,7 +70,8 @@ def appointment_book(
             )
             from vaccination.tasks import send_appointment_message
 
-            send_appointment_message.delay_on_commit(appointment.pk, "confirmation")  # type: ignore[attr-defined]
+            # A broker down at commit loses the confirmation only (logged); the booking stands.
+            enqueue_on_commit(send_appointment_message, appointment.pk, "confirmation")
     except IntegrityError as exc:  # the person already holds a place in this session
         raise ValidationError(_("Người này đã đặt lịch ở buổi tiêm này.")) from exc
     return appointment
