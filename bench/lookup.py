@@ -262,7 +262,7 @@ def main() -> None:
     )
     parser.add_argument("--samples", type=int, default=200_000)
     parser.add_argument("--port", type=int, default=8797)
-    parser.add_argument("--workers", type=int, default=4, help="as the deployment (docker-compose.yml, Dockerfile)")
+    parser.add_argument("--workers", type=int, default=4, help="as deployed (docker-compose.yml)")
     parser.add_argument("--threads", type=int, default=4, help="wrk threads")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=3)
