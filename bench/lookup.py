@@ -58,7 +58,6 @@ def prepare(samples: int, force: bool) -> dict[str, Any]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from core import selectors as core_selectors
     from core.crypto import encrypt, lookup_hash
     from core.models import AdministrativeUnit
     from core.services import name_key
@@ -68,7 +67,7 @@ def prepare(samples: int, force: bool) -> dict[str, Any]:
     if "bench" not in db_name and not force:
         raise SystemExit(f"refusing to write into database {db_name!r} (not a bench database); --force")
     call_command("migrate", "--noinput", verbosity=0)
-    if not core_selectors.reporting_units().exists():
+    if not AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).exists():
         call_command("load_admin_units", province=settings.PROVINCE_CODE, verbosity=0)
     existing = Sample.objects.filter(code__startswith="BL-").count()
     if existing == samples:

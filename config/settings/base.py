@@ -106,6 +106,8 @@ TESTING_CASE_RETENTION_DAYS = env.int("PORTAL_TESTING_CASE_RETENTION_DAYS", defa
 # Citizens' result look-up: wrong guesses per specimen code and per address per hour.
 TESTING_LOOKUP_PER_CODE = env.int("PORTAL_TESTING_LOOKUP_PER_CODE", default=5)
 TESTING_LOOKUP_PER_IP = env.int("PORTAL_TESTING_LOOKUP_PER_IP", default=30)
+# How long a browser that looked a result up may go on to the certificate's citizen check.
+TESTING_LOOKED_UP_HOURS = env.int("PORTAL_TESTING_LOOKED_UP_HOURS", default=24)
 # Rate limits of the public check-in, per minute (core/ratelimit.py): per device (cookie) and
 # a generous per-IP ceiling, so a market's shared Wi-Fi keeps working. RATE_LIMIT_PROXY_COUNT:
 # reverse proxies in front whose X-Forwarded-For is trusted (0: use REMOTE_ADDR).

@@ -249,8 +249,13 @@ def sample_for_citizen(
 ) -> Sample | None:
     """The sample of ``code`` when the phone or the birth date matches the person on record;
     None otherwise, whichever part was wrong (the caller answers both the same way)."""
-    sample = Sample.objects.select_related("person").filter(code=code.strip().upper()).first()
-    if sample is None:
+    try:  # the code is unique: get() (first() would sort)
+        sample = (
+            Sample.objects.select_related("person", "result")
+            .defer("person__id_number")  # not shown: not decrypted
+            .get(code=code.strip().upper())
+        )
+    except Sample.DoesNotExist:
         return None
     person = sample.person
     matched = (bool(phone.strip()) and person.phone_hash == lookup_hash("phone", phone)) or (
@@ -264,7 +269,11 @@ def sample_by_code(code: str) -> Sample | None:
 
 
 def result_of(sample: Sample) -> LabResult | None:
-    return LabResult.objects.filter(sample=sample).first()
+    """The sample's result, or None (no query when it came with ``select_related("result")``)."""
+    try:
+        return sample.result
+    except LabResult.DoesNotExist:
+        return None
 
 
 def access_pool_by_code(user: User, lab: Lab, code: str) -> SamplePool:

@@ -5,6 +5,7 @@ and per address, failing closed (a look-up that cannot be counted is not answere
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,14 +23,42 @@ from testing import selectors, services
 
 LOOKUP = ratelimit.Limit("trx", window=3600, fail_open=False)
 NOT_FOUND = "not_found"
-LOOKED_UP = "testing-looked-up"
 CERTIFICATE_PURPOSE = "testing.certificate"
+# The samples this browser proved (code and phone or birth date) ride in a signed cookie, not
+# the session: a look-up writes nothing to the database (docs/testing.md, "Result look-up").
+LOOKED_UP_COOKIE = "trx_seen"
+LOOKED_UP_SALT = "testing.looked-up"
+LOOKED_UP_KEEP = 10
+
+
+def _looked_up_pks(request: HttpRequest) -> list[int]:
+    raw = request.COOKIES.get(LOOKED_UP_COOKIE)
+    if not raw:
+        return []
+    try:
+        data = signing.loads(raw, salt=LOOKED_UP_SALT, max_age=settings.TESTING_LOOKED_UP_HOURS * 3600)
+    except signing.BadSignature:  # not ours, tampered or expired
+        return []
+    return [pk for pk in data if type(pk) is int] if isinstance(data, list) else []
+
+
+def _remember_looked_up(request: HttpRequest, response: HttpResponse, sample_pk: int) -> None:
+    looked = [pk for pk in _looked_up_pks(request) if pk != sample_pk][-(LOOKED_UP_KEEP - 1) :]
+    response.set_cookie(
+        LOOKED_UP_COOKIE,
+        signing.dumps([*looked, sample_pk], salt=LOOKED_UP_SALT),
+        max_age=settings.TESTING_LOOKED_UP_HOURS * 3600,
+        path="/xet-nghiem/",
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
 
 
 def _looked_up(request: HttpRequest, code: str) -> Any:
     """The sample this browser looked up with ``code`` (404 otherwise: no enumeration here)."""
     sample = selectors.sample_by_code(code)
-    if sample is None or sample.pk not in request.session.get(LOOKED_UP, []):
+    if sample is None or sample.pk not in _looked_up_pks(request):
         raise Http404
     return sample
 
@@ -99,16 +128,24 @@ def lookup(request: HttpRequest) -> HttpResponse:
             )
         else:
             result = selectors.result_of(sample)
-            context.update({"sample": sample, "result": result, "name": mask_name(sample.person.full_name)})
-            # This browser proved the code and the phone or birth date: the certificate's citizen
-            # check may follow for this sample (and only this one).
-            looked = [pk for pk in request.session.get(LOOKED_UP, []) if pk != sample.pk][-9:]
-            request.session[LOOKED_UP] = [*looked, sample.pk]
-            if result is not None and request.POST.get("send") and sample.person.phone:
+            has_phone = bool(sample.person.phone_hash)
+            context.update(
+                {
+                    "sample": sample,
+                    "result": result,
+                    "name": mask_name(sample.person.full_name),
+                    "has_phone": has_phone,
+                }
+            )
+            if result is not None and request.POST.get("send") and has_phone:
                 services.result_send(actor=Visitor("result_lookup"), sample=sample)
                 context["sent"] = _(
                     "Đã gửi kết quả bằng tin nhắn tới số điện thoại đã khai (đuôi %(end)s)."
                 ) % {"end": sample.person.phone[-3:]}
     response = render(request, "testing/lookup.html", context)
     response["Cache-Control"] = "no-store"
+    if "sample" in context:
+        # This browser proved the code and the phone or birth date: the certificate's citizen
+        # check may follow for this sample (and only this one).
+        _remember_looked_up(request, response, context["sample"].pk)
     return response

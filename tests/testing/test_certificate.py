@@ -81,3 +81,29 @@ def test_a_wrong_code_gives_no_certificate(client, resulted):
     assert client.post(check, {"code": wrong}).status_code == 200
     assert client.get(reverse("testing:certificate", kwargs={"code": "TH-0001"})).status_code == 302
     assert not IssuedCertificate.objects.exists()
+
+
+def test_a_forged_or_expired_look_up_cookie_opens_nothing(client, resulted):
+    from django.core import signing
+
+    from testing.views.public import LOOKED_UP_COOKIE, LOOKED_UP_SALT
+
+    check = reverse("testing:certificate-check", kwargs={"code": "TH-0001"})
+    client.cookies[LOOKED_UP_COOKIE] = signing.dumps([resulted.pk], salt="another.salt")
+    assert client.get(check).status_code == 404  # not signed for this purpose
+    client.cookies[LOOKED_UP_COOKIE] = signing.dumps([resulted.pk], salt=LOOKED_UP_SALT) + "x"
+    assert client.get(check).status_code == 404  # tampered
+    client.cookies[LOOKED_UP_COOKIE] = signing.dumps([resulted.pk], salt=LOOKED_UP_SALT)
+    assert client.get(check).status_code == 200  # a genuine one opens the check
+    with override_settings(TESTING_LOOKED_UP_HOURS=-1):  # older than allowed, whatever the clock
+        assert client.get(check).status_code == 404  # expired
+
+
+def test_a_look_up_writes_nothing_to_the_database(client, resulted, django_assert_num_queries):
+    from django.contrib.sessions.models import Session
+
+    with django_assert_num_queries(1):  # the sample with its person and result, in one query
+        page = client.post(LOOKUP, {"code": "TH-0001", "phone": "0912000001"})
+    assert page.status_code == 200 and 'id="result"' in page.content.decode()
+    assert not Session.objects.exists()
+    assert client.get(reverse("testing:certificate-check", kwargs={"code": "TH-0001"})).status_code == 200
