@@ -128,6 +128,57 @@ def extra(fast: bool, phases: Phases) -> dict[str, Any]:
     return {"progress": phases.progress} if fast else {}
 
 
+def both_paths(
+    resource_class: type,
+    header: list[str],
+    rows: list[tuple[Any, ...]],
+    n: int,
+    n_default: int,
+    profile: str,
+    *,
+    stored: Callable[[], int],
+    undo: Callable[[], None],
+    **target: Any,
+) -> tuple[Measure | None, Measure]:
+    """Times django-import-export's row-by-row path on the first ``n_default`` rows (undone
+    after) and the set-based path on ``n`` rows (left stored: the caller undoes it), each
+    checked by ``stored()``; ``target``: the import's ``user`` and what the rows go to."""
+    import tablib
+
+    from core.imports import errors_of, read_file
+
+    # The files are made before timing.
+    files = {k: tablib.Dataset(*rows[:k], headers=header).export("csv").encode() for k in {n, n_default} if k}
+    errors: list[str] = []
+
+    def run_import(k: int, fast: bool) -> None:
+        resource = resource_class()
+        resource.fast = fast
+        phases = Phases()
+        result = resource.import_data(
+            phases.mark("file read", read_file(files[k], "bench.csv")), **target, **extra(fast, phases)
+        )
+        phases.mark("imported (audit, commit)", None)
+        if fast:
+            phases.show()
+        errors[:] = errors_of(result)
+
+    def check(k: int) -> None:
+        assert not errors, errors[:3]
+        assert stored() == k
+
+    default = None
+    if n_default:
+        default = timed(
+            f"default (django-import-export), {n_default}", n_default, lambda: run_import(n_default, False)
+        )
+        check(n_default)
+        undo()
+    fast = timed("fast (set-based)", n, lambda: run_import(n, True), profile)
+    check(n)
+    return default, fast
+
+
 def report(kind: str, default: Measure | None, fast: Measure, copy: Measure) -> None:
     lines = [f"{kind}:"]
     if default is not None:
@@ -194,11 +245,9 @@ def _copy(table: str, columns: list[str], lines: list[str]) -> None:
 def lab_results(run: str, n: int, n_default: int, profile: str) -> None:
     import datetime
 
-    import tablib
     from django.utils import timezone
 
     from core.actors import SystemActor
-    from core.imports import errors_of, read_file
     from core.models import AdministrativeUnit, Person
     from testing import services
     from testing.imports import LabResultResource
@@ -246,9 +295,6 @@ def lab_results(run: str, n: int, n_default: int, profile: str) -> None:
     ]
     header = ["ma_mau", "ket_qua", "thoi_diem_ket_qua", "gia_tri_ct", "nguoi_xac_nhan"]
 
-    def content(k: int) -> bytes:
-        return tablib.Dataset(*rows[:k], headers=header).export("csv").encode()
-
     ids = [s.pk for s in samples]
 
     def undo() -> None:
@@ -257,36 +303,18 @@ def lab_results(run: str, n: int, n_default: int, profile: str) -> None:
         for start in range(0, len(ids), 5000):
             Sample.objects.filter(pk__in=ids[start : start + 5000]).update(status=Sample.Status.RECEIVED)
 
-    def run_import(k: int, fast: bool) -> None:
-        resource = LabResultResource()
-        resource.fast = fast
-        phases = Phases()
-        result = resource.import_data(
-            phases.mark("file read", read_file(files[k], "bench.csv")),
-            user=system,
-            lab=lab,
-            **extra(fast, phases),
-        )
-        phases.mark("imported (audit, commit)", None)
-        if fast:
-            phases.show()
-        errors[:] = errors_of(result)
-
-    def check(k: int) -> None:
-        assert not errors, errors[:3]
-        assert LabResult.objects.filter(sample_id__in=ids).count() == k
-
-    errors: list[str] = []
-    files = {k: content(k) for k in {n, n_default} if k}  # the files are made before timing
-    default = None
-    if n_default:
-        default = timed(
-            f"default (django-import-export), {n_default}", n_default, lambda: run_import(n_default, False)
-        )
-        check(n_default)
-        undo()
-    fast = timed("fast (set-based)", n, lambda: run_import(n, True), profile)
-    check(n)
+    default, fast = both_paths(
+        LabResultResource,
+        header,
+        rows,
+        n,
+        n_default,
+        profile,
+        stored=lambda: LabResult.objects.filter(sample_id__in=ids).count(),
+        undo=undo,
+        user=system,
+        lab=lab,
+    )
     undo()
     stamp = f"{now - datetime.timedelta(hours=1):%Y-%m-%d %H:%M:%S+00}"
     lines = [
@@ -310,11 +338,9 @@ def lab_results(run: str, n: int, n_default: int, profile: str) -> None:
 def doses(run: str, n: int, n_default: int, profile: str) -> None:
     import datetime
 
-    import tablib
     from django.utils import timezone
 
     from core.actors import SystemActor
-    from core.imports import errors_of, read_file
     from core.models import AdministrativeUnit, Person
     from core.services.people import PersonData, _apply, name_key
     from vaccination import services
@@ -368,45 +394,24 @@ def doses(run: str, n: int, n_default: int, profile: str) -> None:
             )
     rows = rows[:n]
 
-    def content(k: int) -> bytes:
-        return tablib.Dataset(*rows[:k], headers=header).export("csv").encode()
-
     def undo() -> None:
         Dose.objects.filter(lot=lot).delete()
         Person.objects.filter(
             source=Person.Source.IMPORT, name_key__startswith=f"vbench {run.lower()} "
         ).delete()
 
-    def run_import(k: int, fast: bool) -> None:
-        resource = DoseImportResource()
-        resource.fast = fast
-        phases = Phases()
-        result = resource.import_data(
-            phases.mark("file read", read_file(files[k], "bench.csv")),
-            user=system,
-            site=site,
-            **extra(fast, phases),
-        )
-        phases.mark("imported (audit, commit)", None)
-        if fast:
-            phases.show()
-        errors[:] = errors_of(result)
-
-    def check(k: int) -> None:
-        assert not errors, errors[:3]
-        assert Dose.objects.filter(lot=lot).count() == k
-
-    errors: list[str] = []
-    files = {k: content(k) for k in {n, n_default} if k}  # the files are made before timing
-    default = None
-    if n_default:
-        default = timed(
-            f"default (django-import-export), {n_default}", n_default, lambda: run_import(n_default, False)
-        )
-        check(n_default)
-        undo()
-    fast = timed("fast (set-based)", n, lambda: run_import(n, True), profile)
-    check(n)
+    default, fast = both_paths(
+        DoseImportResource,
+        header,
+        rows,
+        n,
+        n_default,
+        profile,
+        stored=lambda: Dose.objects.filter(lot=lot).count(),
+        undo=undo,
+        user=system,
+        site=site,
+    )
     # The ceiling copies the same doses for the people the fast path resolved (kept for it).
     by_id = {p.name_key: p.pk for p in Person.objects.filter(name_key__startswith=f"vbench {run.lower()} ")}
     Dose.objects.filter(lot=lot).delete()

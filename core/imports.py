@@ -34,6 +34,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from import_export.results import Result, RowResult
 
+from core.actors import require_actor
 from core.services.people import name_key
 
 T = TypeVar("T")
@@ -289,18 +290,38 @@ class FastImportMixin:
     """For a django-import-export resource: ``import_data`` takes the set-based path.
 
     The resource sets ``columns``, ``parse`` (one row's cells to a value, raising a Vietnamese
-    ``ValidationError``) and ``run_import(rows, dry_run, **kwargs)`` (the app's import service).
-    ``fast = False`` falls back to import-export's row-by-row loop (the reference path).
+    ``ValidationError``), what the rows go to (``target``: the import's keyword, such as ``lab``;
+    ``target_model``; ``target_missing``: the message when it is not given) and
+    ``import_service`` (the app's import service). ``fast = False`` falls back to
+    import-export's row-by-row loop (the reference path).
     """
 
     fast = True
     columns: Sequence[Column] = ()
+    target = ""
+    target_model: type[Any] | None = None
+    target_missing: str | Promise = ""
 
     def parse(self, values: dict[str, Any]) -> Any:
         raise NotImplementedError
 
-    def run_import(self, rows: list[Parsed[Any]], *, dry_run: bool, **kwargs: Any) -> ImportSummary:
+    def import_service(self, **kwargs: Any) -> ImportSummary:
         raise NotImplementedError
+
+    def run_import(self, rows: list[Parsed[Any]], *, dry_run: bool, **kwargs: Any) -> ImportSummary:
+        """The app's import service with the actor (the import's ``user``), the target, the rows
+        and the file's name."""
+        target = kwargs.get(self.target)
+        if self.target_model is None or not isinstance(target, self.target_model):
+            raise ValidationError(str(self.target_missing))
+        return self.import_service(
+            actor=require_actor(kwargs.get("user")),
+            rows=rows,
+            dry_run=dry_run,
+            source=str(kwargs.get("file_name") or ""),
+            **{self.target: target},
+            **({"progress": kwargs["progress"]} if "progress" in kwargs else {}),
+        )
 
     def import_data(self, dataset: tablib.Dataset, dry_run: bool = False, **kwargs: Any) -> Result:
         if not self.fast:

@@ -5,18 +5,14 @@ docs/testing.md): one django-import-export resource for the admin import (with p
 from collections.abc import Hashable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
 
-from core.actors import require_actor
 from core.imports import (
     Column,
     FastImportMixin,
     ImportSummary,
-    Parsed,
     cell_text,
     parse_decimal,
     parse_moment,
@@ -61,24 +57,18 @@ class LabResultResource(FastImportMixin, resources.ModelResource):
         skip_diff = True
         use_transactions = True
 
+    target = "lab"
+    target_model = Lab
+    target_missing = gettext_lazy("Vui lòng chọn phòng xét nghiệm.")
+
     def parse(self, values: dict[str, Any]) -> services.ResultRow:
         return parse_result(values)
 
     def key(self, value: Any) -> Hashable:
         return services.result_key(value)
 
-    def run_import(self, rows: list[Parsed[Any]], *, dry_run: bool, **kwargs: Any) -> ImportSummary:
-        lab = kwargs.get("lab")
-        if not isinstance(lab, Lab):
-            raise ValidationError(_("Vui lòng chọn phòng xét nghiệm."))
-        return services.results_import(
-            actor=require_actor(kwargs.get("user")),
-            lab=lab,
-            rows=rows,
-            dry_run=dry_run,
-            source=str(kwargs.get("file_name") or ""),
-            **({"progress": kwargs["progress"]} if "progress" in kwargs else {}),
-        )
+    def import_service(self, **kwargs: Any) -> ImportSummary:
+        return services.results_import(**kwargs)
 
     def preview(self, value: Any) -> list[str]:
         return [

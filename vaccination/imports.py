@@ -12,12 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
-from core.actors import require_actor
 from core.imports import (
     Column,
     FastImportMixin,
     ImportSummary,
-    Parsed,
     cell_text,
     parse_day,
     parse_int,
@@ -98,6 +96,10 @@ class DoseImportResource(FastImportMixin, resources.ModelResource):
         skip_diff = True
         use_transactions = True
 
+    target = "site"
+    target_model = Site
+    target_missing = gettext_lazy("Vui lòng chọn điểm tiêm.")
+
     @classmethod
     def get_display_name(cls) -> str:
         return str(_("Danh sách tiêm chủng"))
@@ -108,18 +110,8 @@ class DoseImportResource(FastImportMixin, resources.ModelResource):
     def key(self, value: Any) -> Hashable:
         return services.dose_key(value)
 
-    def run_import(self, rows: list[Parsed[Any]], *, dry_run: bool, **kwargs: Any) -> ImportSummary:
-        site = kwargs.get("site")
-        if not isinstance(site, Site):
-            raise ValidationError(_("Vui lòng chọn điểm tiêm."))
-        return services.doses_import(
-            actor=require_actor(kwargs.get("user")),
-            site=site,
-            rows=rows,
-            dry_run=dry_run,
-            source=str(kwargs.get("file_name") or ""),
-            **({"progress": kwargs["progress"]} if "progress" in kwargs else {}),
-        )
+    def import_service(self, **kwargs: Any) -> ImportSummary:
+        return services.doses_import(**kwargs)
 
     def preview(self, value: Any) -> list[str]:
         p = value.person
