@@ -1,13 +1,15 @@
 """Fixtures for the shared app: units of Thanh Hóa in both lists, organizations, users per role."""
 
 import datetime
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import factory
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import override_settings
 
 from core import services
 from core.models import AdministrativeUnit, Organization, Person
@@ -30,6 +32,26 @@ def units_2025(db: None) -> AdministrativeUnit:
 @pytest.fixture
 def province(units_2021: AdministrativeUnit) -> AdministrativeUnit:
     return units_2021
+
+
+@pytest.fixture
+def fresh_rate_limits() -> Iterator[None]:
+    """Rate-limit counts of this test only: a key prefix of its own (the counts live in Redis
+    or the cache, shared by the tests). Modules use it with ``pytest.mark.usefixtures``."""
+    with override_settings(RATE_LIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex}"):
+        yield
+
+
+@pytest.fixture
+def org(dong_son: AdministrativeUnit) -> Organization:
+    """An organization of Đông Sơn (the owner of a lab, a site, an API token)."""
+    return services.organization_create(actor=SYSTEM, name="TTYT Đông Sơn", kind="department", unit=dong_son)
+
+
+@pytest.fixture
+def other_org(sam_son: AdministrativeUnit) -> Organization:
+    """An organization of Sầm Sơn, for what ``org`` must not reach."""
+    return services.organization_create(actor=SYSTEM, name="TTYT Sầm Sơn", kind="department", unit=sam_son)
 
 
 def district(code: str) -> AdministrativeUnit:

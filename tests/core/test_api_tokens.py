@@ -2,12 +2,10 @@
 expiring, scoped to their organization and scopes, rate-limited, audited; the admin pages."""
 
 import datetime
-import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.test import override_settings
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.views import SpectacularAPIView
@@ -51,13 +49,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
-pytestmark = pytest.mark.urls(__name__)
-
-
-@pytest.fixture(autouse=True)
-def own_counters():
-    with override_settings(RATE_LIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex}"):
-        yield
+pytestmark = [pytest.mark.urls(__name__), pytest.mark.usefixtures("fresh_rate_limits")]
 
 
 @pytest.fixture

@@ -1,10 +1,7 @@
 """In Chromium: a citizen walks the check page (send, wrong code, right code, on to the
 protected page), and an administrator creates an API token in the admin and sees it once."""
 
-import uuid
-
 import pytest
-from django.test import override_settings
 
 from core import services
 from core.models import ApiToken, OutboundMessage
@@ -14,16 +11,11 @@ from tests.browser import login
 from tests.core.fixtures import person_data, sent_code
 
 pytestmark = [
+    pytest.mark.usefixtures("fresh_rate_limits"),
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.urls("tests.core.test_citizen_check"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def own_counters():
-    with override_settings(RATE_LIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex}"):
-        yield
 
 
 def test_citizen_check_page_in_the_browser(browser, live_server, province, screenshot_dir):

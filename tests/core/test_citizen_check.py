@@ -4,7 +4,6 @@ session flag scoped to one person and one purpose, for a limited time."""
 
 import re
 import time
-import uuid
 
 import pytest
 from django.http import HttpResponse
@@ -47,13 +46,7 @@ urlpatterns = [
     path("", include("config.urls")),  # the page's layout links to the portal's pages
 ]
 
-pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def own_counters():
-    with override_settings(RATE_LIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex}"):
-        yield
+pytestmark = [pytest.mark.usefixtures("fresh_rate_limits"), pytest.mark.urls(__name__), pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -1,10 +1,7 @@
 """The lab system API (issue 18 point 5): a lab's token lists its waiting samples and sends
 results through the lab page's services; it never reads or writes another lab's samples."""
 
-import uuid
-
 import pytest
-from django.test import override_settings
 from rest_framework.test import APIClient
 
 from core import services as core_services
@@ -14,27 +11,9 @@ from testing.models import Case, LabResult, Sample, SamplePool
 from tests.actors import SYSTEM
 from tests.testing.conftest import collect, person_n, received
 
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
+
 READ_WRITE = ["testing.samples:read", "testing.results:write"]
-
-
-@pytest.fixture(autouse=True)
-def own_counters():
-    with override_settings(RATE_LIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex}"):
-        yield
-
-
-@pytest.fixture
-def org(dong_son):
-    return core_services.organization_create(
-        actor=SYSTEM, name="TTYT Đông Sơn", kind="department", unit=dong_son
-    )
-
-
-@pytest.fixture
-def other_org(sam_son):
-    return core_services.organization_create(
-        actor=SYSTEM, name="TTYT Sầm Sơn", kind="department", unit=sam_son
-    )
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 test certificate that verifies; downloaded again without a new one; nothing without the check."""
 
 import re
-import uuid
 
 import pytest
 from django.test import override_settings
@@ -17,14 +16,8 @@ from tests.actors import SYSTEM
 from tests.certificates.conftest import province_trusted  # noqa: F401  (fixture)
 from tests.testing.conftest import received
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 LOOKUP = reverse("testing:lookup")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counts():
-    with override_settings(RATE_LIMIT_KEY_PREFIX=f"t{uuid.uuid4().hex[:12]}"):
-        yield
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The citizen's look-up: no enumeration, rate-limited per code and per address."""
 
 import re
-import uuid
 
 import pytest
 from django.test import override_settings
@@ -11,15 +10,8 @@ from testing import services
 from tests.actors import SYSTEM
 from tests.testing.conftest import received
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 URL = reverse("testing:lookup")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counts():
-    """Each test counts its own guesses (a fresh key prefix: the counts live in Redis or the cache)."""
-    with override_settings(RATE_LIMIT_KEY_PREFIX=f"t{uuid.uuid4().hex[:12]}"):
-        yield
 
 
 @pytest.fixture

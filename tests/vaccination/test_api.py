@@ -3,10 +3,8 @@ unless the viewer may read people, reads audited, writes through the services, d
 nothing, and the OpenAPI schema documents it."""
 
 import datetime
-import uuid
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -19,25 +17,7 @@ from tests.vaccination.conftest import give, make_lot, vaccine
 from vaccination import services
 from vaccination.models import AdverseEvent, Appointment, Dose, Screening, Session
 
-
-@pytest.fixture(autouse=True)
-def own_counters():
-    with override_settings(RATE_LIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex}"):
-        yield
-
-
-@pytest.fixture
-def org(dong_son):
-    return core_services.organization_create(
-        actor=SYSTEM, name="TTYT Đông Sơn", kind="department", unit=dong_son
-    )
-
-
-@pytest.fixture
-def other_org(sam_son):
-    return core_services.organization_create(
-        actor=SYSTEM, name="TTYT Sầm Sơn", kind="department", unit=sam_son
-    )
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 @pytest.fixture
