@@ -244,6 +244,21 @@ def contacts_of(case: Case) -> QuerySet[Contact]:
 # --- The citizen's look-up -------------------------------------------------------------------
 
 
+# The citizen's look-up page: the sample, its person's name and what is matched, the result.
+CITIZEN_SAMPLE_FIELDS = (
+    "code",
+    "status",
+    "test_kind",
+    "collected_at",
+    "person__full_name",
+    "person__phone_hash",
+    "person__date_of_birth",
+    "result__outcome",
+    "result__via",
+    "result__resulted_at",
+)
+
+
 def sample_for_citizen(
     *, code: str, phone: str = "", birth_date: datetime.date | None = None
 ) -> Sample | None:
@@ -252,7 +267,7 @@ def sample_for_citizen(
     try:  # the code is unique: get() (first() would sort)
         sample = (
             Sample.objects.select_related("person", "result")
-            .defer("person__id_number")  # not shown: not decrypted
+            .only(*CITIZEN_SAMPLE_FIELDS)  # what the page shows: no identifier loaded or decrypted
             .get(code=code.strip().upper())
         )
     except Sample.DoesNotExist:
