@@ -99,6 +99,18 @@ def read_file(content: bytes, name: str) -> tablib.Dataset:
     raise ValidationError(_("Chỉ nhận tệp CSV hoặc Excel (.xlsx)."))
 
 
+def resource_path(resource: type) -> str:
+    """A resource class's dotted path, as a background import job names it."""
+    return f"{resource.__module__}.{resource.__qualname__}"
+
+
+def job_progress_key(job: Any) -> str:
+    """The cache key of a background import job's progress (its worker writes it, the job's
+    page reads it). With the creation time: a key is never read for another job, even where
+    ids are reused."""
+    return f"import-job:{job.pk}:{job.created_at.timestamp():.6f}"
+
+
 def header_key(header: Any) -> str:
     """ "Mã mẫu", "ma_mau" and "MA MAU" name the same column."""
     return re.sub(r"[\s_]+", "_", name_key(str(header or ""))).strip("_")

@@ -416,3 +416,57 @@ class CitizenCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} #{self.pk}"
+
+
+class ImportJob(models.Model):
+    """A large file imported in the background (``core.services.import_jobs``): checked by a
+    worker, shown to the person who sent it with its progress and every row's error, imported
+    once they confirm. The file's bytes are kept only until it is imported or refused."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Chờ kiểm tra")
+        CHECKING = "checking", _("Đang kiểm tra")
+        CHECKED = "checked", _("Đã kiểm tra, chờ xác nhận")
+        CONFIRMED = "confirmed", _("Đã xác nhận, chờ nhập")
+        IMPORTING = "importing", _("Đang nhập")
+        REFUSED = "refused", _("Tệp bị từ chối, không lưu gì")
+        DONE = "done", _("Đã nhập xong")
+        FAILED = "failed", _("Không hoàn thành được (lỗi hệ thống), không lưu gì")
+
+    resource = models.CharField(_("loại dữ liệu"), max_length=200)  # the resource's dotted path
+    target_key = models.CharField(max_length=40)  # the import's keyword: "lab", "site"
+    target_id = models.BigIntegerField()
+    target_label = models.CharField(_("nhập vào"), max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(_("tệp"), max_length=200)
+    content = models.BinaryField(null=True, editable=False)
+    rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # The worker's claim: a job checking or importing without a result long after it lost its
+    # worker (core/recovery_kinds.py); a job queued or confirmed long ago lost its task.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    created = models.PositiveIntegerField(_("dòng mới"), null=True, blank=True)
+    unchanged = models.PositiveIntegerField(_("dòng đã có"), null=True, blank=True)
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)  # the first IMPORT_JOB_ERRORS_SHOWN
+    error_count = models.PositiveIntegerField(_("số lỗi"), default=0)
+    created_at = models.DateTimeField(_("gửi lúc"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lượt nhập tệp")
+        verbose_name_plural = _("lượt nhập tệp")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} #{self.pk}"
+
+    @property
+    def running(self) -> bool:
+        """Waiting for or in the hands of a worker: its page refreshes itself."""
+        return self.status in (
+            self.Status.QUEUED,
+            self.Status.CHECKING,
+            self.Status.CONFIRMED,
+            self.Status.IMPORTING,
+        )

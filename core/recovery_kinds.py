@@ -1,6 +1,7 @@
-"""The core app's interrupted work (``core.recovery``): outbound messages left "sending"."""
+"""The core app's interrupted work (``core.recovery``): outbound messages left "sending",
+import jobs left "checking" or "importing"."""
 
-from core.models import OutboundMessage
+from core.models import ImportJob, OutboundMessage
 from core.recovery import Resumable, Undispatched, register, register_undispatched
 
 
@@ -35,5 +36,55 @@ register_undispatched(
         ),
         setting="STALLED_MESSAGE_SECONDS",
         enqueue=_deliver,
+    )
+)
+
+
+def _run_import(job_id: int) -> None:
+    from core.tasks import run_import_job
+
+    run_import_job.delay(job_id)
+
+
+# An import job's work is one transaction: a job still "checking" or "importing" long after its
+# claim lost its worker (nothing of it was stored). It goes back to its queue; a run that was
+# only slow finds the job taken and rolls its work back (core/services/import_jobs.py).
+for _running, _back, _name in (
+    (ImportJob.Status.CHECKING, ImportJob.Status.QUEUED, "importjob_check"),
+    (ImportJob.Status.IMPORTING, ImportJob.Status.CONFIRMED, "importjob_import"),
+):
+    register(
+        Resumable(
+            name=_name,
+            model="core.ImportJob",
+            running=_running,
+            back_to=_back,
+            time_field="claimed_at",
+            setting="STALLED_IMPORT_SECONDS",
+            enqueue=_run_import,
+        )
+    )
+
+# A job whose task never reached the broker stays "queued" or "confirmed": enqueued again.
+register_undispatched(
+    Undispatched(
+        name="importjob_check",
+        model="core.ImportJob",
+        pending=lambda before: ImportJob.objects.filter(
+            status=ImportJob.Status.QUEUED, created_at__lt=before
+        ),
+        setting="STALLED_IMPORT_SECONDS",
+        enqueue=_run_import,
+    )
+)
+register_undispatched(
+    Undispatched(
+        name="importjob_import",
+        model="core.ImportJob",
+        pending=lambda before: ImportJob.objects.filter(
+            status=ImportJob.Status.CONFIRMED, confirmed_at__lt=before
+        ),
+        setting="STALLED_IMPORT_SECONDS",
+        enqueue=_run_import,
     )
 )

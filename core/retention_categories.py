@@ -89,3 +89,20 @@ register(
         audit_action="citizen_check.purge",
     )
 )
+register(
+    Category(
+        name="core.importjob",
+        label=_("Lượt nhập tệp (tên tệp, số dòng, các lỗi đã báo)"),
+        model="core.ImportJob",
+        time_field="created_at",
+        period_setting="IMPORT_JOB_RETENTION_DAYS",
+        legal_basis=_(
+            "Nghị định 13/2023/NĐ-CP: chỉ lưu dữ liệu trong thời gian cần cho mục đích xử lý. Nội "
+            "dung tệp bị xóa ngay khi nhập xong, bị từ chối hoặc lỗi; lượt nhập giữ vài ngày để người "
+            "gửi xem lại kết quả."
+        ),
+        rolled_up=_("Không tổng hợp; nhật ký giữ ai đã gửi, nhập vào đâu và số dòng."),
+        order=10,
+        audit_action="importjob.purge",
+    )
+)

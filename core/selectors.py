@@ -7,9 +7,11 @@ A user without a scope sees nothing scoped. Other apps build their selectors on
 ``unit_ids_in_scope`` and ``organization_ids_in_scope``.
 """
 
+import logging
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -21,11 +23,14 @@ from core.models import (
     ApiToken,
     AuditLog,
     DuplicateCandidate,
+    ImportJob,
     Organization,
     OutboundMessage,
     Person,
 )
 from core.roles import user_can
+
+logger = logging.getLogger(__name__)
 
 # Any: django-stubs cannot see the attributes we cache on the user object.
 User = Any
@@ -187,6 +192,27 @@ def api_tokens_visible_to(user: User) -> QuerySet[ApiToken]:
     if not user_can(user, Cap.MANAGE_API_TOKENS):
         return ApiToken.objects.none()
     return filter_by_organization_scope(ApiToken.objects.select_related("organization"), user)
+
+
+def access_import_job(user: User, job_id: int, resources: list[str]) -> ImportJob:
+    """A background import job of one of ``resources`` (dotted paths), for the person who sent
+    it (a superuser: any); 404 otherwise, whoever else asks."""
+    jobs = ImportJob.objects.defer("content").filter(pk=job_id, resource__in=resources)
+    job = jobs.first() if user.is_superuser else jobs.filter(user_id=user.pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def import_job_progress(job: ImportJob) -> dict[str, Any] | None:
+    """A running import job's last stage as its worker reported it: {"stage", "done", "total"}."""
+    from core.imports import job_progress_key  # core.imports reads people through these selectors
+
+    try:
+        return cache.get(job_progress_key(job))
+    except Exception:  # the cache being down costs the progress line, not the page
+        logger.warning("import job %s: progress unavailable", job.pk, exc_info=True)
+        return None
 
 
 def organizations_editable_by(user: User) -> QuerySet[Organization]:

@@ -44,6 +44,14 @@ def deliver_message(message_id: int) -> None:
     message_deliver(message_id=message_id)
 
 
+@shared_task(name="core.tasks.run_import_job")
+def run_import_job(job_id: int) -> str:
+    """Checks or imports one large file (core/services/import_jobs.py)."""
+    from core.services import import_job_run
+
+    return import_job_run(job_id=job_id).status
+
+
 @shared_task(name="core.tasks.purge_orphan_people")
 def purge_orphan_people() -> int:
     """Nightly, after the check-in and declaration purges: visitors nobody refers to any more."""

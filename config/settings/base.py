@@ -133,6 +133,12 @@ CITIZEN_CHECK_VERIFIES_PER_ADDRESS = env.int("PORTAL_CITIZEN_CHECK_VERIFIES_PER_
 CITIZEN_CHECK_SESSION_MINUTES = env.int("PORTAL_CITIZEN_CHECK_SESSION_MINUTES", default=15)
 # Codes (hashed) are deleted after this many days (core.retention, category core.citizencheck).
 CITIZEN_CHECK_RETENTION_DAYS = env.int("PORTAL_CITIZEN_CHECK_RETENTION_DAYS", default=1)
+# Imports (core/imports.py): a file of more rows than this is checked and imported by a worker,
+# with its progress on the job's page (core/services/import_jobs.py); smaller ones in the request.
+IMPORT_BACKGROUND_ROWS = env.int("PORTAL_IMPORT_BACKGROUND_ROWS", default=2000)
+IMPORT_JOB_ERRORS_SHOWN = env.int("PORTAL_IMPORT_JOB_ERRORS_SHOWN", default=200)
+# A job's row (file name, counts, the errors shown) is kept this long; its file only until done.
+IMPORT_JOB_RETENTION_DAYS = env.int("PORTAL_IMPORT_JOB_RETENTION_DAYS", default=7)
 
 # --- Certificates (EU Digital COVID Certificate) ---------------------------------------------
 # The province's document signer: PEM file paths or PEM text (certificates/signing.py). Without
@@ -384,6 +390,9 @@ CELERY_BEAT_SCHEDULE["dashboard-refresh"] = {
 # "sending"; past these times without progress it is put back in the queue, once.
 STALLED_REPORT_SECONDS = env.int("PORTAL_STALLED_REPORT_SECONDS", default=600)
 STALLED_MESSAGE_SECONDS = env.int("PORTAL_STALLED_MESSAGE_SECONDS", default=300)
+# An import job checking or importing this long (its work is one transaction, with no progress
+# in the database) lost its worker; one queued or confirmed this long lost its task.
+STALLED_IMPORT_SECONDS = env.int("PORTAL_STALLED_IMPORT_SECONDS", default=3600)
 # A flagged check-in whose alert task never reached the broker is alerted after this time.
 STALLED_ALERT_SECONDS = env.int("PORTAL_STALLED_ALERT_SECONDS", default=300)
 # Each process holds the address selects' units in memory (core.unit_directory) and checks the

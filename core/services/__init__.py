@@ -13,6 +13,7 @@ from core.services.accounts import (
     user_scope_set,
 )
 from core.services.citizen_check import citizen_check_start, citizen_check_verify
+from core.services.import_jobs import import_job_confirm, import_job_create, import_job_run
 from core.services.keys import key_rotation_batch
 from core.services.merge import duplicate_dismiss, person_merge, persons_purge_orphans
 from core.services.messages import message_deliver, message_send
@@ -42,6 +43,9 @@ __all__ = [
     "citizen_check_verify",
     "daily_jobs_catch_up",
     "duplicate_dismiss",
+    "import_job_confirm",
+    "import_job_create",
+    "import_job_run",
     "key_rotation_batch",
     "login_unlock",
     "message_deliver",

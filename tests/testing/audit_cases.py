@@ -1,6 +1,7 @@
 """Audit cases of the testing services (tests/core/test_audit.py runs them)."""
 
 import datetime
+import functools
 
 from django.utils import timezone
 
@@ -202,3 +203,41 @@ SERVICE_CASES = {
     "testing.services.contacts_mark": _mark,
     "testing.services.contact_notify": _notify,
 }
+
+
+# The background import jobs are core's (core/services/import_jobs.py); their cases need a lab.
+def _job(ctx, status=""):
+    from core import services as core_services
+    from core.models import ImportJob
+    from testing.imports import LabResultResource
+
+    lab = _lab(ctx)
+    _sample(_site(), "A-0001", lab=lab)
+    user = ctx["make_user"](Role.LAB_STAFF, province_wide=True)
+    content = b"ma_mau,ket_qua,thoi_diem_ket_qua,nguoi_xac_nhan\nA-0001,am,2026-01-01 08:00,x\n"
+    create = functools.partial(
+        core_services.import_job_create,
+        actor=user,
+        resource=LabResultResource,
+        target=lab,
+        content=content,
+        file_name="kq.csv",
+        rows=1,
+    )
+    if not status:
+        return create
+    job = create()
+    ImportJob.objects.filter(pk=job.pk).update(status=status)
+    job.refresh_from_db()
+    if status == ImportJob.Status.CHECKED:
+        return lambda: core_services.import_job_confirm(actor=user, job=job)
+    return lambda: core_services.import_job_run(job_id=job.pk)  # the check: its own row only
+
+
+SERVICE_CASES.update(
+    {
+        "core.services.import_job_create": _job,
+        "core.services.import_job_confirm": lambda ctx: _job(ctx, "checked"),
+        "core.services.import_job_run": lambda ctx: _job(ctx, "queued"),
+    }
+)

@@ -252,3 +252,25 @@ def test_the_command_and_the_admin_import(tmp_path, client, make_user, dong_son,
     assert done.status_code == 302 and Dose.objects.count() == 8
     export = client.post(reverse("admin:vaccination_dose_export"), {"format": "0", "resource": "0"})
     assert export.status_code == 200
+
+
+def test_a_large_vaccination_list_goes_to_a_background_job(
+    client, make_user, dong_son, site, lots, django_capture_on_commit_callbacks
+):
+    from django.test import override_settings
+
+    from core.models import ImportJob
+
+    client.force_login(make_user(Role.VACCINATION_STAFF, units=[dong_son]))
+    upload = io.BytesIO(_csv(_list(3)))
+    upload.name = "ds.csv"
+    with override_settings(IMPORT_BACKGROUND_ROWS=2), django_capture_on_commit_callbacks(execute=True):
+        form = {"import_file": upload, "format": "0", "target": site.pk}
+        sent = client.post(reverse("admin:vaccination_dose_import"), form)
+    job = ImportJob.objects.get()
+    assert sent["Location"] == reverse("admin:vaccination_dose_import_job", args=[job.pk])
+    assert job.status == ImportJob.Status.CHECKED and job.created == 6 and not Dose.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:vaccination_dose_import_job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and Dose.objects.count() == 6 and job.content is None
