@@ -149,3 +149,41 @@ def test_case_tracing_and_f1_notification(
     assert list(OutboundMessage.objects.values_list("purpose", "recipient")) == [
         ("testing.f1_notice", "0912000002")
     ]
+
+
+def test_a_large_lab_file_in_the_admin_checked_then_imported_with_its_progress_page(
+    browser, live_server, site, lab, make_user, dong_son, screenshot_dir, tmp_path, settings
+):
+    from django.utils import timezone
+
+    from core.models import ImportJob
+    from testing.models import LabResult
+
+    settings.IMPORT_BACKGROUND_ROWS = 2  # the worker's tasks run eagerly at commit in tests
+    codes = [f"KQ-{n:04d}" for n in range(1, 6)]
+    received(site, lab, codes)
+    when = f"{timezone.localtime() - datetime.timedelta(hours=1):%Y-%m-%d %H:%M}"
+    csv = tmp_path / "ket-qua.csv"
+    csv.write_text(
+        "ma_mau,ket_qua,thoi_diem_ket_qua,nguoi_xac_nhan\n"
+        + "".join(f"{c},âm tính,{when},BS. Lê Thị Hoa\n" for c in codes),
+        encoding="utf-8",
+    )
+    page = browser.new_page()
+    login(page, live_server.url, make_user(Role.LAB_STAFF, units=[dong_son]).username, "/admin/")
+    page.goto(live_server.url + reverse("admin:testing_labresult_import"))
+    page.set_input_files("#id_import_file", str(csv))
+    page.select_option("#id_format", label="csv")
+    page.select_option("#id_target", str(lab.pk))
+    with page.expect_navigation():
+        page.locator("input[type=submit]").first.click()
+    job = ImportJob.objects.get()
+    assert page.url.endswith(reverse("admin:testing_labresult_import_job", args=[job.pk]))
+    assert "5 dòng mới sẽ được nhập" in page.locator("#job-summary").inner_text()
+    page.screenshot(path=str(screenshot_dir / "testing-import-job-checked.png"), full_page=True)
+    assert not LabResult.objects.exists()
+    with page.expect_navigation():
+        page.locator("#job-confirm").click()
+    assert "Đã nhập 5 dòng mới" in page.locator("#job-summary").inner_text()
+    page.screenshot(path=str(screenshot_dir / "testing-import-job-done.png"), full_page=True)
+    assert LabResult.objects.count() == 5
