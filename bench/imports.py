@@ -179,6 +179,46 @@ def both_paths(
     return default, fast
 
 
+def job_path(
+    resource_class: type,
+    header: list[str],
+    rows: list[tuple[Any, ...]],
+    target: Any,
+    *,
+    stored: Callable[[], int],
+) -> None:
+    """The admin's background job for the same file (core/services/import_jobs.py): the worker's
+    check, then its import, each timed as the worker runs it; the progress it reported."""
+    import tablib
+    from django.contrib.auth import get_user_model
+
+    from core.models import ImportJob
+    from core.selectors import import_job_progress
+    from core.services import import_jobs
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-importer", defaults={"is_superuser": True, "is_staff": True}
+    )
+    import_jobs.enqueue_on_commit = lambda task, *args: None  # this process is the worker
+    content = tablib.Dataset(*rows, headers=header).export("csv").encode()
+    job = import_jobs.import_job_create(
+        actor=user,
+        resource=resource_class,
+        target=target,
+        content=content,
+        file_name="bench.csv",
+        rows=len(rows),
+    )
+    timed("job: check (worker, dry run)", len(rows), lambda: import_jobs.import_job_run(job_id=job.pk))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKED, (job.status, job.errors[:3])
+    print(f"    progress seen by the page at the end: {import_job_progress(job)}", flush=True)
+    import_jobs.import_job_confirm(actor=user, job=job)
+    timed("job: import (worker)", len(rows), lambda: import_jobs.import_job_run(job_id=job.pk))
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.content is None and stored() == len(rows)
+
+
 def report(kind: str, default: Measure | None, fast: Measure, copy: Measure) -> None:
     lines = [f"{kind}:"]
     if default is not None:
@@ -202,6 +242,9 @@ def main() -> None:
     parser.add_argument("--skip-default", action="store_true", help="leave the row-by-row path out")
     parser.add_argument("--only", choices=("results", "doses"), default="", help="one kind only")
     parser.add_argument("--profile", default="", help="cProfile the fast path into FILE-<kind>.prof")
+    parser.add_argument(
+        "--job", action="store_true", help="lab results: also the admin's background job (check, then import)"
+    )
     args = parser.parse_args()
     setup_django()
     from django.core.management import call_command
@@ -215,7 +258,9 @@ def main() -> None:
     print(f"run {run}: {args.rows} rows, default path on {n_default}", flush=True)
     print(f"uptime: {uptime()}", flush=True)
     if args.only != "doses":
-        lab_results(run, args.rows, n_default, f"{args.profile}-results.prof" if args.profile else "")
+        lab_results(
+            run, args.rows, n_default, f"{args.profile}-results.prof" if args.profile else "", job=args.job
+        )
     if args.only != "results":
         doses(run, args.rows, n_default, f"{args.profile}-doses.prof" if args.profile else "")
     print(f"uptime: {uptime()}", flush=True)
@@ -242,7 +287,7 @@ def _copy(table: str, columns: list[str], lines: list[str]) -> None:
         )
 
 
-def lab_results(run: str, n: int, n_default: int, profile: str) -> None:
+def lab_results(run: str, n: int, n_default: int, profile: str, *, job: bool = False) -> None:
     import datetime
 
     from django.utils import timezone
@@ -316,6 +361,15 @@ def lab_results(run: str, n: int, n_default: int, profile: str) -> None:
         lab=lab,
     )
     undo()
+    if job:
+        job_path(
+            LabResultResource,
+            header,
+            rows,
+            lab,
+            stored=lambda: LabResult.objects.filter(sample_id__in=ids).count(),
+        )
+        undo()
     stamp = f"{now - datetime.timedelta(hours=1):%Y-%m-%d %H:%M:%S+00}"
     lines = [
         f"{s.pk},{'positive' if i % 20 == 0 else 'negative'},import,{stamp},"
