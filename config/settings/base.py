@@ -136,6 +136,8 @@ CITIZEN_CHECK_RETENTION_DAYS = env.int("PORTAL_CITIZEN_CHECK_RETENTION_DAYS", de
 # Imports (core/imports.py): a file of more rows than this is checked and imported by a worker,
 # with its progress on the job's page (core/services/import_jobs.py); smaller ones in the request.
 IMPORT_BACKGROUND_ROWS = env.int("PORTAL_IMPORT_BACKGROUND_ROWS", default=2000)
+# The largest file the admin's import takes (100,000 lab results are about 5 MB as CSV).
+IMPORT_MAX_FILE_BYTES = env.int("PORTAL_IMPORT_MAX_FILE_BYTES", default=50_000_000)
 IMPORT_JOB_ERRORS_SHOWN = env.int("PORTAL_IMPORT_JOB_ERRORS_SHOWN", default=200)
 # A job's row (file name, counts, the errors shown) is kept this long; its file only until done.
 IMPORT_JOB_RETENTION_DAYS = env.int("PORTAL_IMPORT_JOB_RETENTION_DAYS", default=7)

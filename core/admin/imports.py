@@ -25,6 +25,17 @@ from core.imports import STAGES, read_file, resource_path
 from core.models import ImportJob
 
 
+def _size_checked(form: Any) -> Any:
+    upload = form.cleaned_data["import_file"]
+    limit = settings.IMPORT_MAX_FILE_BYTES
+    if upload is not None and upload.size > limit:
+        raise ValidationError(
+            _("Tệp quá lớn (%(size)d MB; tối đa %(limit)d MB): hãy chia thành nhiều tệp. Không lưu gì.")
+            % {"size": -(-upload.size // 1_000_000), "limit": limit // 1_000_000}
+        )
+    return upload
+
+
 class ScopedImportMixin(ImportMixin):
     """``import_target``: (keyword the resource reads, label, the user's choices)."""
 
@@ -42,7 +53,7 @@ class ScopedImportMixin(ImportMixin):
 
     def get_import_form_class(self, request: HttpRequest) -> type:
         field = self._target_field(request, hidden=False)
-        return type("ScopedImportForm", (ImportForm,), {"target": field})
+        return type("ScopedImportForm", (ImportForm,), {"target": field, "clean_import_file": _size_checked})
 
     def get_confirm_form_class(self, request: HttpRequest) -> type:
         field = self._target_field(request, hidden=True)

@@ -169,3 +169,11 @@ def test_a_slow_run_whose_job_was_taken_rolls_its_work_back(client, lab_user, la
     assert not LabResult.objects.exists()  # rolled back: the other run imports it
     job.refresh_from_db()
     assert job.status == ImportJob.Status.IMPORTING
+
+
+@override_settings(IMPORT_MAX_FILE_BYTES=100)
+def test_a_file_above_the_size_limit_is_refused_in_vietnamese(client, lab_user, lab, samples):
+    client.force_login(lab_user)
+    refused = _send(client, lab, _csv(_rows([s.code for s in samples[:5]])))
+    assert refused.status_code == 200 and "Tệp quá lớn" in refused.content.decode()
+    assert not ImportJob.objects.exists() and not LabResult.objects.exists()
