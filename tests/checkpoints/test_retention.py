@@ -67,11 +67,32 @@ def _citizen_check(checkpoint, when):
     return CitizenCheck, check.pk
 
 
+def _import_job(checkpoint, when):
+    from django.contrib.auth import get_user_model
+
+    from core.models import ImportJob
+
+    user, _ = get_user_model().objects.get_or_create(username="importer")
+    job = ImportJob.objects.create(
+        resource="testing.imports.LabResultResource",
+        target_key="lab",
+        target_id=1,
+        target_label="Lab",
+        user=user,
+        file_name="kq.csv",
+        rows=1,
+        status=ImportJob.Status.DONE,
+        created_at=when,
+    )
+    return ImportJob, job.pk
+
+
 from tests.testing.retention_rows import ROW_AT as TESTING_ROW_AT  # noqa: E402
 
 # A row of each category with a period, created at a given instant. A new app adds its own.
 ROW_AT = {
     "core.citizencheck": _citizen_check,
+    "core.importjob": _import_job,
     "checkpoints.checkin": _checkin,
     "declarations.declaration": _declaration,
     "core.person": _person,
@@ -100,6 +121,7 @@ def test_the_cut_off_is_local_midnight_of_today_minus_n_days():
     TESTING_CASE_RETENTION_DAYS=21,
     APPOINTMENT_RETENTION_DAYS=21,
     CITIZEN_CHECK_RETENTION_DAYS=21,
+    IMPORT_JOB_RETENTION_DAYS=21,
 )
 def test_boundary(category, checkpoint):
     """One second inside the period is kept, one second outside is purged."""
