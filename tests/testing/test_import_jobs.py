@@ -60,7 +60,8 @@ def test_a_large_file_is_checked_then_imported_by_a_worker_after_the_senders_go_
     assert job.status == ImportJob.Status.DONE and job.created == 5 and job.content is None
     assert LabResult.objects.count() == 5
     assert "Đã nhập 5 dòng mới" in client.get(_job_url(job)).content.decode()
-    assert import_job_progress(job)["stage"] == "stored"
+    progress = import_job_progress(job)
+    assert progress is not None and progress["stage"] == "stored"
     actions = list(AuditLog.objects.filter(target_type="core.importjob").values_list("action", flat=True))
     assert {"importjob.create", "importjob.checked", "importjob.confirm", "importjob.done"} <= set(actions)
     assert AuditLog.objects.filter(action="labresult.import").count() == 1  # the import service's own row
