@@ -49,7 +49,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BASE_DIR, append_section, bench_env, git_commit, machine, setup_django, uptime
+from bench.common import (
+    BASE_DIR,
+    add_output_arg,
+    bench_env,
+    git_commit,
+    machine,
+    publish,
+    server_errors,
+    setup_django,
+    uptime,
+)
 from bench.http_bench import stop, wait_up
 
 LUA = BASE_DIR / "bench" / "checkin.lua"
@@ -283,11 +293,7 @@ def run(args: argparse.Namespace) -> dict:
     finally:
         stop(server)
     results["load_after"] = uptime()
-    errors = [
-        line
-        for line in log.read_text(errors="replace").splitlines()
-        if "Traceback" in line or "ERROR" in line
-    ]
+    errors = server_errors(log)
     results["server_errors_logged"] = len(errors)
     results["server_errors_sample"] = errors[:5]
     return results
@@ -450,7 +456,7 @@ def main() -> None:
     parser.add_argument(
         "--endpoints", nargs="+", default=[e[0] for e in ENDPOINTS], choices=[e[0] for e in ENDPOINTS]
     )
-    parser.add_argument("--no-write", action="store_true")
+    add_output_arg(parser)
     args = parser.parse_args()
     results = run(args)
     manifest = BASE_DIR / "var" / "bench" / "planted.json"
@@ -462,9 +468,7 @@ def main() -> None:
     (BASE_DIR / "var" / "bench").mkdir(parents=True, exist_ok=True)
     (BASE_DIR / "var" / "bench" / "checkin_load.json").write_text(json.dumps(results, indent=2))
     text = report(args, results)
-    print(text)
-    if not args.no_write:
-        append_section(text)
+    publish(text, write=not args.no_write)
 
 
 if __name__ == "__main__":

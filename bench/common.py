@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -84,6 +85,29 @@ def percentile(sorted_values: list[float], q: float) -> float:
     if not sorted_values:
         return 0.0
     return sorted_values[min(len(sorted_values) - 1, round(q * (len(sorted_values) - 1)))]
+
+
+def add_output_arg(parser: Any) -> None:
+    """``--no-write``: print the results only, do not append them to docs/benchmarks.md."""
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only, do not append to docs/benchmarks.md"
+    )
+
+
+def publish(text: str, *, write: bool) -> None:
+    """Prints a run's results and, unless ``--no-write``, appends them to docs/benchmarks.md."""
+    print(text)
+    if write:
+        append_section(text)
+
+
+def server_errors(log: Path) -> list[str]:
+    """The lines of a bench server's log that report an error."""
+    return [
+        line
+        for line in log.read_text(errors="replace").splitlines()
+        if "Traceback" in line or "ERROR" in line
+    ]
 
 
 def append_section(text: str, output: Path | None = None) -> None:

@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import append_section, git_commit, machine, percentile, setup_django, uptime
+from bench.common import add_output_arg, git_commit, machine, percentile, publish, setup_django, uptime
 
 BANDS = ["u18", "18", "50", "65"]
 COMBOS = 3 * len(BANDS)  # dose numbers 1-3 × age bands
@@ -194,15 +194,11 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=540, help="days the campaign spans")
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--force", action="store_true", help="allow a database not named *bench*")
-    parser.add_argument(
-        "--no-write", action="store_true", help="print only, do not append to docs/benchmarks.md"
-    )
+    add_output_arg(parser)
     args = parser.parse_args()
     results = run(args)
     text = report(results, args)
-    print(text)
-    if not args.no_write:
-        append_section(text)
+    publish(text, write=not args.no_write)
 
 
 if __name__ == "__main__":

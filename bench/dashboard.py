@@ -39,7 +39,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.checkin_load import start_server
-from bench.common import append_section, bench_env, git_commit, machine, setup_django, uptime
+from bench.common import (
+    add_output_arg,
+    bench_env,
+    git_commit,
+    machine,
+    publish,
+    server_errors,
+    setup_django,
+    uptime,
+)
 from bench.http_bench import stop, wait_up
 
 
@@ -324,9 +333,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         stop(server)
     results["rounds"] = rounds
     results["load_end"] = uptime()
-    results["server_errors_logged"] = sum(
-        1 for line in log.read_text(errors="replace").splitlines() if "Traceback" in line or "ERROR" in line
-    )
+    results["server_errors_logged"] = len(server_errors(log))
     return results
 
 
@@ -411,7 +418,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--unit", default="405", help="the unit code of the unit JSON")
-    parser.add_argument("--no-write", action="store_true")
+    add_output_arg(parser)
     parser.add_argument("--cases", type=int, default=20_000, help="confirmed cases in the window (issue 21)")
     parser.add_argument(
         "--http-only", action="store_true", help="reuse the roll-up and refresh figures of the last full run"
@@ -419,9 +426,7 @@ def main() -> None:
     args = parser.parse_args()
     results = run(args)
     text = report(results, args)
-    print(text)
-    if not args.no_write:
-        append_section(text)
+    publish(text, write=not args.no_write)
 
 
 if __name__ == "__main__":

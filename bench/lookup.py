@@ -39,7 +39,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.checkin_load import start_server, wrk
-from bench.common import append_section, bench_env, git_commit, machine, setup_django, uptime
+from bench.common import (
+    add_output_arg,
+    bench_env,
+    git_commit,
+    machine,
+    publish,
+    server_errors,
+    setup_django,
+    uptime,
+)
 from bench.dashboard import load_average
 from bench.http_bench import stop, wait_up
 
@@ -200,9 +209,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         stop(server)
     results["rounds"] = rounds
     results["load_end"] = uptime()
-    results["server_errors_logged"] = sum(
-        1 for line in log.read_text(errors="replace").splitlines() if "Traceback" in line or "ERROR" in line
-    )
+    results["server_errors_logged"] = len(server_errors(log))
     return results
 
 
@@ -266,16 +273,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--force", action="store_true", help="allow a database not named *bench*")
-    parser.add_argument(
-        "--no-write", action="store_true", help="print only, do not append to docs/benchmarks.md"
-    )
+    add_output_arg(parser)
     args = parser.parse_args()
     results = run(args)
     text = report(results, args)
-    print(text)
+    publish(text, write=not args.no_write)
     failed = sum(r[k][f] for r in results["rounds"] for k in r if isinstance(r[k], dict) for f in FAILURES)
-    if not args.no_write:
-        append_section(text)
     if failed:
         raise SystemExit(f"{failed} look-ups did not show a result")
 

@@ -35,11 +35,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.checkin_load import start_server
 from bench.common import (
     BASE_DIR,
-    append_section,
+    add_output_arg,
     bench_env,
     git_commit,
     machine,
     percentile,
+    publish,
     setup_django,
     uptime,
 )
@@ -170,7 +171,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8402)
     parser.add_argument("--persons", type=int, default=500_000)
     parser.add_argument("--prepare", type=int, default=0, help="fill the expired day up to N check-ins")
-    parser.add_argument("--no-write", action="store_true")
+    add_output_arg(parser)
     args = parser.parse_args()
 
     env = bench_env()
@@ -300,9 +301,7 @@ def main() -> None:
             line("after the purge", phases["after"]),
         ]
     )
-    print(text)
-    if not args.no_write:
-        append_section(text)
+    publish(text, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BASE_DIR, append_section, git_commit, machine, percentile, setup_django, uptime
+from bench.common import (
+    BASE_DIR,
+    add_output_arg,
+    git_commit,
+    machine,
+    percentile,
+    publish,
+    setup_django,
+    uptime,
+)
 
 
 def tracer():
@@ -66,7 +75,7 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--manifest", default=str(BASE_DIR / "var" / "bench" / "planted.json"))
-    parser.add_argument("--no-write", action="store_true")
+    add_output_arg(parser)
     args = parser.parse_args()
 
     setup_django()
@@ -205,9 +214,7 @@ def main() -> None:
             "```",
         ]
     )
-    print(text)
-    if not args.no_write:
-        append_section(text)
+    publish(text, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -22,13 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import append_section, git_commit, machine, percentile, setup_django
+from bench.common import add_output_arg, git_commit, machine, percentile, publish, setup_django
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=40)
-    parser.add_argument("--no-write", action="store_true")
+    add_output_arg(parser)
     args = parser.parse_args()
     setup_django()
     from django.core.exceptions import ValidationError
@@ -118,9 +118,7 @@ the confirmation task queued after commit).
 | Wall time for the 200 | {wall * 1000:.0f} ms |
 | Per booking p50 / p95 / p99 / max | {p50:.1f} / {p95:.1f} / {p99:.1f} / {lat[-1]:.1f} ms |
 """
-    print(text)
-    if not args.no_write:
-        append_section(text)
+    publish(text, write=not args.no_write)
 
 
 if __name__ == "__main__":
