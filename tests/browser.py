@@ -53,3 +53,12 @@ def login(page: Any, base_url: str, username: str, next_url: str = "/portal/", p
         page.fill("#id_code", current_code(device))
         with page.expect_navigation():
             page.locator("main form button[type=submit]").first.click()
+
+
+def page_errors(page: Any) -> list[str]:
+    """Collects, from now on, the page's Content Security Policy violations and script errors
+    (a test asserts the list stays empty)."""
+    found: list[str] = []
+    page.on("console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: found.append(str(e)))
+    return found

@@ -5,23 +5,17 @@ no chart page in HTML (charts are drawn in the report PDFs only)."""
 import pytest
 from django.urls import reverse
 
+from tests.browser import page_errors
 from tests.checkpoints.test_browser import _login, _role_groups  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _violations(page) -> list[str]:
-    found: list[str] = []
-    page.on("console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None)
-    page.on("pageerror", lambda e: found.append(str(e)))
-    return found
 
 
 def test_no_csp_violation_on_scanner_and_api_pages(
     browser, live_server, checkpoint, operator, screenshot_dir
 ):
     page = browser.new_page()
-    found = _violations(page)
+    found = page_errors(page)
     _login(page, live_server, operator, reverse("checkpoints:scan", kwargs={"pk": checkpoint.pk}))
     assert page.locator("video#preview").count() == 1
     page.wait_for_load_state("networkidle")

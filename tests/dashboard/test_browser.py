@@ -7,18 +7,12 @@ from django.urls import reverse
 
 from dashboard.services import snapshot_refresh
 from tests.actors import SYSTEM
+from tests.browser import page_errors
 from tests.dashboard.conftest import NOW, add_checkins, on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
-
-
-def _watch(page) -> list[str]:
-    found: list[str] = []
-    page.on("console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None)
-    page.on("pageerror", lambda e: found.append(str(e)))
-    return found
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
@@ -28,7 +22,7 @@ def test_dashboard_and_unit_page_in_both_languages(browser, live_server, week_da
     snapshot_refresh(actor=SYSTEM, now=NOW)
     page = browser.new_page()
     page.set_viewport_size(SIZES[size])
-    found = _watch(page)
+    found = page_errors(page)
     page.goto(f"{live_server.url}{reverse('dashboard:home')}")
     assert page.locator("h1").inner_text().startswith("Tình hình dịch bệnh")
     assert page.locator("#checkins strong").first.inner_text() == "15"
@@ -65,7 +59,7 @@ def test_dashboard_and_unit_page_in_both_languages(browser, live_server, week_da
 
 def test_the_api_page_lists_the_open_data(browser, live_server, screenshot_dir):
     page = browser.new_page()
-    found = _watch(page)
+    found = page_errors(page)
     page.goto(f"{live_server.url}{reverse('api-docs')}")
     page.wait_for_selector(".swagger-ui .info", timeout=15_000)
     page.locator(".opblock-tag", has_text="public").first.wait_for()

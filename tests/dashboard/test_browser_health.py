@@ -15,7 +15,7 @@ from dashboard.services import snapshot_refresh
 from epidemic import services as epidemic_services
 from epidemic.models import LevelRules
 from tests.actors import SYSTEM
-from tests.browser import login
+from tests.browser import login, page_errors
 from tests.dashboard.conftest import NOW, TODAY
 from tests.epidemic.conftest import add_cases, add_negatives, set_population
 
@@ -92,18 +92,11 @@ def province_data(province):
     return units
 
 
-def _watch(page) -> list[str]:
-    found: list[str] = []
-    page.on("console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None)
-    page.on("pageerror", lambda e: found.append(str(e)))
-    return found
-
-
 @pytest.mark.parametrize("size", sorted(SIZES))
 def test_health_sections_and_the_map(browser, live_server, province_data, screenshot_dir, size):
     page = browser.new_page()
     page.set_viewport_size(SIZES[size])
-    found = _watch(page)
+    found = page_errors(page)
     page.goto(f"{live_server.url}{reverse('dashboard:home')}")
     levels = page.locator("#levels")
     assert "Cấp 2" in levels.locator(".level-now").inner_text()
@@ -168,7 +161,7 @@ def test_where_to_go_on_a_phone(browser, live_server, province, screenshot_dir):
     snapshot_refresh(actor=SYSTEM)
     page = browser.new_page()
     page.set_viewport_size(SIZES["phone"])
-    found = _watch(page)
+    found = page_errors(page)
     page.goto(f"{live_server.url}{reverse('dashboard:home')}")
     page.locator("#noi-den a").click()
     page.wait_for_load_state()
@@ -187,7 +180,7 @@ def test_an_official_sees_the_proposal_beside_the_declared_level(
     official = make_user(Role.EPIDEMIOLOGIST, province_wide=True)
     page = browser.new_page()
     page.set_viewport_size(SIZES["phone"])
-    found = _watch(page)
+    found = page_errors(page)
     login(page, live_server.url, official.username, reverse("epidemic:overview"))
     assert page.locator("h1").inner_text() == "Cấp độ dịch"
     assert page.locator("#bang tbody tr:not(.criteria)").count() == len(province_data) + 1
