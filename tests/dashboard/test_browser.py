@@ -35,12 +35,16 @@ def test_dashboard_and_unit_page_in_both_languages(browser, live_server, week_da
     page.locator("#xu-huong details summary").click()
     assert page.locator("#xu-huong details table").is_visible()
     # Sort by this week's check-ins, most first: Sầm Sơn (43) above Đông Sơn (41).
-    page.locator("#theo-don-vi thead a").nth(2).click()
-    page.locator("#theo-don-vi thead a").nth(2).click()
+    # Each click loads a new page: wait for it, or the rows read may be the old page's or none.
+    for _ in range(2):
+        with page.expect_navigation():
+            page.locator("#theo-don-vi thead a").nth(2).click()
+    assert "dir=desc" in page.url
     names = page.locator("#theo-don-vi tbody th").all_inner_texts()
     assert names.index("Thành phố Sầm Sơn") < names.index("Huyện Đông Sơn")
     # A unit's permanent page.
-    page.locator("#theo-don-vi tbody a", has_text="Huyện Đông Sơn").click()
+    with page.expect_navigation():
+        page.locator("#theo-don-vi tbody a", has_text="Huyện Đông Sơn").click()
     assert page.url.endswith(reverse("dashboard:unit", kwargs={"code": "405"}))
     assert page.locator("h1").inner_text() == "Huyện Đông Sơn"
     page.screenshot(path=str(screenshot_dir / f"dashboard-unit-vi-{size}.png"), full_page=True)
