@@ -49,8 +49,8 @@ def test_dashboard_and_unit_page_in_both_languages(browser, live_server, week_da
     assert page.locator("h1").inner_text() == "Huyện Đông Sơn"
     page.screenshot(path=str(screenshot_dir / f"dashboard-unit-vi-{size}.png"), full_page=True)
     # English.
-    page.locator(".lang-switch a[lang=en]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".lang-switch a[lang=en]").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Check-ins today" in page.locator("main").inner_text()
     page.screenshot(path=str(screenshot_dir / f"dashboard-unit-en-{size}.png"), full_page=True)

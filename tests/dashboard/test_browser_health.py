@@ -117,18 +117,18 @@ def test_health_sections_and_the_map(browser, live_server, province_data, screen
         page.locator(f"#{key}").screenshot(path=str(screenshot_dir / f"health-{key}-{size}.png"))
     page.screenshot(path=str(screenshot_dir / f"health-home-{size}.png"), full_page=True)
     # The map by rate.
-    page.locator("#levels .map-modes a").nth(1).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#levels .map-modes a").nth(1).click()
     assert page.locator("#levels .map-modes a[aria-current]").inner_text().startswith("ca cộng đồng")
     page.locator("#levels").screenshot(path=str(screenshot_dir / f"health-rate-map-{size}.png"))
     # A unit on the map is a link to its page.
-    page.locator("#levels svg a").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#levels svg a").first.click()
     assert "/tinh-hinh-dich/don-vi/" in page.url
     # English.
     page.goto(f"{live_server.url}{reverse('dashboard:home')}")
-    page.locator(".lang-switch a[lang=en]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".lang-switch a[lang=en]").click()
     assert "Epidemic level" in page.locator("#levels h2").inner_text()
     page.locator("#levels").screenshot(path=str(screenshot_dir / f"health-levels-en-{size}.png"))
     assert found == []
@@ -163,11 +163,11 @@ def test_where_to_go_on_a_phone(browser, live_server, province, screenshot_dir):
     page.set_viewport_size(SIZES["phone"])
     found = page_errors(page)
     page.goto(f"{live_server.url}{reverse('dashboard:home')}")
-    page.locator("#noi-den a").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#noi-den a").click()
     page.select_option("#don-vi", "405")
-    page.locator(".unit-filter button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".unit-filter button").click()
     assert "còn 40 chỗ" in page.locator("main").inner_text()
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.screenshot(path=str(screenshot_dir / "health-places-phone.png"), full_page=True)

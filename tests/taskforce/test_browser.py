@@ -23,8 +23,8 @@ def test_meeting_attendance_and_conclusion_to_assignments(browser, live_server, 
     assert page.get_by_role("heading", name="Tổ công nghệ phòng, chống dịch COVID-19").is_visible()
     page.screenshot(path=str(screenshot_dir / "taskforce-home-laptop.png"), full_page=True)
 
-    page.get_by_role("link", name="Họp giao ban").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Họp giao ban").first.click()
     page.select_option(f"#status-{tf.leader.pk}", "present")
     page.select_option(f"#status-{tf.deputy.pk}", "excused")
     page.fill(f"#note-{tf.deputy.pk}", "Công tác Hà Nội")
