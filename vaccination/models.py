@@ -306,6 +306,14 @@ class Appointment(models.Model):
                 name="appointment_one_booking_per_person_session",
             )
         ]
+        indexes = [
+            # The sweep's look-up of bookings whose confirmation never left (vaccination/recovery.py).
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="booked", confirmed_at__isnull=True),
+                name="appointment_unconfirmed",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code

@@ -1,12 +1,14 @@
 """The vaccination app's interrupted work (``core.recovery``): the daily appointment reminders,
-and the alerts of serious adverse events whose task never reached the broker."""
+and the booking confirmations and alerts of serious adverse events whose task never reached
+the broker."""
 
 import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from core.recovery import Daily, Undispatched, register_daily, register_undispatched
-from vaccination.models import AdverseEvent
+from vaccination.models import AdverseEvent, Appointment
 
 
 def _reminders() -> None:
@@ -44,5 +46,33 @@ register_undispatched(
         pending=_unalerted,
         setting="STALLED_ALERT_SECONDS",
         enqueue=_aefi_alert,
+    )
+)
+
+
+def _confirm(appointment_id: int) -> None:
+    from vaccination.tasks import send_appointment_message
+
+    send_appointment_message.delay(appointment_id, "confirmation")
+
+
+def _unconfirmed(before: datetime.datetime) -> QuerySet[Appointment]:
+    """Bookings still held, for a session not yet past, of a person with a phone, whose
+    confirmation was never sent (served by the partial index ``appointment_unconfirmed``)."""
+    return Appointment.objects.filter(
+        status=Appointment.Status.BOOKED,
+        confirmed_at__isnull=True,
+        created_at__lt=before,
+        session__date__gte=timezone.localdate(before),
+    ).exclude(person__phone_hash="")
+
+
+register_undispatched(
+    Undispatched(
+        name="appointment_confirmation",
+        model="vaccination.Appointment",
+        pending=_unconfirmed,
+        setting="STALLED_MESSAGE_SECONDS",
+        enqueue=_confirm,
     )
 )

@@ -2,14 +2,16 @@
 
 import datetime
 import threading
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.test import override_settings
 from django.utils import timezone
 
 from core import services as core_services
-from core.models import OutboundMessage
+from core.models import AuditLog, OutboundMessage
 from tests.actors import SYSTEM, VISITOR
 from tests.core.fixtures import person_data
 from tests.vaccination.conftest import give, vaccine
@@ -197,3 +199,40 @@ def test_the_daily_reminder_job_killed_midway_is_run_again_by_the_sweep(
         assert "vaccination.reminders" not in core_services.daily_jobs_catch_up(actor=SYSTEM, now=late)
     assert OutboundMessage.objects.filter(purpose="vaccination.appointment_reminder").count() == 2
     assert ScheduledRun.objects.get(job="vaccination.reminders").finished_at is not None
+
+
+@override_settings(STALLED_MESSAGE_SECONDS=300)
+def test_a_confirmation_that_never_reached_the_broker_is_sent_by_the_sweep_once(
+    site, caplog, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    session = make_session(site, day=timezone.localdate() + datetime.timedelta(days=2))
+    (with_phone,) = people(1)
+    no_phone = core_services.person_create(actor=SYSTEM, data=person_data(id_number="038085099999", phone=""))
+    with (
+        mock.patch("vaccination.tasks.send_appointment_message.delay", side_effect=BrokerDown("refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        booked = services.appointment_book(actor=VISITOR, session=session, person=with_phone)
+        services.appointment_book(actor=VISITOR, session=session, person=no_phone)  # nothing to send
+    assert "could not publish vaccination.tasks.send_appointment_message" in caplog.text
+    assert not OutboundMessage.objects.exists()  # the bookings stand, unconfirmed
+    later = timezone.now() + datetime.timedelta(seconds=301)
+    assert core_services.stalled_work_resume(actor=SYSTEM, now=later - datetime.timedelta(seconds=2)) == {}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = core_services.stalled_work_resume(actor=SYSTEM, now=later)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = core_services.stalled_work_resume(actor=SYSTEM, now=later)
+    assert first == {"appointment_confirmation": [booked.pk]} and second == {}
+    sms = OutboundMessage.objects.get(purpose="vaccination.appointment_confirmation")
+    assert booked.code in sms.body and sms.recipient == with_phone.phone
+    assert AuditLog.objects.filter(
+        action="appointment_confirmation.redispatch", target_id=str(booked.pk)
+    ).exists()
+    # A booking cancelled, or for a session already past, is not confirmed late.
+    Appointment.objects.filter(pk=booked.pk).update(confirmed_at=None)
+    services.appointment_cancel(actor=VISITOR, appointment=booked)
+    assert core_services.stalled_work_resume(actor=SYSTEM, now=later) == {}
+    Appointment.objects.filter(pk=booked.pk).update(status="booked")
+    assert core_services.stalled_work_resume(actor=SYSTEM, now=later + datetime.timedelta(days=3)) == {}
