@@ -439,6 +439,8 @@ class ImportJob(models.Model):
     target_label = models.CharField(_("nhập vào"), max_length=200)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     file_name = models.CharField(_("tệp"), max_length=200)
+    # The sender's language when they sent the file: the worker writes the errors in it.
+    language = models.CharField(max_length=10, blank=True, default="")
     content = models.BinaryField(null=True, editable=False)
     rows = models.PositiveIntegerField(_("số dòng"), default=0)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)

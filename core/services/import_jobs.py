@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -73,6 +73,7 @@ def import_job_create(
             target_label=str(target)[:200],
             user=actor,
             file_name=file_name[:200],
+            language=translation.get_language() or "",
             content=content,
             rows=rows,
         )
@@ -116,7 +117,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     if not claimed:
         return job  # done already, or another worker has it
     try:
-        with transaction.atomic():
+        with transaction.atomic(), translation.override(job.language or settings.LANGUAGE_CODE):
             fields = _run(job)
             fields["finished_at"] = timezone.now() if fields["status"] != Status.CHECKED else None
             if fields["status"] != Status.CHECKED:

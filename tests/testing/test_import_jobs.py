@@ -7,9 +7,10 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core import services as core_services
 from core.actors import SystemActor
@@ -98,6 +99,23 @@ def test_a_large_file_with_bad_rows_is_refused_with_every_line_and_stores_nothin
     page = client.get(_job_url(job)).content.decode()
     assert "Dòng 6: không có mẫu mã KQ-9999." in page and "Không lưu gì" in page
     assert 'id="job-confirm"' not in page and not LabResult.objects.exists()
+
+
+@override_settings(IMPORT_BACKGROUND_ROWS=2)
+def test_a_job_writes_its_errors_in_the_senders_language(
+    client, lab_user, lab, samples, django_capture_on_commit_callbacks
+):
+    client.force_login(lab_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    rows = [*_rows([s.code for s in samples[:4]]), ("KQ-9999", "âm tính", _when(), "", "BS. Lê")]
+    with django_capture_on_commit_callbacks() as worker:
+        _send(client, lab, _csv(rows))
+    with translation.override("vi"):  # the worker's own language
+        for task in worker:
+            task()
+    job = ImportJob.objects.get()
+    assert job.language == "en" and job.status == ImportJob.Status.REFUSED
+    assert job.errors == ["Row 6: no sample has the code KQ-9999."]
 
 
 @override_settings(IMPORT_BACKGROUND_ROWS=100)
