@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from certificates import selectors as certificate_selectors
@@ -187,3 +188,70 @@ def test_a_large_lab_file_in_the_admin_checked_then_imported_with_its_progress_p
     assert "Đã nhập 5 dòng mới" in page.locator("#job-summary").inner_text()
     page.screenshot(path=str(screenshot_dir / "testing-import-job-done.png"), full_page=True)
     assert LabResult.objects.count() == 5
+
+
+@pytest.mark.postgres  # the worker runs in this thread while the live server answers the page
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="worker and page: two connections")
+def test_a_large_files_page_follows_the_worker_by_itself(
+    browser, live_server, site, lab, make_user, dong_son, screenshot_dir, tmp_path, settings, monkeypatch
+):
+    """With a real worker's pace (not run at commit): the page waits, shows the worker's stage
+    and count while it runs, and turns into the outcome by its own refresh, with no click."""
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from core import imports
+    from core.models import ImportJob
+    from core.services import import_job_run
+    from core.services import import_jobs as jobs
+    from core.tasks import run_import_job
+    from testing.models import LabResult
+
+    settings.IMPORT_BACKGROUND_ROWS = 2
+    monkeypatch.setattr(imports, "PROGRESS_EVERY", 2)
+    codes = [f"KQ-{n:04d}" for n in range(1, 6)]
+    received(site, lab, codes)
+    when = f"{timezone.localtime() - datetime.timedelta(hours=1):%Y-%m-%d %H:%M}"
+    csv = tmp_path / "ket-qua.csv"
+    csv.write_text(
+        "ma_mau,ket_qua,thoi_diem_ket_qua,nguoi_xac_nhan\n"
+        + "".join(f"{c},âm tính,{when},BS. Lê Thị Hoa\n" for c in codes),
+        encoding="utf-8",
+    )
+    page = browser.new_page()
+    login(page, live_server.url, make_user(Role.LAB_STAFF, units=[dong_son]).username, "/admin/")
+    page.goto(live_server.url + reverse("admin:testing_labresult_import"))
+    page.set_input_files("#id_import_file", str(csv))
+    page.select_option("#id_format", label="csv")
+    page.select_option("#id_target", str(lab.pk))
+    queue: list[int] = []  # what the broker would hold: the worker below takes it
+    with mock.patch.object(run_import_job, "delay", side_effect=queue.append):
+        with page.expect_navigation():
+            page.locator("input[type=submit]").first.click()
+        assert "Đang chờ máy chủ xử lý" in page.locator("#job-progress").inner_text()
+        assert page.locator("meta[http-equiv=refresh]").count() == 1
+        page.screenshot(path=str(screenshot_dir / "testing-import-job-queued.png"), full_page=True)
+
+        seen: list[str] = []
+        report = jobs._report
+
+        def worker_reports(job, stage, done, total):
+            report(job, stage, done, total)
+            if not seen:  # the worker pauses at its first report until the page has shown it
+                page.wait_for_selector("#job-progress progress", timeout=15_000)
+                seen.append(page.locator("#job-progress").inner_text())
+                page.screenshot(path=str(screenshot_dir / "testing-import-job-running.png"), full_page=True)
+
+        monkeypatch.setattr(jobs, "_report", worker_reports)
+        import_job_run(job_id=queue.pop())
+        assert "Đã đọc: 2/5 dòng" in seen[-1]
+        page.wait_for_selector("#job-confirm", timeout=15_000)  # the page's own refresh
+        assert "5 dòng mới sẽ được nhập" in page.locator("#job-summary").inner_text()
+        assert page.locator("meta[http-equiv=refresh]").count() == 0
+        with page.expect_navigation():
+            page.locator("#job-confirm").click()
+        assert "Đã xác nhận, chờ nhập" in page.locator("#job-status").inner_text()
+        import_job_run(job_id=queue.pop())
+        page.wait_for_selector("text=Đã nhập 5 dòng mới", timeout=15_000)
+    assert LabResult.objects.count() == 5 and ImportJob.objects.get().status == ImportJob.Status.DONE
