@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from core import services
 from core.models import AdministrativeUnit, Organization, Person
@@ -152,3 +153,15 @@ def sent_code(phone: str) -> str:
     found = re.search(r"\b(\d{6})\b", texts[-1] if texts else "")
     assert found is not None, "no code was sent to this phone"
     return found.group(1)
+
+
+def sweeps_after(seconds: int, capture: Any) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """The recovery sweep just before ``seconds`` have passed (nothing is due yet: asserted),
+    then twice after them, each with its enqueued tasks run at commit: (first, second)."""
+    later = timezone.now() + datetime.timedelta(seconds=seconds + 1)
+    assert services.stalled_work_resume(actor=SYSTEM, now=later - datetime.timedelta(seconds=2)) == {}
+    runs = []
+    for _ in range(2):
+        with capture(execute=True):
+            runs.append(services.stalled_work_resume(actor=SYSTEM, now=later))
+    return runs[0], runs[1]

@@ -152,15 +152,13 @@ def test_case_tracing_and_f1_notification(
     ]
 
 
-def test_a_large_lab_file_in_the_admin_checked_then_imported_with_its_progress_page(
-    browser, live_server, site, lab, make_user, dong_son, screenshot_dir, tmp_path, settings
-):
+@pytest.fixture
+def lab_file_form(browser, live_server, site, lab, make_user, dong_son, tmp_path, settings):
+    """A lab officer's admin import form filled in with a file of 5 results, above the
+    background threshold (2 rows): sending it creates a job."""
     from django.utils import timezone
 
-    from core.models import ImportJob
-    from testing.models import LabResult
-
-    settings.IMPORT_BACKGROUND_ROWS = 2  # the worker's tasks run eagerly at commit in tests
+    settings.IMPORT_BACKGROUND_ROWS = 2
     codes = [f"KQ-{n:04d}" for n in range(1, 6)]
     received(site, lab, codes)
     when = f"{timezone.localtime() - datetime.timedelta(hours=1):%Y-%m-%d %H:%M}"
@@ -176,6 +174,16 @@ def test_a_large_lab_file_in_the_admin_checked_then_imported_with_its_progress_p
     page.set_input_files("#id_import_file", str(csv))
     page.select_option("#id_format", label="csv")
     page.select_option("#id_target", str(lab.pk))
+    return page
+
+
+def test_a_large_lab_file_in_the_admin_checked_then_imported_with_its_progress_page(
+    lab_file_form, screenshot_dir
+):
+    from core.models import ImportJob
+    from testing.models import LabResult
+
+    page = lab_file_form  # the worker's tasks run eagerly at commit in tests
     with page.expect_navigation():
         page.locator("input[type=submit]").first.click()
     job = ImportJob.objects.get()
@@ -192,14 +200,10 @@ def test_a_large_lab_file_in_the_admin_checked_then_imported_with_its_progress_p
 
 @pytest.mark.postgres  # the worker runs in this thread while the live server answers the page
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="worker and page: two connections")
-def test_a_large_files_page_follows_the_worker_by_itself(
-    browser, live_server, site, lab, make_user, dong_son, screenshot_dir, tmp_path, settings, monkeypatch
-):
+def test_a_large_files_page_follows_the_worker_by_itself(lab_file_form, screenshot_dir, monkeypatch):
     """With a real worker's pace (not run at commit): the page waits, shows the worker's stage
     and count while it runs, and turns into the outcome by its own refresh, with no click."""
     from unittest import mock
-
-    from django.utils import timezone
 
     from core import imports
     from core.models import ImportJob
@@ -208,23 +212,8 @@ def test_a_large_files_page_follows_the_worker_by_itself(
     from core.tasks import run_import_job
     from testing.models import LabResult
 
-    settings.IMPORT_BACKGROUND_ROWS = 2
     monkeypatch.setattr(imports, "PROGRESS_EVERY", 2)
-    codes = [f"KQ-{n:04d}" for n in range(1, 6)]
-    received(site, lab, codes)
-    when = f"{timezone.localtime() - datetime.timedelta(hours=1):%Y-%m-%d %H:%M}"
-    csv = tmp_path / "ket-qua.csv"
-    csv.write_text(
-        "ma_mau,ket_qua,thoi_diem_ket_qua,nguoi_xac_nhan\n"
-        + "".join(f"{c},âm tính,{when},BS. Lê Thị Hoa\n" for c in codes),
-        encoding="utf-8",
-    )
-    page = browser.new_page()
-    login(page, live_server.url, make_user(Role.LAB_STAFF, units=[dong_son]).username, "/admin/")
-    page.goto(live_server.url + reverse("admin:testing_labresult_import"))
-    page.set_input_files("#id_import_file", str(csv))
-    page.select_option("#id_format", label="csv")
-    page.select_option("#id_target", str(lab.pk))
+    page = lab_file_form
     queue: list[int] = []  # what the broker would hold: the worker below takes it
     with mock.patch.object(run_import_job, "delay", side_effect=queue.append):
         with page.expect_navigation():

@@ -14,7 +14,7 @@ from core import services as core_services
 from core.models import AuditLog, OutboundMessage
 from core.roles import Role
 from tests.actors import SYSTEM, VISITOR
-from tests.core.fixtures import person_data
+from tests.core.fixtures import person_data, sweeps_after
 from tests.vaccination.conftest import ago, give, make_lot
 from vaccination import selectors, services, tasks
 from vaccination.models import AdverseEvent, CorrectionRequest, Dose, Stock
@@ -249,12 +249,7 @@ def test_a_serious_event_whose_alert_never_reached_the_broker_is_alerted_by_the_
     ):
         event = report(dose, seriousness="life_threatening", actor=staff)  # stored, not raised
     assert "could not publish vaccination.tasks.alert_serious_aefi" in caplog.text
-    later = timezone.now() + datetime.timedelta(seconds=301)
-    assert core_services.stalled_work_resume(actor=SYSTEM, now=later - datetime.timedelta(seconds=2)) == {}
-    with django_capture_on_commit_callbacks(execute=True):
-        first = core_services.stalled_work_resume(actor=SYSTEM, now=later)
-    with django_capture_on_commit_callbacks(execute=True):
-        second = core_services.stalled_work_resume(actor=SYSTEM, now=later)
+    first, second = sweeps_after(300, django_capture_on_commit_callbacks)
     assert first == {"aefi_alert": [event.pk]} and second == {}
     assert OutboundMessage.objects.filter(purpose="vaccination.aefi_serious").count() == 1
     assert AuditLog.objects.filter(action="aefi_alert.redispatch", target_id=str(event.pk)).exists()

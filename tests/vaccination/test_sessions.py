@@ -13,7 +13,7 @@ from django.utils import timezone
 from core import services as core_services
 from core.models import AuditLog, OutboundMessage
 from tests.actors import SYSTEM, VISITOR
-from tests.core.fixtures import person_data
+from tests.core.fixtures import person_data, sweeps_after
 from tests.vaccination.conftest import give, vaccine
 from vaccination import services, tasks
 from vaccination.models import Appointment, Session, Stock, StockMovement
@@ -218,12 +218,7 @@ def test_a_confirmation_that_never_reached_the_broker_is_sent_by_the_sweep_once(
         services.appointment_book(actor=VISITOR, session=session, person=no_phone)  # nothing to send
     assert "could not publish vaccination.tasks.send_appointment_message" in caplog.text
     assert not OutboundMessage.objects.exists()  # the bookings stand, unconfirmed
-    later = timezone.now() + datetime.timedelta(seconds=301)
-    assert core_services.stalled_work_resume(actor=SYSTEM, now=later - datetime.timedelta(seconds=2)) == {}
-    with django_capture_on_commit_callbacks(execute=True):
-        first = core_services.stalled_work_resume(actor=SYSTEM, now=later)
-    with django_capture_on_commit_callbacks(execute=True):
-        second = core_services.stalled_work_resume(actor=SYSTEM, now=later)
+    first, second = sweeps_after(300, django_capture_on_commit_callbacks)
     assert first == {"appointment_confirmation": [booked.pk]} and second == {}
     sms = OutboundMessage.objects.get(purpose="vaccination.appointment_confirmation")
     assert booked.code in sms.body and sms.recipient == with_phone.phone
@@ -233,6 +228,7 @@ def test_a_confirmation_that_never_reached_the_broker_is_sent_by_the_sweep_once(
     # A booking cancelled, or for a session already past, is not confirmed late.
     Appointment.objects.filter(pk=booked.pk).update(confirmed_at=None)
     services.appointment_cancel(actor=VISITOR, appointment=booked)
+    later = timezone.now() + datetime.timedelta(seconds=301)
     assert core_services.stalled_work_resume(actor=SYSTEM, now=later) == {}
     Appointment.objects.filter(pk=booked.pk).update(status="booked")
     assert core_services.stalled_work_resume(actor=SYSTEM, now=later + datetime.timedelta(days=3)) == {}
