@@ -21,7 +21,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from core import selectors, services
-from core.imports import STAGES, read_file, resource_path
+from core.imports import STAGES, count_rows, resource_path
 from core.models import ImportJob
 
 
@@ -114,7 +114,7 @@ class ScopedImportMixin(ImportMixin):
         upload = form.cleaned_data["import_file"]
         content = b"".join(upload.chunks())
         try:
-            rows = len(read_file(content, upload.name))
+            rows = count_rows(content, upload.name)
         except ValidationError:
             return None
         if rows <= settings.IMPORT_BACKGROUND_ROWS:
