@@ -220,8 +220,6 @@ def report_generate(*, report_id: int) -> Report:
     here again; if the lost run wakes up after all, whichever run finishes second finds the
     report done (or no longer running) and keeps the first one's files.
     """
-    from reports.tasks import deliver_report
-
     claimed = Report.objects.filter(
         pk=report_id, status__in=[Report.Status.QUEUED, Report.Status.FAILED]
     ).update(status=Report.Status.RUNNING, progress=5, error="", heartbeat_at=timezone.now())
@@ -272,31 +270,35 @@ def report_generate(*, report_id: int) -> Report:
             details={"pdf_sha256": report.pdf_sha256, "bytes": len(pdf)},
         )
         if report.kind == Report.Kind.WEEKLY and report.version == 1:
-            enqueue_on_commit(deliver_report, report.pk)
+            # Queued with the report's completion, in its transaction: a broker down at commit
+            # leaves the e-mails queued, and the sweep sends them (docs/operations.md).
+            _emails_queue(report, pdf, actor=SystemActor("celery:generate_report"))
     return report
 
 
 def report_deliver(*, report_id: int) -> list[OutboundMessage]:
-    """Emails the report to every active recipient, once per recipient (a retried task does not
-    send twice). Each email is recorded and audited by ``core.services.message_send``."""
+    """Emails a finished report to every active recipient not yet sent it. The e-mails of a new
+    weekly report are queued by its generation; this is the delivery task's part, kept for
+    tasks queued before that (``reports.tasks.deliver_report``)."""
     report = Report.objects.get(pk=report_id)
     if report.status != Report.Status.DONE:
         raise ValidationError(_("Báo cáo chưa tạo xong."))
-    purpose = f"report:{report.pk}"
-    already = core_selectors.message_recipients(purpose=purpose)
     with report.pdf.open("rb") as handle:
         pdf = handle.read()
+    with transaction.atomic():
+        return _emails_queue(report, pdf, actor=SystemActor("celery:deliver_report"))
+
+
+def _emails_queue(report: Report, pdf: bytes, *, actor: SystemActor) -> list[OutboundMessage]:
+    """The report by e-mail to every active recipient, once per recipient (queued again, it
+    sends nothing twice). Each e-mail is recorded and audited by ``core.services.message_send``."""
+    purpose = f"report:{report.pk}"
+    already = core_selectors.message_recipients(purpose=purpose)
     recipients = list(ReportRecipient.objects.filter(is_active=True))
     if not recipients:
         # Never silent: the log, the audit trail and the archive page (for the leader) say so.
         logger.warning("Report %s (id %s) has no active recipients: not emailed.", report.number, report.pk)
-        with transaction.atomic():
-            audit(
-                actor=SystemActor("service:report_deliver"),
-                action="report.undelivered",
-                target=report,
-                details={"reason": "no_recipients"},
-            )
+        audit(actor=actor, action="report.undelivered", target=report, details={"reason": "no_recipients"})
         return []
     sent = []
     for recipient in recipients:
@@ -304,7 +306,7 @@ def report_deliver(*, report_id: int) -> list[OutboundMessage]:
             continue
         sent.append(
             message_send(
-                actor=SystemActor("celery:deliver_report"),
+                actor=actor,
                 channel=OutboundMessage.Channel.EMAIL,
                 recipient=recipient.email,
                 subject=_("Báo cáo %(number)s của Tổ công nghệ phòng, chống dịch COVID-19")

@@ -30,6 +30,8 @@ def generate_report(report_id: int) -> None:
     retry_backoff=60,
 )
 def deliver_report(report_id: int) -> None:
+    """Kept for deliveries queued by an earlier version: a new weekly report queues its e-mails
+    when it is generated (each sent by ``core.tasks.deliver_message``)."""
     from reports.services import report_deliver
 
     report_deliver(report_id=report_id)

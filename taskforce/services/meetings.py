@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from core.actors import SystemActor
 from core.audit import audit
-from core.recovery import enqueue_on_commit
 from core.services import message_send
 from taskforce import ical, selectors
 from taskforce.capabilities import TaskforceCap
@@ -148,18 +147,19 @@ def meeting_agenda_add(
 
 def meeting_invitations_send(*, actor: Actor, meeting: Meeting) -> list[int]:
     """Sends the invitation and agenda (with an .ics) to every invited member with an email:
-    one task per member after commit (``taskforce.tasks.send_meeting_invitation``)."""
-    from taskforce.tasks import send_meeting_invitation
-
+    the e-mails are queued in this transaction (``core.services.message_send``), so a broker
+    down at commit leaves them queued and the sweep sends them (docs/operations.md)."""
     require(actor, TaskforceCap.TASKFORCE_RUN_MEETINGS)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("Cuộc họp đã hủy."))
     with transaction.atomic():
-        member_ids = list(meeting.attendances.exclude(member__email="").values_list("member_id", flat=True))
+        members = list(Member.objects.filter(attendances__meeting=meeting).exclude(email="").order_by("pk"))
         meeting.invitations_sent_at = timezone.now()
         meeting.save(update_fields=["invitations_sent_at"])
-        for member_id in member_ids:
-            enqueue_on_commit(send_meeting_invitation, meeting.pk, member_id)
+        meeting = Meeting.objects.select_related("chair").get(pk=meeting.pk)
+        for member in members:
+            _invitation_queue(actor, meeting, member)
+        member_ids = [m.pk for m in members]
         audit(
             actor=actor, action="meeting.invitations_send", target=meeting, details={"member_ids": member_ids}
         )
@@ -167,9 +167,14 @@ def meeting_invitations_send(*, actor: Actor, meeting: Meeting) -> list[int]:
 
 
 def meeting_invitation_deliver(*, meeting_id: int, member_id: int) -> Any:
-    """One invitation email; its audit row is the message's (``message.queue``)."""
+    """One invitation email, for invitation tasks queued by an earlier version
+    (``taskforce.tasks.send_meeting_invitation``); its audit row is the message's."""
     meeting = Meeting.objects.select_related("chair").get(pk=meeting_id)
     member = Member.objects.get(pk=member_id)
+    return _invitation_queue(SystemActor("celery:send_meeting_invitation"), meeting, member)
+
+
+def _invitation_queue(actor: Any, meeting: Meeting, member: Member) -> Any:
     agenda = "\n".join(f"{i.order}. {i.title}" for i in meeting.agenda_items.all()) or "-"
     start = timezone.localtime(meeting.starts_at)
     body = _(
@@ -184,7 +189,7 @@ def meeting_invitation_deliver(*, meeting_id: int, member_id: int) -> Any:
         "agenda": agenda,
     }
     return message_send(
-        actor=SystemActor("celery:send_meeting_invitation"),
+        actor=actor,
         channel="email",
         recipient=member.email,
         subject=_("Giấy mời họp: %(title)s") % {"title": meeting.title},

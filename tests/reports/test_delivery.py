@@ -1,16 +1,19 @@
 """Delivery of the weekly report cannot fail silently."""
 
 import datetime
+import hashlib
 import io
 import logging
 
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 
-from core.models import AuditLog
+from core.models import AuditLog, OutboundMessage
 from core.roles import Role
 from reports import demo, services
 from reports.models import Report, ReportRecipient
+from tests.core.fixtures import sweeps_after
 
 
 def test_no_recipients_is_logged_and_audited(province, django_capture_on_commit_callbacks, caplog):
@@ -52,3 +55,29 @@ def test_demo_has_recipients_and_its_report_is_mailed(province, django_capture_o
     assert emails == sorted(email for _name, email in demo.DEMO_RECIPIENTS)
     assert sorted(m.to[0] for m in mail.outbox) == emails  # once each, despite two loads
     assert AuditLog.objects.filter(action="report_recipient.create").count() == 2
+
+
+@override_settings(STALLED_MESSAGE_SECONDS=300)
+def test_a_weekly_report_finished_while_the_broker_was_down_is_emailed_by_the_sweep_once(
+    province, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    ReportRecipient.objects.create(name="Văn phòng UBND tỉnh", email="vp@example.invalid")
+    with django_capture_on_commit_callbacks():  # its generation task is published...
+        report = services.weekly_report_ensure(week_start=datetime.date(2021, 9, 6))
+    with (  # ...and the broker is down by the time the worker has finished it
+        mock.patch("celery.app.task.Task.delay", side_effect=BrokerDown("refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.report_generate(report_id=report.pk)
+    report.refresh_from_db()
+    queued = OutboundMessage.objects.get(purpose=f"report:{report.pk}")
+    assert report.status == Report.Status.DONE and mail.outbox == []
+    assert queued.status == OutboundMessage.Status.QUEUED  # queued with the report, not lost
+    first, second = sweeps_after(300, django_capture_on_commit_callbacks)
+    assert first == {"message": [queued.pk]} and second == {}
+    assert [m.to[0] for m in mail.outbox] == ["vp@example.invalid"]
+    assert hashlib.sha256(mail.outbox[0].attachments[0][1]).hexdigest() == report.pdf_sha256

@@ -5,14 +5,16 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import override_settings
 from django.utils import timezone
 
-from core.models import AuditLog
+from core.models import AuditLog, OutboundMessage
 from core.roles import Role, user_has_role
 from taskforce import selectors, services
 from taskforce.models import Assignment, Attendance, Member, Proposal
 from taskforce.tasks import mark_overdue_assignments
 from tests.actors import SYSTEM
+from tests.core.fixtures import sweeps_after
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -365,3 +367,25 @@ def test_weekly_series_creates_meetings_inviting_active_members(tf):
     assert timezone.localtime(meetings[0].starts_at).hour == 8
     assert all(m.attendances.count() == 3 and m.chair == tf.leader for m in meetings)
     assert Member.objects.count() == 3
+
+
+@override_settings(STALLED_MESSAGE_SECONDS=300)
+def test_invitations_whose_broker_was_down_are_sent_by_the_sweep_once(tf, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    mail.outbox.clear()
+    with (
+        mock.patch("celery.app.task.Task.delay", side_effect=BrokerDown("refused")),  # every task
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        sent = services.meeting_invitations_send(actor=SYSTEM, meeting=tf.meeting)  # stored, not raised
+    queued = OutboundMessage.objects.filter(purpose="meeting.invitation")
+    assert mail.outbox == [] and queued.count() == len(sent) == 3
+    assert all(m.status == OutboundMessage.Status.QUEUED for m in queued)
+    first, second = sweeps_after(300, django_capture_on_commit_callbacks)
+    assert sorted(first["message"]) == sorted(m.pk for m in queued) and second == {}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        Member.objects.filter(pk__in=sent).values_list("email", flat=True)
+    )
