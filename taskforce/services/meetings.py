@@ -5,10 +5,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.actors import SystemActor
@@ -157,8 +158,7 @@ def meeting_invitations_send(*, actor: Actor, meeting: Meeting) -> list[int]:
         meeting.invitations_sent_at = timezone.now()
         meeting.save(update_fields=["invitations_sent_at"])
         meeting = Meeting.objects.select_related("chair").get(pk=meeting.pk)
-        for member in members:
-            _invitation_queue(actor, meeting, member)
+        _invitations_queue(actor, meeting, members)
         member_ids = [m.pk for m in members]
         audit(
             actor=actor, action="meeting.invitations_send", target=meeting, details={"member_ids": member_ids}
@@ -171,32 +171,42 @@ def meeting_invitation_deliver(*, meeting_id: int, member_id: int) -> Any:
     (``taskforce.tasks.send_meeting_invitation``); its audit row is the message's."""
     meeting = Meeting.objects.select_related("chair").get(pk=meeting_id)
     member = Member.objects.get(pk=member_id)
-    return _invitation_queue(SystemActor("celery:send_meeting_invitation"), meeting, member)
+    return _invitations_queue(SystemActor("celery:send_meeting_invitation"), meeting, [member])[0]
 
 
-def _invitation_queue(actor: Any, meeting: Meeting, member: Member) -> Any:
-    agenda = "\n".join(f"{i.order}. {i.title}" for i in meeting.agenda_items.all()) or "-"
-    start = timezone.localtime(meeting.starts_at)
-    body = _(
-        "Kính gửi %(name)s,\n\nTổ công nghệ phòng, chống dịch COVID-19 kính mời dự họp: %(title)s\n"
-        "Thời gian: %(time)s\nĐịa điểm: %(location)s\nChủ trì: %(chair)s\n\nNội dung:\n%(agenda)s\n"
-    ) % {
-        "name": member.full_name,
-        "title": meeting.title,
-        "time": f"{start:%H:%M %d/%m/%Y}",
-        "location": meeting.location or "-",
-        "chair": meeting.chair.full_name if meeting.chair else "-",
-        "agenda": agenda,
-    }
-    return message_send(
-        actor=actor,
-        channel="email",
-        recipient=member.email,
-        subject=_("Giấy mời họp: %(title)s") % {"title": meeting.title},
-        body=body,
-        purpose="meeting.invitation",
-        attachment=("moi-hop.ics", ical.calendar([meeting], method="REQUEST").encode()),
-    )
+def _invitations_queue(actor: Any, meeting: Meeting, members: Sequence[Member]) -> list[Any]:
+    """The invitation e-mails, one per member, queued (``message_send``); written in the
+    portal's language (Vietnamese) whatever the sender's page is in, as the worker wrote them."""
+    with translation.override(settings.LANGUAGE_CODE):
+        agenda = "\n".join(f"{i.order}. {i.title}" for i in meeting.agenda_items.all()) or "-"
+        start = timezone.localtime(meeting.starts_at)
+        subject = _("Giấy mời họp: %(title)s") % {"title": meeting.title}
+        ics = ical.calendar([meeting], method="REQUEST").encode()
+        messages = []
+        for member in members:
+            body = _(
+                "Kính gửi %(name)s,\n\nTổ công nghệ phòng, chống dịch COVID-19 kính mời dự họp: %(title)s\n"
+                "Thời gian: %(time)s\nĐịa điểm: %(location)s\nChủ trì: %(chair)s\n\nNội dung:\n%(agenda)s\n"
+            ) % {
+                "name": member.full_name,
+                "title": meeting.title,
+                "time": f"{start:%H:%M %d/%m/%Y}",
+                "location": meeting.location or "-",
+                "chair": meeting.chair.full_name if meeting.chair else "-",
+                "agenda": agenda,
+            }
+            messages.append(
+                message_send(
+                    actor=actor,
+                    channel="email",
+                    recipient=member.email,
+                    subject=subject,
+                    body=body,
+                    purpose="meeting.invitation",
+                    attachment=("moi-hop.ics", ics),
+                )
+            )
+    return messages
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.models import AuditLog, OutboundMessage
 from core.roles import Role, user_has_role
@@ -178,12 +178,14 @@ def test_overdue_marking_reminds_assignee_and_leader_once_a_day(
 def test_invitations_go_out_by_email_with_the_agenda_and_an_ics(tf, django_capture_on_commit_callbacks):
     services.meeting_agenda_add(actor=SYSTEM, meeting=tf.meeting, title="Điểm kiểm dịch; mã QR, quét")
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    # Sent from a page in English: the invitations are the task force's, in Vietnamese.
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         sent = services.meeting_invitations_send(actor=SYSTEM, meeting=tf.meeting)
     assert sorted(sent) == sorted([tf.leader.pk, tf.deputy.pk, tf.member.pk])
     assert len(mail.outbox) == 3
     message = mail.outbox[0]
-    assert "Họp giao ban" in message.subject and "Điểm kiểm dịch; mã QR, quét" in message.body
+    assert message.subject.startswith("Giấy mời họp: ") and "Họp giao ban" in message.subject
+    assert "kính mời dự họp" in message.body and "Điểm kiểm dịch; mã QR, quét" in message.body
     name, content, _mime = message.attachments[0]
     assert (
         name.startswith("moi-hop")
