@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from checkpoints.models import CheckIn
@@ -20,20 +20,15 @@ from core.models import AuditLog, Person
 from declarations.models import Declaration
 from tests.checkpoints.test_views import form_data
 from tests.declarations.test_declarations import travel_form
+from tests.fuzz import knobs
 
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = {"visit": 60, "declare": 40, "login": 25, "checkout": 15}
 
 
-def fuzz(examples: int) -> settings:
-    return settings(
-        max_examples=examples,
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
+def fuzz(examples: int) -> Any:
+    return knobs.fuzz(examples, [HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 # Text a phone, a scanner or an attacker may send: control characters, combining marks,

@@ -3,7 +3,6 @@ scoped official (an epidemiologist of one province, who may trace): every operat
 ``EXAMPLES`` generated requests through the WSGI application. Zero 5xx, every status code
 documented, every body matching its documented schema. The counts are in docs/security.md."""
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +12,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import given
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -22,13 +21,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.clients import VerifiedClient
+from tests.fuzz import knobs
 
 pytestmark = pytest.mark.django_db
 
-# 8 derandomized cases per operation in every run; a deeper hunt by hand:
-# FUZZ_EXAMPLES=200 FUZZ_SEED=1 pytest tests/fuzz (random cases, reproducible by their seed).
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
-SEED = os.environ.get("FUZZ_SEED")
+EXAMPLES = knobs.examples(8)  # per operation and identity (tests/fuzz/knobs.py)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 CSRF = "schemathesis0schemathesis0schema"  # a 32-character CSRF secret, sent as cookie and header
 
@@ -53,13 +50,7 @@ def served_schema(db: None, checkpoint: Any) -> Any:
     return schemathesis.openapi.from_dict(response.json())
 
 
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    derandomize=SEED is None,
-    deadline=None,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+FUZZ = knobs.fuzz(8)
 
 
 def run_all(schema: Any, call: Any) -> dict[str, Any]:
@@ -77,8 +68,6 @@ def run_all(schema: Any, call: Any) -> dict[str, Any]:
             sent += 1
             case.validate_response(call(case), checks=CHECKS)
 
-        if SEED is not None:
-            run = seed(int(SEED))(run)
         try:
             run()
         except (Exception, BaseExceptionGroup) as exc:  # collected, reported below
