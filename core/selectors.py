@@ -204,6 +204,13 @@ def access_import_job(user: User, job_id: int, resources: list[str]) -> ImportJo
     return job
 
 
+def import_jobs_of(user: User, resources: list[str], limit: int = 10) -> list[ImportJob]:
+    """The latest background import jobs ``user`` sent of one of ``resources`` (their own only,
+    as ``access_import_job`` shows them)."""
+    jobs = ImportJob.objects.defer("content", "errors").filter(user_id=user.pk, resource__in=resources)
+    return list(jobs.order_by("-created_at", "-id")[:limit])
+
+
 def import_job_progress(job: ImportJob) -> dict[str, Any] | None:
     """A running import job's last stage as its worker reported it: {"stage", "done", "total"}."""
     from core.imports import job_progress_key  # core.imports reads people through these selectors

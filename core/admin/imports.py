@@ -40,6 +40,7 @@ class ScopedImportMixin(ImportMixin):
     """``import_target``: (keyword the resource reads, label, the user's choices)."""
 
     import_formats = [CSV, XLSX]
+    import_template_name = "admin/import_with_jobs.html"
     skip_admin_log = True  # the import service's audit row is the record
     import_target: tuple[str, Any, Callable[[Any], QuerySet]] = ("", "", lambda user: QuerySet())
 
@@ -106,7 +107,14 @@ class ScopedImportMixin(ImportMixin):
                 job = self._background_job(request, form)
                 if job is not None:
                     return redirect(self._job_url(job))
-        return super().import_action(request, **kwargs)
+        response = super().import_action(request, **kwargs)
+        if isinstance(response, TemplateResponse) and response.context_data is not None:
+            # The sender's recent large files, to come back to a job after closing its page.
+            resources = [resource_path(r) for r in self.get_import_resource_classes(request)]
+            response.context_data["import_jobs"] = [
+                (job, self._job_url(job)) for job in selectors.import_jobs_of(request.user, resources)
+            ]
+        return response
 
     def _background_job(self, request: HttpRequest, form: Any) -> ImportJob | None:
         """A job for a large file; None for a small one (or an unreadable one, which the

@@ -136,9 +136,13 @@ def test_only_the_sender_sees_or_confirms_a_job(
     with django_capture_on_commit_callbacks(execute=True):
         _send(client, lab, _csv(_rows([s.code for s in samples[:5]])))
     job = ImportJob.objects.get()
+    # The sender finds it again from the import form, after closing its page.
+    form = client.get(IMPORT).content.decode()
+    assert 'id="import-jobs"' in form and f'href="{_job_url(job)}"' in form
     other = make_user(Role.LAB_STAFF, province_wide=True)
     client.force_login(other)
     assert client.get(_job_url(job)).status_code == 404
+    assert 'id="import-jobs"' not in client.get(IMPORT).content.decode()
     assert client.post(_job_url(job, "_confirm")).status_code == 404
     job.refresh_from_db()
     assert job.status == ImportJob.Status.CHECKED and not LabResult.objects.exists()
