@@ -109,10 +109,16 @@ class ScopedImportMixin(ImportMixin):
                     return redirect(self._job_url(job))
         response = super().import_action(request, **kwargs)
         if isinstance(response, TemplateResponse) and response.context_data is not None:
+            classes = self.get_import_resource_classes(request)
+            # The file's columns as the sender writes them (not the model's field names).
+            columns = [c for r in classes for c in getattr(r, "columns", ())]
+            if columns:
+                response.context_data["fields_list"] = [("", [c.headers[0] for c in columns])]
+                response.context_data["import_columns"] = columns
             # The sender's recent large files, to come back to a job after closing its page.
-            resources = [resource_path(r) for r in self.get_import_resource_classes(request)]
             response.context_data["import_jobs"] = [
-                (job, self._job_url(job)) for job in selectors.import_jobs_of(request.user, resources)
+                (job, self._job_url(job))
+                for job in selectors.import_jobs_of(request.user, [resource_path(r) for r in classes])
             ]
         return response
 

@@ -139,6 +139,9 @@ def test_only_the_sender_sees_or_confirms_a_job(
     # The sender finds it again from the import form, after closing its page.
     form = client.get(IMPORT).content.decode()
     assert 'id="import-jobs"' in form and f'href="{_job_url(job)}"' in form
+    # It names the file's columns as a lab writes them, not the model's fields.
+    assert "<code>ma_mau, ket_qua, thoi_diem_ket_qua, gia_tri_ct, nguoi_xac_nhan</code>" in form
+    assert "<code>ma_mau</code> / <code>Mã mẫu</code>" in form and "resulted_at" not in form
     other = make_user(Role.LAB_STAFF, province_wide=True)
     client.force_login(other)
     assert client.get(_job_url(job)).status_code == 404
