@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.admin import ServiceAdmin
 from core.admin.imports import ScopedImportMixin
@@ -29,7 +29,7 @@ class LabResultAdmin(ScopedImportMixin, ServiceAdmin):
     view_cap = TestingCap.LAB
     selector = staticmethod(selectors.results_visible_to)
     resource_classes = [LabResultResource]
-    import_target = ("lab", _("Phòng xét nghiệm"), _labs)
+    import_target = ("lab", pgettext_lazy("one", "Phòng xét nghiệm"), _labs)
     list_display = ("sample", "outcome", "ct_value", "resulted_at", "via", "verified_by")
     list_filter = ("outcome", "via")
     search_fields = ("sample__code",)
