@@ -171,9 +171,19 @@ class IdFormField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+def _holdable(value: Any) -> bool:
+    """A path value a column can hold: an id within range, text without a NUL character
+    (PostgreSQL refuses NUL in any text, and ``<str:code>`` takes anything but "/")."""
+    if isinstance(value, int):
+        return 0 <= value <= ID_MAX
+    return not isinstance(value, str) or "\x00" not in value
+
+
 class IdRangeMiddleware:
-    """A path id (``<int:pk>``) the column cannot hold is a 404 before any view runs: Django's
-    ``int`` converter takes any run of digits, and ``2**63`` overflowed SQLite (a 500)."""
+    """A path value no column can hold is a 404 before any view runs: an id (``<int:pk>``)
+    out of range (Django's ``int`` converter takes any run of digits, and ``2**63`` overflowed
+    SQLite: a 500), or a code or token (``<str:…>``) with a NUL character (a 500 on
+    PostgreSQL, found by the forms' fuzz test with random cases)."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
@@ -184,7 +194,7 @@ class IdRangeMiddleware:
     def process_view(
         self, request: HttpRequest, view: Any, args: Any, kwargs: dict[str, Any]
     ) -> HttpResponse | None:
-        if all(not isinstance(v, int) or 0 <= v <= ID_MAX for v in kwargs.values()):
+        if all(_holdable(v) for v in kwargs.values()):
             return None
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": str(_("Không tìm thấy."))}, status=404)

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -246,3 +246,23 @@ def test_paper_form_birth_date_bounds(client, checkpoint, operator):
     )
     assert response.status_code == 200 and "không được ở tương lai" in response.content.decode()
     assert rows() == before
+
+
+# Every public URL whose path carries a code or token the database looks up (``<str:…>``).
+NUL_PATHS = [
+    "/c/%00abc/",
+    "/c/a%00b/quen/",
+    "/tiem-chung/lich-hen/%00/",
+    "/tiem-chung/lich-hen/AB%00/chung-nhan.pdf",
+    "/taskforce/calendar/%00.ics",
+    "/xet-nghiem/chung-nhan/%00/",
+    "/xet-nghiem/chung-nhan/a%00/xac-minh/",
+    "/api/v1/testing/labs/1/pools/P%00/result/",
+]
+
+
+@pytest.mark.parametrize("path", NUL_PATHS)
+def test_a_nul_character_in_a_path_code_is_a_404_not_a_server_error(path):
+    client = Client(raise_request_exception=False)
+    assert client.get(path).status_code == 404
+    assert client.post(path, {}).status_code in (403, 404, 405)  # never reaches the database
