@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -179,16 +179,24 @@ def _holdable(value: Any) -> bool:
     return not isinstance(value, str) or "\x00" not in value
 
 
-class IdRangeMiddleware:
-    """A path value no column can hold is a 404 before any view runs: an id (``<int:pk>``)
-    out of range (Django's ``int`` converter takes any run of digits, and ``2**63`` overflowed
-    SQLite: a 500), or a code or token (``<str:…>``) with a NUL character (a 500 on
-    PostgreSQL, found by the forms' fuzz test with random cases)."""
+class HoldableValuesMiddleware:
+    """Values no column can hold stop here, before any view runs:
+
+    * a path value: an id (``<int:pk>``) out of range (Django's ``int`` converter takes any run
+      of digits, and ``2**63`` overflowed SQLite: a 500), or a code or token (``<str:…>``) with
+      a NUL character (a 500 on PostgreSQL, found by the forms' fuzz test with random cases):
+      404, as for any code that does not exist;
+    * a query string with a NUL character in a name or a value (``?uvci=%00`` was a 500 on
+      PostgreSQL): 400. No page of the portal takes one, and every view is covered at once."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in text for key, values in request.GET.lists() for text in (key, *values)):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": str(_("Yêu cầu không hợp lệ."))}, status=400)
+            raise BadRequest("NUL character in the query string")
         return self.get_response(request)
 
     def process_view(

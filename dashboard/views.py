@@ -10,7 +10,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET
 from core import selectors as core_selectors
 from core.collation import vi_sort_key
 from core.context_processors import portal as portal_context
+from core.redirects import local_url
 from core.roles import user_can
 from dashboard import sections, selectors
 from dashboard.privacy import SECONDARY, is_number
@@ -250,11 +250,7 @@ def language(request: HttpRequest) -> HttpResponse:
     cached whole. It only sets the language cookie (as Django's ``set_language`` does) and goes
     back to a page of this site."""
     code = request.GET.get("language", "")
-    target = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("dashboard:home")
+    target = local_url(request, request.GET.get("next"), reverse("dashboard:home"))
     response = HttpResponseRedirect(target)
     if code in dict(settings.LANGUAGES):
         response.set_cookie(

@@ -7,10 +7,10 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 
 from core.actors import require_actor
 from core.admin import ServiceAdmin
+from core.admin.exports import CheckedExportMixin
 from core.admin.imports import ScopedImportMixin
 from core.audit import audit_read
 from core.models import Person
@@ -151,7 +151,7 @@ def _sites_for_import(user: Any) -> Any:
 
 
 @admin.register(Dose)
-class DoseAdmin(ScopedImportMixin, ExportMixin, ServiceAdmin):
+class DoseAdmin(ScopedImportMixin, CheckedExportMixin, ServiceAdmin):
     """Vaccination lists in (a file of past doses, into a site in the user's scope) and out (the
     national platform's layout); doses are otherwise recorded on the portal's pages."""
 

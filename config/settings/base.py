@@ -203,7 +203,7 @@ MIDDLEWARE = [
     "core.twofactor.TwoFactorMiddleware",  # 2FA for officials who need it (docs/security.md)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "core.bounds.IdRangeMiddleware",
+    "core.bounds.HoldableValuesMiddleware",
 ]
 
 # Content Security Policy (core.csp): scripts only from the portal's own static files.

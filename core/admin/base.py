@@ -5,9 +5,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.bounds import parse_id
 from core.roles import user_can
 
 
@@ -40,6 +42,21 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # nothing is deleted from the admin; retention jobs and services do it
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """The add form's initial values from the query string (``?parent=3``), without a
+        related row's id that cannot be one (``?parent=abc`` was a 500 while the form drew)."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.is_relation:
+                values = value if isinstance(value, list) else [value]
+                if any(parse_id(v) is None for v in values):
+                    del initial[name]
+        return initial
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         raise NotImplementedError(f"{type(self).__name__}.save_model must call a service")

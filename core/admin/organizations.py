@@ -10,6 +10,7 @@ from import_export.admin import ImportExportMixin
 from core import selectors, services
 from core.actors import require_actor
 from core.admin.base import ServiceAdmin
+from core.admin.exports import CheckedExportMixin
 from core.admin.units import UnitCodeWidget
 from core.capabilities import Cap
 from core.collation import vi_order
@@ -64,7 +65,7 @@ class OrganizationResource(resources.ModelResource):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ImportExportMixin, ServiceAdmin):
+class OrganizationAdmin(CheckedExportMixin, ImportExportMixin, ServiceAdmin):
     view_cap = Cap.VIEW_ORGANIZATIONS
     add_cap = Cap.EDIT_ORGANIZATIONS
     change_cap = Cap.EDIT_ORGANIZATIONS

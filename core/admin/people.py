@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from core import searches, selectors, services
@@ -21,6 +20,7 @@ from core.models import (
     DuplicateCandidate,
     Person,
 )
+from core.redirects import local_url
 from core.roles import user_can
 
 
@@ -74,15 +74,14 @@ class PersonAdmin(ServiceAdmin):
         """GET: the form (to give a new purpose); POST: keep it and go back to the page asked for."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        back = request.POST.get("next") or request.GET.get("next") or reverse("admin:core_person_changelist")
+        asked = request.POST.get("next") or request.GET.get("next")
+        back = local_url(request, asked, reverse("admin:core_person_changelist"))
         if request.method != "POST":
             return self._ask_purpose(request, next_url=back)
         form = searches.PurposeForm(request.POST)
         if not form.is_valid():
             return self._ask_purpose(request, form, status=400, next_url=back)
         searches.purpose_set(request, self.PURPOSE_KIND, form.cleaned_data["purpose"])
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = reverse("admin:core_person_changelist")
         return HttpResponseRedirect(back)
 
     def _purpose(self, request: HttpRequest) -> str:

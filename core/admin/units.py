@@ -13,6 +13,7 @@ from import_export.admin import ImportExportMixin
 from core import selectors, services
 from core.actors import require_actor
 from core.admin.base import ServiceAdmin
+from core.admin.exports import CheckedExportMixin
 from core.capabilities import Cap
 from core.collation import vi_order
 from core.models import (
@@ -92,7 +93,7 @@ class PopulationResource(resources.ModelResource):
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(ImportExportMixin, ServiceAdmin):
+class AdministrativeUnitAdmin(CheckedExportMixin, ImportExportMixin, ServiceAdmin):
     view_cap = Cap.VIEW_UNITS
     change_cap = Cap.EDIT_POPULATION
     selector = staticmethod(lambda user: selectors.unit_list())

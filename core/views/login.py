@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -29,6 +29,7 @@ from core import ratelimit, services, twofactor
 from core.capabilities import Cap
 from core.decorators import capability_required
 from core.forms import CodeForm, LoginUnlockForm, PortalAuthenticationForm, throttled_message
+from core.redirects import local_url
 
 ENROL_KEY_SESSION_KEY = "twofactor_enrol_key"
 CODES_SESSION_KEY = "twofactor_recovery_codes"
@@ -50,12 +51,8 @@ def _store_down(response: HttpResponse) -> HttpResponse:
 
 def _next(request: HttpRequest) -> str:
     """The page to go to afterwards: ``next`` when it is on this site, else the portal home."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    candidate = request.POST.get("next") or request.GET.get("next")
+    return local_url(request, candidate, resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 def _with_next(name: str, next_url: str) -> str:

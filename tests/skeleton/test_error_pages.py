@@ -1,4 +1,4 @@
-"""The portal's own 403, 404, 500 and 503 pages (issue 13, point 13), with DEBUG off.
+"""The portal's own 400, 403, 404, 500 and 503 pages (issue 13, point 13), with DEBUG off.
 
 403 and 404 follow the language the visitor chose (the switcher's cookie, as every page does);
 500 and 503 are rendered without a request, context processors or database, in both languages.
@@ -110,3 +110,17 @@ def test_a_csrf_failure_explains_the_expired_form():
     html = response.content.decode()
     assert "Biểu mẫu đã hết hạn" in html
     assert "cho phép cookie" in html
+
+
+@pytest.mark.django_db
+def test_400_is_the_portals_page_in_both_languages(client):
+    """A query string with a NUL character (no page takes one; on PostgreSQL a look-up with it
+    was a 500): the portal's 400 page, or the API's error body."""
+    response = client.get("/xet-nghiem/", {"ma": "KQ\x00"})
+    assert response.status_code == 400
+    assert "400.html" in [t.name for t in response.templates]
+    html = response.content.decode()
+    assert "Yêu cầu không hợp lệ" in html and "Không có gì được lưu" in html
+    assert "Bad request" in english(client).get("/portal/certificates/", {"uvci": "\x00"}).content.decode()
+    api = Client().get("/api/v1/public/units/", {"x\x00": "1"})
+    assert api.status_code == 400 and api.json() == {"detail": "Yêu cầu không hợp lệ."}
