@@ -183,6 +183,9 @@ def test_invitations_go_out_by_email_with_the_agenda_and_an_ics(tf, django_captu
         sent = services.meeting_invitations_send(actor=SYSTEM, meeting=tf.meeting)
     assert sorted(sent) == sorted([tf.leader.pk, tf.deputy.pk, tf.member.pk])
     assert len(mail.outbox) == 3
+    # The service's row, and the gateway's own row for each e-mail queued.
+    rows = list(AuditLog.objects.filter(action__in=["meeting.invitations_send", "message.queue"]))
+    assert sorted(r.action for r in rows) == ["meeting.invitations_send"] + ["message.queue"] * 3
     message = mail.outbox[0]
     assert message.subject.startswith("Giấy mời họp: ") and "Họp giao ban" in message.subject
     assert "kính mời dự họp" in message.body and "Điểm kiểm dịch; mã QR, quét" in message.body
