@@ -26,6 +26,7 @@ from core.audit import audit
 from core.imports import FastImportMixin, errors_of, job_progress_key, read_file, resource_path
 from core.models import ImportJob
 from core.recovery import enqueue_on_commit
+from core.text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -148,11 +149,10 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
 
 def _refused(messages: list[str]) -> dict[str, Any]:
-    return {
-        "status": Status.REFUSED,
-        "errors": messages[: settings.IMPORT_JOB_ERRORS_SHOWN],
-        "error_count": len(messages),
-    }
+    # A message may quote a cell as the file had it: its control characters (a NUL, which a
+    # PostgreSQL JSON column refuses) are not kept.
+    shown = [clean_text(m) for m in messages[: settings.IMPORT_JOB_ERRORS_SHOWN]]
+    return {"status": Status.REFUSED, "errors": shown, "error_count": len(messages)}
 
 
 def _run(job: ImportJob) -> dict[str, Any]:

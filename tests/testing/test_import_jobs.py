@@ -205,3 +205,18 @@ def test_a_file_above_the_size_limit_is_refused_in_vietnamese(client, lab_user, 
     refused = _send(client, lab, _csv(_rows([s.code for s in samples[:5]])))
     assert refused.status_code == 200 and "Tệp quá lớn" in refused.content.decode()
     assert not ImportJob.objects.exists() and not LabResult.objects.exists()
+
+
+@override_settings(IMPORT_BACKGROUND_ROWS=2)
+def test_a_cell_with_a_nul_character_is_refused_with_its_line_not_a_system_error(
+    client, lab_user, lab, samples, django_capture_on_commit_callbacks
+):
+    """A NUL in a cell ends up in the error that quotes it; PostgreSQL's JSON column refuses
+    NUL, and the job used to fail as a system error instead of naming the line."""
+    client.force_login(lab_user)
+    rows = [*_rows([s.code for s in samples[:3]]), ("KQ-\x009999", "âm\x00 tính", _when(), "", "BS.\x00 Lê")]
+    with django_capture_on_commit_callbacks(execute=True):
+        _send(client, lab, _csv(rows))
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.REFUSED and job.error_count >= 1
+    assert all(message.startswith("Dòng 5:") and "\x00" not in message for message in job.errors)
